@@ -1,0 +1,5 @@
+"""``python -m hardkick_analyze``."""
+
+from .cli import main
+
+main()

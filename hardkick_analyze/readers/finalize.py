@@ -1,0 +1,319 @@
+"""Repair a reader's raw samples into the normalized track, the same way for every format.
+
+Messy real data is read, not rejected; every repair becomes one warning line.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from ..errors import NoUsableDataError
+from ..geo import haversine_m
+from ..models import Activity, ActivityMetadata, Lap, Pause
+from ..schema import CORE_COLUMNS, GLOSSARY
+from .parsed import ParsedActivity
+from .source import RawSource
+
+__all__ = ["finalize"]
+
+#: A forward jump in time longer than this, with the timer running, is the device clock
+#: jumping (GPS time fix, a bad RTC), not the runner stopping.
+CLOCK_JUMP_S = 6 * 3600.0
+#: A shorter hole is a clock jump only when the file's declared session length says so.
+JUMP_CANDIDATE_S = 600.0
+#: A stretch after a clock jump with this share of the records or fewer is junk and dropped.
+JUNK_SHARE = 0.05
+#: A hole in the recording at least this long, and at least :data:`GAP_PAUSE_INTERVALS` usual
+#: intervals, that no timer pause explains is listed as a gap pause (auto-pause in a GPX export).
+GAP_PAUSE_S = 15.0
+GAP_PAUSE_INTERVALS = 4.0
+#: Share of 1 s steps above which the recording counts as "1 s" rather than "smart".
+ONE_SECOND_SHARE = 0.9
+
+_DATA_COLUMNS = tuple(c for c in GLOSSARY if c != "elapsed_s")
+
+
+def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
+    """Order, de-duplicate and complete the samples; build the :class:`Activity`.
+
+    Raises
+    ------
+    NoUsableDataError
+        No sample carries both a valid time and a value.
+    """
+    warnings = list(parsed.warnings)
+    samples = parsed.samples
+    columns = [c for c in _DATA_COLUMNS if c in samples.columns]
+    samples = _drop_untimed(samples, columns, warnings)
+    if samples.empty:
+        raise NoUsableDataError(raw.name, "no sample has a valid time and a value")
+    samples = _drop_backwards(samples, warnings)
+    samples = _merge_duplicates(samples, columns, warnings)
+    shifts = _clock_jumps(samples["time"], parsed.pauses, _session_span_s(parsed), warnings)
+    samples = samples.assign(time=_apply_shifts(samples["time"], shifts))
+    samples = _drop_junk_after_jumps(samples, shifts, warnings)
+    track = samples.set_index(pd.DatetimeIndex(samples.pop("time"), name="time").as_unit("ns"))
+    sources = {}
+    for column in CORE_COLUMNS[1:]:
+        present = column in track.columns and bool(track[column].notna().any())
+        sources[column] = "device" if present else "absent"
+    track = _complete_channels(track, sources, warnings)
+    start = track.index[0]
+    track.insert(0, "elapsed_s", (track.index - start).total_seconds().astype(np.float64))
+    ordered = [c for c in GLOSSARY if c in track.columns]
+    track = track[ordered].astype(np.float64)
+
+    laps = tuple(_shift_lap(lap, shifts) for lap in parsed.laps)
+    timer_pauses = [_shift_pause(p, shifts) for p in parsed.pauses]
+    pauses = tuple(sorted(timer_pauses + _gap_pauses(track.index, timer_pauses), key=lambda p: p.start_time))
+    interval, recording = _recording(track.index)
+    metadata = ActivityMetadata(
+        source=raw.name,
+        format=raw.format,
+        compressed=raw.compressed,
+        start_time=start,
+        recording=recording,
+        recording_interval_s=interval,
+        channel_sources=MappingProxyType(sources),
+        sessions=tuple(parsed.sessions),
+        **parsed.metadata,
+    )
+    return Activity(
+        track=track,
+        metadata=metadata,
+        laps=laps,
+        pauses=pauses,
+        workout_steps=tuple(parsed.workout_steps),
+        warnings=tuple(warnings),
+    )
+
+
+def _drop_untimed(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
+    timed = samples["time"].notna().to_numpy()
+    has_value = samples[columns].notna().any(axis=1).to_numpy() if columns else np.zeros(len(samples), bool)
+    keep = timed & has_value
+    if (~timed).any():
+        warnings.append(f"{int((~timed).sum())} samples without a valid time dropped")
+    empty = timed & ~has_value
+    if empty.any():
+        warnings.append(f"{int(empty.sum())} samples without any value dropped")
+    return samples.loc[keep].reset_index(drop=True)
+
+
+def _drop_backwards(samples: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+    """Drop samples stamped earlier than one already seen (a clock stepping back)."""
+    times = samples["time"].to_numpy()
+    previous_max = np.maximum.accumulate(times)
+    backwards = np.zeros(len(times), dtype=bool)
+    backwards[1:] = times[1:] < previous_max[:-1]
+    if backwards.any():
+        warnings.append(f"{int(backwards.sum())} samples with a time earlier than the one before dropped")
+        samples = samples.loc[~backwards].reset_index(drop=True)
+    return samples
+
+
+def _merge_duplicates(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
+    duplicated = samples["time"].duplicated()
+    if not duplicated.any():
+        return samples
+    warnings.append(f"{int(duplicated.sum())} samples with a repeated time merged into the first")
+    return samples.groupby("time", sort=False, as_index=False)[columns].first()
+
+
+def _session_span_s(parsed: ParsedActivity) -> float | None:
+    """Total elapsed time the file's sessions declare [s], when they all declare one."""
+    spans = [
+        (s.end_time - s.start_time).total_seconds()
+        for s in parsed.sessions
+        if s.start_time is not None and s.end_time is not None
+    ]
+    return sum(spans) if spans and len(spans) == len(parsed.sessions) else None
+
+
+def _clock_jumps(
+    times: pd.Series, pauses: list[Pause], declared_span_s: float | None, warnings: list[str]
+) -> list[tuple[pd.Timestamp, pd.Timedelta]]:
+    """(first time after the jump, how far to move it back) for each forward clock jump.
+
+    A hole is a clock jump when the timer kept running across it and either it is longer than
+    :data:`CLOCK_JUMP_S`, or the file's own session length only adds up without it.
+    """
+    steps = times.diff().dt.total_seconds().to_numpy()
+    if len(steps) < 3:
+        return []
+    usual = float(np.nanmedian(steps[1:]))
+    span = (times.iloc[-1] - times.iloc[0]).total_seconds()
+    shifts = []
+    for position in np.flatnonzero(steps > JUMP_CANDIDATE_S):
+        before, after = times.iloc[position - 1], times.iloc[position]
+        margin = pd.Timedelta(seconds=60)
+        if any(p.start_time <= before + margin and p.end_time >= after - margin for p in pauses):
+            continue  # the timer was stopped: a real (if very long) pause
+        explained = declared_span_s is not None and abs(span - steps[position] - declared_span_s) <= max(
+            60.0, 0.1 * declared_span_s
+        )
+        if steps[position] <= CLOCK_JUMP_S and not explained:
+            continue
+        jump = pd.Timedelta(seconds=steps[position] - usual)
+        shifts.append((after, jump))
+        warnings.append(
+            f"the device clock jumps {_human(jump)} forward "
+            f"after {_human(before - times.iloc[0])}; gap closed"
+        )
+    return shifts
+
+
+def _apply_shifts(times: pd.Series, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> pd.Series:
+    out = times
+    for after, jump in shifts:
+        out = out.where(times < after, out - jump)
+    return out
+
+
+def _shift_time(when: pd.Timestamp, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> pd.Timestamp:
+    moved = when
+    for after, jump in shifts:
+        if when >= after:
+            moved = moved - jump
+    return moved
+
+
+def _shift_lap(lap: Lap, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> Lap:
+    if not shifts:
+        return lap
+    start = _shift_time(lap.start_time, shifts)
+    return dataclasses.replace(
+        lap, start_time=start, end_time=start + pd.Timedelta(seconds=lap.elapsed_time_s)
+    )
+
+
+def _shift_pause(pause: Pause, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> Pause:
+    if not shifts:
+        return pause
+    return dataclasses.replace(
+        pause, start_time=_shift_time(pause.start_time, shifts), end_time=_shift_time(pause.end_time, shifts)
+    )
+
+
+def _drop_junk_after_jumps(
+    samples: pd.DataFrame, shifts: list[tuple[pd.Timestamp, pd.Timedelta]], warnings: list[str]
+) -> pd.DataFrame:
+    """A handful of records after a jump (a phone writing one bogus final point) are dropped."""
+    if not shifts:
+        return samples
+    total = len(samples)
+    keep = np.ones(total, dtype=bool)
+    bounds = [0]
+    times_ns = pd.DatetimeIndex(samples["time"]).as_unit("ns").asi8
+    for after, jump in shifts:
+        bounds.append(int(np.searchsorted(times_ns, (after - jump).value)))
+    bounds.append(total)
+    for start, stop in itertools.pairwise(bounds):
+        if 0 < stop - start <= JUNK_SHARE * total:
+            keep[start:stop] = False
+    if not keep.all():
+        warnings.append(f"{int((~keep).sum())} samples stranded by a clock jump dropped")
+        samples = samples.loc[keep].reset_index(drop=True)
+    return samples
+
+
+def _complete_channels(track: pd.DataFrame, sources: dict[str, str], warnings: list[str]) -> pd.DataFrame:
+    """Add missing core columns; derive distance from positions and speed from distance."""
+    track = track.copy()
+    for column in CORE_COLUMNS[1:]:
+        if column not in track.columns:
+            track[column] = np.nan
+    has_positions = bool((track["lat_deg"].notna() & track["lon_deg"].notna()).any())
+    if sources["distance_m"] == "absent" and has_positions:
+        track["distance_m"] = _distance_from_positions(
+            track["lat_deg"].to_numpy(), track["lon_deg"].to_numpy()
+        )
+        sources["distance_m"] = "derived"
+    distance = track["distance_m"].to_numpy()
+    if sources["distance_m"] == "device":
+        steps = np.diff(distance[np.isfinite(distance)])
+        if (steps < -1e-6).any():
+            warnings.append(
+                f"distance decreases at {int((steps < -1e-6).sum())} samples; held at its maximum"
+            )
+            finite = np.isfinite(distance)
+            distance = distance.copy()
+            distance[finite] = np.maximum.accumulate(distance[finite])
+            track["distance_m"] = distance
+    if sources["speed_mps"] == "absent" and sources["distance_m"] != "absent":
+        track["speed_mps"] = _speed_from_distance(track.index, track["distance_m"].to_numpy())
+        sources["speed_mps"] = "derived"
+    speed = track["speed_mps"]
+    implausible = speed > 100.0
+    if implausible.any():
+        warnings.append(f"{int(implausible.sum())} speeds above 100 m/s blanked")
+        track["speed_mps"] = speed.mask(implausible)
+    return track
+
+
+def _distance_from_positions(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
+    """Cumulative great-circle distance through the valid fixes, held across missing ones [m]."""
+    valid = np.isfinite(lat_deg) & np.isfinite(lon_deg)
+    cumulative = np.full(len(lat_deg), np.nan)
+    if not valid.any():
+        return cumulative
+    lat, lon = lat_deg[valid], lon_deg[valid]
+    steps = np.concatenate([[0.0], haversine_m(lat[:-1], lon[:-1], lat[1:], lon[1:])])
+    cumulative[valid] = np.cumsum(steps)
+    first = int(np.argmax(valid))
+    filled = pd.Series(cumulative).ffill().to_numpy(copy=True)
+    filled[:first] = 0.0
+    return filled
+
+
+def _speed_from_distance(index: pd.DatetimeIndex, distance_m: np.ndarray) -> np.ndarray:
+    """Speed as the centred difference of distance over time [m/s]."""
+    seconds = (index - index[0]).total_seconds().to_numpy(dtype=np.float64)
+    if len(seconds) < 2:
+        return np.full(len(seconds), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        speed = np.gradient(distance_m, seconds)
+    return np.where(np.isfinite(speed) & (speed >= 0), speed, np.nan)
+
+
+def _gap_pauses(index: pd.DatetimeIndex, timer_pauses: list[Pause]) -> list[Pause]:
+    """Recording holes of at least :data:`GAP_PAUSE_S` that no timer pause explains."""
+    if len(index) < 2:
+        return []
+    steps = np.diff(index.asi8) / 1e9
+    threshold = max(GAP_PAUSE_S, GAP_PAUSE_INTERVALS * float(np.median(steps)))
+    gaps = []
+    for position in np.flatnonzero(steps >= threshold):
+        start, end = index[position], index[position + 1]
+        if any(p.start_time < end and p.end_time > start for p in timer_pauses):
+            continue
+        gaps.append(Pause(start_time=start, end_time=end, source="gap"))
+    return gaps
+
+
+def _recording(index: pd.DatetimeIndex) -> tuple[float | None, str]:
+    if len(index) < 2:
+        return None, "unknown"
+    steps = np.diff(index.asi8) / 1e9
+    interval = float(np.median(steps))
+    one_second = float(np.mean(np.abs(steps - 1.0) < 0.05))
+    if one_second >= ONE_SECOND_SHARE:
+        return 1.0, "1s"
+    if interval < 1.0 and float(np.mean(steps < 1.0)) >= ONE_SECOND_SHARE:
+        return interval, "sub-second"
+    return interval, "smart"
+
+
+def _human(delta: pd.Timedelta) -> str:
+    seconds = abs(delta.total_seconds())
+    if seconds >= 2 * 86400:
+        return f"{seconds / 86400:.0f} days"
+    if seconds >= 2 * 3600:
+        return f"{seconds / 3600:.1f} h"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}:{rest:02d} min"

@@ -1,0 +1,116 @@
+"""The decoder-independent view of a FIT file: the messages the analysis uses, as tables.
+
+Two decoders fill :class:`FitMessages` (fitparse, the reference, and the fast columnar path);
+:mod:`.fit` turns it into an :class:`~hardkick_analyze.models.Activity`, so both paths share one
+normalization and cannot drift apart. Values are as the FIT profile defines them after scale and
+offset (``distance`` in m, ``speed`` in m/s, positions still in semicircles); ``date_time``
+fields stay raw seconds since the FIT epoch; enums are profile names (``'running'``,
+``'manual'``), or the raw integer when the profile does not name the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FIT_EPOCH_UNIX_S", "WANTED_FIELDS", "FitMessages"]
+
+#: 1989-12-31T00:00:00Z, the origin of FIT ``date_time`` values, in Unix seconds.
+FIT_EPOCH_UNIX_S = 631_065_600
+
+#: Message name -> the fields kept (profile names; subfields by their own names).
+WANTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "record": (
+        "timestamp",
+        "position_lat",
+        "position_long",
+        "distance",
+        "speed",
+        "enhanced_speed",
+        "altitude",
+        "enhanced_altitude",
+        "heart_rate",
+        "cadence",
+        "fractional_cadence",
+        "power",
+        "vertical_oscillation",
+        "stance_time",
+        "stance_time_balance",
+        "step_length",
+        "vertical_ratio",
+        "temperature",
+    ),
+    "lap": (
+        "timestamp",
+        "start_time",
+        "total_elapsed_time",
+        "total_timer_time",
+        "total_distance",
+        "lap_trigger",
+        "intensity",
+        "wkt_step_index",
+        "sport",
+    ),
+    "event": ("timestamp", "event", "event_type", "timer_trigger"),
+    "session": (
+        "timestamp",
+        "start_time",
+        "total_elapsed_time",
+        "total_timer_time",
+        "total_distance",
+        "sport",
+        "sub_sport",
+    ),
+    "file_id": ("type", "manufacturer", "product", "garmin_product", "serial_number", "product_name"),
+    "workout": ("wkt_name", "sport", "sub_sport", "num_valid_steps"),
+    "workout_step": (
+        "message_index",
+        "wkt_step_name",
+        "duration_type",
+        "duration_value",
+        "duration_time",
+        "duration_distance",
+        "target_type",
+        "target_value",
+        "custom_target_value_low",
+        "custom_target_value_high",
+        "custom_target_speed_low",
+        "custom_target_speed_high",
+        "intensity",
+        "notes",
+    ),
+    "sport": ("sport", "sub_sport", "name"),
+}
+
+#: Record fields that hold numbers (all of them): decoded into float64 columns, NaN = invalid.
+RECORD_FIELDS = WANTED_FIELDS["record"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FitMessages:
+    """Decoded messages of one FIT file (all chained parts, in file order).
+
+    Attributes
+    ----------
+    records
+        Column per field of :data:`RECORD_FIELDS`, float64, NaN where invalid or absent.
+    messages
+        For every other wanted message type, one dict per message holding the wanted fields
+        that had a valid value.
+    warnings
+        One line per problem met while decoding (CRC mismatch, truncation, ...).
+    decoder
+        Which decoder produced this (``'fitparse'`` or ``'fast'``), and why a fallback happened.
+    """
+
+    records: dict[str, np.ndarray]
+    messages: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    decoder: str = "fitparse"
+
+    @property
+    def record_count(self) -> int:
+        """Number of record messages."""
+        return len(self.records["timestamp"])

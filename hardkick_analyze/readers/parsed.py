@@ -1,0 +1,31 @@
+"""What a format reader hands to :func:`~.finalize.finalize`: samples plus structure, not yet repaired."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..models import Lap, Pause, SessionInfo, WorkoutStep
+
+__all__ = ["ParsedActivity"]
+
+
+@dataclass(kw_only=True)
+class ParsedActivity:
+    """A reader's raw result.
+
+    ``samples`` has a ``time`` column (UTC ``Timestamp``, maybe unsorted, duplicated or NaT)
+    and any glossary columns the source records, already in the glossary's units.
+    ``metadata`` holds :class:`~hardkick_analyze.models.ActivityMetadata` fields the reader
+    knows (device, sport, ...); ``device_channels`` names the columns the device recorded.
+    """
+
+    samples: pd.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+    laps: list[Lap] = field(default_factory=list)
+    pauses: list[Pause] = field(default_factory=list)
+    workout_steps: list[WorkoutStep] = field(default_factory=list)
+    sessions: list[SessionInfo] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

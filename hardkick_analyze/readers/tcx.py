@@ -1,0 +1,200 @@
+"""TCX (Garmin Training Center XML): Trackpoints, laps and sport, streamed in bounded memory."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import xml.etree.ElementTree as ET
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import CorruptFileError, NoUsableDataError
+from ..models import Lap, SessionInfo
+from .parsed import ParsedActivity
+from .source import RawSource
+from .xml_safety import checked_xml
+
+__all__ = ["parse_tcx"]
+
+# TCX Trackpoint element (local name) -> glossary column.
+_TRACKPOINT_VALUES = {
+    "AltitudeMeters": "elevation_m",
+    "DistanceMeters": "distance_m",
+    "Cadence": "cadence_raw",
+    "RunCadence": "run_cadence",
+    "Speed": "speed_mps",
+    "Watts": "power_w",
+}
+_SPORTS = {"running": "running", "biking": "cycling", "other": None}
+_TRIGGERS = {
+    "manual": "manual",
+    "distance": "distance",
+    "location": "position_marked",
+    "time": "time",
+    "heartrate": "heart_rate",
+}
+_INTENSITIES = {"active": "active", "resting": "rest"}
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_tcx(raw: RawSource) -> ParsedActivity:
+    """Parse TCX bytes; every ``Activity`` becomes a session and the running ones are kept."""
+    warnings: list[str] = []
+    body = checked_xml(raw.data, raw.name, warnings)
+    rows: list[dict[str, Any]] = []
+    laps: list[Lap] = []
+    lap_activity: list[int] = []
+    sessions: list[SessionInfo] = []
+    device_name: str | None = None
+    state = _State()
+    try:
+        for event, element in ET.iterparse(io.BytesIO(body), events=("start", "end")):
+            name = _local(element.tag)
+            if event == "start":
+                if name == "Activity":
+                    state.sport = _SPORTS.get(element.get("Sport", "").strip().lower(), element.get("Sport"))
+                    state.activity_rows = len(rows)
+                elif name == "Lap":
+                    state.lap_start = element.get("StartTime")
+                continue
+            if name == "Trackpoint":
+                row = _trackpoint(element)
+                row["activity"] = len(sessions)
+                rows.append(row)
+                element.clear()
+            elif name == "Lap":
+                lap = _lap(element, state.lap_start, len(laps))
+                if lap is not None:
+                    laps.append(lap)
+                    lap_activity.append(len(sessions))
+                element.clear()
+            elif name == "Activity":
+                sessions.append(_session(state.sport, rows[state.activity_rows :]))
+                element.clear()
+            elif name == "Creator":
+                name_element = next((c for c in element if _local(c.tag) == "Name"), None)
+                if name_element is not None and name_element.text and device_name is None:
+                    device_name = name_element.text.strip()
+    except ET.ParseError as exc:
+        if not rows:
+            raise CorruptFileError(raw.name, f"broken XML ({exc})") from exc
+        warnings.append(f"the XML breaks off ({exc}); kept the {len(rows)} points before the break")
+        sessions.append(_session(state.sport, rows[state.activity_rows :]))
+    if not rows:
+        raise NoUsableDataError(raw.name, "the TCX file has no track points")
+    samples = pd.DataFrame(rows)
+    running = [i for i, s in enumerate(sessions) if s.sport == "running"]
+    if running and len(running) < len(sessions):
+        samples = samples[samples["activity"].isin(running)]
+        laps = [lap for lap, owner in zip(laps, lap_activity, strict=True) if owner in running]
+        laps = [dataclasses.replace(lap, index=i) for i, lap in enumerate(laps)]
+        warnings.append("multi-sport file: kept the running activities")
+    chosen = sessions[running[0]] if running else sessions[0]
+    samples = _columns(samples.drop(columns="activity"), chosen.sport)
+    return ParsedActivity(
+        samples=samples,
+        metadata={"sport": chosen.sport, "device_name": device_name},
+        laps=laps,
+        sessions=sessions,
+        warnings=warnings,
+    )
+
+
+class _State:
+    """Where the streaming parse is: the current activity's sport, its first row, the lap start."""
+
+    def __init__(self) -> None:
+        self.sport: str | None = None
+        self.activity_rows = 0
+        self.lap_start: str | None = None
+
+
+def _trackpoint(element: ET.Element) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for child in element.iter():
+        name = _local(child.tag)
+        text = (child.text or "").strip()
+        if not text:
+            continue
+        if name == "Time":
+            row["time"] = text
+        elif name == "LatitudeDegrees":
+            row["lat_deg"] = _float(text)
+        elif name == "LongitudeDegrees":
+            row["lon_deg"] = _float(text)
+        elif name == "Value" and "heart_rate_bpm" not in row:
+            row["heart_rate_bpm"] = _float(text)
+        elif name in _TRACKPOINT_VALUES:
+            row.setdefault(_TRACKPOINT_VALUES[name], _float(text))
+    return row
+
+
+def _lap(element: ET.Element, start_text: str | None, index: int) -> Lap | None:
+    values = {_local(c.tag): (c.text or "").strip() for c in element}
+    start = _time(start_text)
+    elapsed = _float(values.get("TotalTimeSeconds", ""))
+    if start is None or not np.isfinite(elapsed):
+        return None
+    return Lap(
+        index=index,
+        start_time=start,
+        end_time=start + pd.Timedelta(seconds=elapsed),
+        elapsed_time_s=elapsed,
+        timer_time_s=elapsed,
+        distance_m=_finite_or_none(_float(values.get("DistanceMeters", ""))),
+        trigger=_TRIGGERS.get(values.get("TriggerMethod", "").lower(), values.get("TriggerMethod") or None),
+        intensity=_INTENSITIES.get(values.get("Intensity", "").lower(), values.get("Intensity") or None),
+    )
+
+
+def _session(sport: str | None, rows: list[dict[str, Any]]) -> SessionInfo:
+    times = [r["time"] for r in rows if "time" in r]
+    return SessionInfo(
+        sport=sport,
+        sub_sport=None,
+        start_time=_time(times[0]) if times else None,
+        end_time=_time(times[-1]) if times else None,
+    )
+
+
+def _columns(samples: pd.DataFrame, sport: str | None) -> pd.DataFrame:
+    out = samples.copy()
+    out["time"] = (
+        pd.to_datetime(out["time"], utc=True, errors="coerce", format="ISO8601") if "time" in out else pd.NaT
+    )
+    # RunCadence (Garmin's TPX extension) counts one foot; <Cadence> is a bike's rpm, but
+    # running watches without the extension write strides/min there too.
+    run = out.pop("run_cadence") if "run_cadence" in out else None
+    cadence = out.pop("cadence_raw") if "cadence_raw" in out else None
+    per_foot = run if run is not None else (cadence if sport in (None, "running") else None)
+    if per_foot is not None:
+        out["cadence_spm"] = 2.0 * per_foot
+    elif cadence is not None:
+        out["cadence_rpm"] = cadence
+    return out
+
+
+def _time(text: str | None) -> pd.Timestamp | None:
+    if not text:
+        return None
+    try:
+        stamp = pd.Timestamp(text)
+    except ValueError:
+        return None
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def _float(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
+def _finite_or_none(value: float) -> float | None:
+    return value if np.isfinite(value) else None

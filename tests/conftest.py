@@ -1,0 +1,22 @@
+"""Shared fixtures: the bundled test files and the real corpus beside the repository."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "real_activities"
+
+
+@pytest.fixture
+def data_dir() -> Path:
+    return DATA
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip("../shared/real_activities is not beside the repository")
+    return CORPUS
