@@ -91,7 +91,8 @@ class ActivityMetadata:
     """What the file says about itself, and what the reader did to it.
 
     ``channel_sources`` maps each core channel to ``'device'``, ``'derived'`` (computed by the
-    reader, e.g. distance from GPS positions in a GPX file) or ``'absent'``.
+    reader, e.g. distance from GPS positions in a GPX file) or ``'absent'``. ``decoder`` names
+    the FIT decoder that read the file (and why it fell back, if it did).
     """
 
     source: str
@@ -109,6 +110,7 @@ class ActivityMetadata:
     channel_sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     sessions: tuple[SessionInfo, ...] = ()
     workout_name: str | None = None
+    decoder: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

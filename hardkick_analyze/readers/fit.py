@@ -92,6 +92,7 @@ def parsed_from_fit_messages(messages: FitMessages, name: str) -> ParsedActivity
         "sport": sport,
         "sub_sport": sub_sport,
         "workout_name": _text(workouts[0].get("wkt_name")) if workouts else None,
+        "decoder": messages.decoder,
     }
     return ParsedActivity(
         samples=samples,
