@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import json
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from .errors import HardkickError
+from .errors import HardkickError, WorkoutSpecError
+from .pipeline import analyze_session
 from .readers import read_activity
-from .render import render_activity_summary
+from .render import render_activity_summary, render_report
+from .report_json import report_to_dict, reps_table
+from .workout import METRES_PER_MILE, parse_clock, parse_workout
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
+
+
+class Units(str, Enum):
+    """Distance unit for paces in the text report."""
+
+    km = "km"
+    mi = "mi"
 
 
 @app.command()
@@ -21,22 +33,74 @@ def analyze(
         list[Path],
         typer.Argument(help="Watch files (FIT, GPX, TCX, also .gz).", show_default=False),
     ],
+    workout: Annotated[
+        str | None,
+        typer.Option(
+            "--workout",
+            "-w",
+            help="Planned workout, e.g. '4x400@4:55/km, 2x(400@4:55/km+100@max)' or a preset "
+            "(hard-kick-500, hard-kick-250). Default: the preset that fits.",
+        ),
+    ] = None,
+    pace: Annotated[
+        str | None,
+        typer.Option(help="Target rep pace M:SS per km (or M:SS/mi) for reps whose spec has none."),
+    ] = None,
+    goal_5k: Annotated[
+        str | None,
+        typer.Option("--goal-5k", help="Goal 5 km time M:SS; rep pace = goal pace - 5 s/km."),
+    ] = None,
+    units: Annotated[Units, typer.Option(help="Pace unit in the text report.")] = Units.km,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of text.")] = False,
+    csv: Annotated[Path | None, typer.Option(help="Also write the per-rep table to this CSV file.")] = None,
+    summary: Annotated[bool, typer.Option(help="Only summarise what the file holds.")] = False,
 ) -> None:
     """Tell how a hard-kick interval session really went, from the watch file.
 
-    Example: hk-analyze sample_data/hard_kick_500_laps.fit
+    Example: hk-analyze sample_data/hard_kick_500_laps.fit --goal-5k 25:00
     """
+    try:
+        pace_s_per_km = _pace(pace)
+        if workout is not None:
+            parse_workout(workout, pace_s_per_km=pace_s_per_km)
+        if goal_5k is not None:
+            parse_clock(goal_5k)
+    except WorkoutSpecError as exc:
+        typer.echo(f"hk-analyze: {exc.reason}\n  {exc.caret().replace(chr(10), chr(10) + '  ')}", err=True)
+        raise typer.Exit(code=2) from None
     failed = 0
+    outputs: list[dict[str, object]] = []
     for path in paths:
         try:
-            activity = read_activity(path)
+            if summary:
+                typer.echo(render_activity_summary(read_activity(path)))
+                continue
+            report = analyze_session(path, workout=workout, pace_s_per_km=pace_s_per_km, goal_5k=goal_5k)
         except HardkickError as exc:
             typer.echo(f"hk-analyze: {exc}", err=True)
             failed += 1
+            if as_json:
+                outputs.append({"source": path.name, "status": "failed", "error": exc.reason})
             continue
-        typer.echo(render_activity_summary(activity))
+        if as_json:
+            outputs.append(report_to_dict(report))
+        else:
+            typer.echo(render_report(report, units.value))
+        if csv is not None:
+            reps_table(report).to_csv(csv, index=False)
+    if as_json:
+        typer.echo(json.dumps(outputs[0] if len(paths) == 1 and outputs else outputs, indent=2))
     if failed == len(paths):
         raise typer.Exit(code=2)
+
+
+def _pace(text: str | None) -> float | None:
+    if text is None:
+        return None
+    value = text.strip().lower()
+    per_mile = value.endswith("/mi")
+    seconds = parse_clock(value.removesuffix("/mi").removesuffix("/km"))
+    return seconds * 1000.0 / METRES_PER_MILE if per_mile else seconds
 
 
 def main() -> None:

@@ -114,7 +114,8 @@ class WorkoutSpecError(HardkickError):
         self.spec = spec
         self.position = position
         pointer = " " * position + "^"
-        super().__init__(spec, f"{reason} at character {position + 1}")
+        where = "at the end" if position >= len(spec) else f"at character {position + 1}"
+        super().__init__(spec, f"{reason} {where}")
         self.pointer = pointer
 
     def caret(self) -> str:

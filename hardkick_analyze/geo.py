@@ -11,9 +11,7 @@ __all__ = ["EARTH_RADIUS_M", "haversine_m", "latlon_from_xy_m", "local_xy_m"]
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def haversine_m(
-    lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike
-) -> np.ndarray:
+def haversine_m(lat1_deg: ArrayLike, lon1_deg: ArrayLike, lat2_deg: ArrayLike, lon2_deg: ArrayLike) -> np.ndarray:
     """Great-circle distance between points [m]; accepts scalars or arrays [deg]."""
     lat1, lon1, lat2, lon2 = (
         np.radians(np.asarray(v, dtype=np.float64)) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg)

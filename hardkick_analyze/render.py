@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 from .models import Activity
+from .results import SessionReport
 
-__all__ = ["format_clock", "format_pace", "render_activity_summary"]
+__all__ = ["format_clock", "format_pace", "format_split", "render_activity_summary", "render_report"]
 
 _METRES_PER_MILE = 1609.344
 
@@ -37,9 +38,7 @@ def render_activity_summary(activity: Activity) -> str:
     track = activity.track
     distance = track["distance_m"].dropna()
     distance_text = f"{distance.iloc[-1] / 1000:.2f} km" if len(distance) else "-"
-    device = (
-        " ".join(x for x in (meta.manufacturer, meta.product) if x) or meta.device_name or "unknown device"
-    )
+    device = " ".join(x for x in (meta.manufacturer, meta.product) if x) or meta.device_name or "unknown device"
     sport = "/".join(x for x in (meta.sport, meta.sub_sport) if x) or "unknown sport"
     interval = (
         f"{meta.recording} ({meta.recording_interval_s:g} s median)"
@@ -76,3 +75,68 @@ def _lap_triggers(activity: Activity) -> str:
         key = lap.trigger or "unknown"
         triggers[key] = triggers.get(key, 0) + 1
     return f" ({', '.join(f'{n} {t}' for t, n in triggers.items())})" if triggers else ""
+
+
+def format_split(seconds: float | None) -> str:
+    """A rep time with tenths: ``118.24`` -> ``'1:58.2'``."""
+    if seconds is None or not math.isfinite(seconds):
+        return "-"
+    minutes, rest = divmod(abs(seconds), 60)
+    return f"{'-' if seconds < 0 else ''}{int(minutes)}:{rest:04.1f}"
+
+
+def render_report(report: SessionReport, units: str = "km") -> str:
+    """The report a runner reads after the session: reps and kicks table, verdicts, method."""
+    target = format_pace(report.target_pace_s_per_km, units)
+    header = (
+        f"{report.source}  {report.start_time.strftime('%Y-%m-%d %H:%M')} UTC  "
+        f"workout {report.workout.spec}  target {target} ({report.target_pace_source})"
+    )
+    if not report.is_hard_kick:
+        lines = [header, "  no hard-kick session found"]
+        lines += [f"  warning  {w}" for w in report.warnings]
+        return "\n".join(lines)
+    lines = [header, ""]
+    lines.append(
+        f"  {'rep':>3}  {'planned':<12} {'start':>7} {'time':>7} {'pace':>9} {'error':>7} "
+        f"{'HR avg/max':>10} {'rest':>6}   {'kick':>6} {'avg':>6} {'peak':>6} {'fade':>5}"
+    )
+    for rep in report.reps:
+        planned = (
+            f"{rep.planned.distance_m:.0f}" + (f"+{rep.planned.kick_m:.0f}" if rep.planned.has_kick else "") + " m"
+        )
+        error = f"{rep.time_error_s:+.1f}s" if rep.time_error_s is not None else "-"
+        heart = (
+            f"{rep.avg_heart_rate_bpm:.0f}/{rep.max_heart_rate_bpm:.0f}"
+            if rep.avg_heart_rate_bpm is not None and rep.max_heart_rate_bpm is not None
+            else "-"
+        )
+        kick = rep.kick
+        kick_text = (
+            f"{format_split(kick.duration_s):>6} {_speed(kick.avg_speed_mps):>6} {_speed(kick.peak_speed_mps):>6} "
+            f"{kick.fade_pct:>4.0f}%"
+            if kick
+            else ""
+        )
+        lines.append(
+            f"  {rep.index:>3}  {planned:<12} {format_clock(rep.start_s):>7} {format_split(rep.duration_s):>7} "
+            f"{format_pace(rep.pace_s_per_km, units):>9} {error:>7} {heart:>10} {format_clock(rep.rest_after_s):>6}   "
+            f"{kick_text}"
+        )
+    for planned in report.missing:
+        kick = f"+{planned.kick_m:.0f}" if planned.has_kick else ""
+        lines.append(f"    -  {planned.distance_m:.0f}{kick} m      not run")
+    if report.score is not None:
+        parts = ", ".join(f"{k} {v:.0f}" for k, v in report.score.components.items())
+        lines += ["", f"  score {report.score.total:.0f}/100 ({parts})"]
+    lines += [""] + [f"  - {v}" for v in report.verdicts]
+    seg = report.segmentation
+    lines += ["", f"  segmentation: {seg.method}; " + ", ".join(f"{k}={v}" for k, v in seg.details.items())]
+    if report.extra_efforts:
+        lines.append(f"  extra efforts: {len(report.extra_efforts)} (strides or unplanned reps)")
+    lines += [f"  warning  {w}" for w in report.warnings]
+    return "\n".join(lines)
+
+
+def _speed(value: float) -> str:
+    return f"{value:.2f}" if math.isfinite(value) else "-"

@@ -71,9 +71,7 @@ def _corpus_files() -> list[str]:
     if not CORPUS.is_dir():
         return []
     return sorted(
-        str(p.relative_to(CORPUS))
-        for p in CORPUS.rglob("*")
-        if p.is_file() and p.suffix.lower() not in (".md", ".csv")
+        str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.is_file() and p.suffix.lower() not in (".md", ".csv")
     )
 
 

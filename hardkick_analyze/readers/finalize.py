@@ -162,8 +162,7 @@ def _clock_jumps(
         jump = pd.Timedelta(seconds=steps[position] - usual)
         shifts.append((after, jump))
         warnings.append(
-            f"the device clock jumps {_human(jump)} forward "
-            f"after {_human(before - times.iloc[0])}; gap closed"
+            f"the device clock jumps {_human(jump)} forward after {_human(before - times.iloc[0])}; gap closed"
         )
     return shifts
 
@@ -187,9 +186,7 @@ def _shift_lap(lap: Lap, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> Lap
     if not shifts:
         return lap
     start = _shift_time(lap.start_time, shifts)
-    return dataclasses.replace(
-        lap, start_time=start, end_time=start + pd.Timedelta(seconds=lap.elapsed_time_s)
-    )
+    return dataclasses.replace(lap, start_time=start, end_time=start + pd.Timedelta(seconds=lap.elapsed_time_s))
 
 
 def _shift_pause(pause: Pause, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> Pause:
@@ -230,17 +227,13 @@ def _complete_channels(track: pd.DataFrame, sources: dict[str, str], warnings: l
             track[column] = np.nan
     has_positions = bool((track["lat_deg"].notna() & track["lon_deg"].notna()).any())
     if sources["distance_m"] == "absent" and has_positions:
-        track["distance_m"] = _distance_from_positions(
-            track["lat_deg"].to_numpy(), track["lon_deg"].to_numpy()
-        )
+        track["distance_m"] = _distance_from_positions(track["lat_deg"].to_numpy(), track["lon_deg"].to_numpy())
         sources["distance_m"] = "derived"
     distance = track["distance_m"].to_numpy()
     if sources["distance_m"] == "device":
         steps = np.diff(distance[np.isfinite(distance)])
         if (steps < -1e-6).any():
-            warnings.append(
-                f"distance decreases at {int((steps < -1e-6).sum())} samples; held at its maximum"
-            )
+            warnings.append(f"distance decreases at {int((steps < -1e-6).sum())} samples; held at its maximum")
             finite = np.isfinite(distance)
             distance = distance.copy()
             distance[finite] = np.maximum.accumulate(distance[finite])

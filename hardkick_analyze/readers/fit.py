@@ -76,8 +76,7 @@ def parsed_from_fit_messages(messages: FitMessages, name: str) -> ParsedActivity
                     samples["time"] <= session.end_time
                 ).to_numpy()
         warnings.append(
-            f"multi-sport file: kept the {sport} session(s), "
-            f"{int((~keep).sum())} records of other sessions left out"
+            f"multi-sport file: kept the {sport} session(s), {int((~keep).sum())} records of other sessions left out"
         )
         samples = samples.loc[keep].reset_index(drop=True)
         # The device's distance runs on across the legs; the run starts at its own zero.

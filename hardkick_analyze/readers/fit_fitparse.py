@@ -49,9 +49,7 @@ def decode_with_fitparse(data: bytes, name: str) -> FitMessages:
     try:
         return _decode(data, name, check_crc=True, warnings=[])
     except FitCRCError:
-        return _decode(
-            data, name, check_crc=False, warnings=["file CRC does not match its contents; decoded anyway"]
-        )
+        return _decode(data, name, check_crc=False, warnings=["file CRC does not match its contents; decoded anyway"])
 
 
 def _decode(data: bytes, name: str, *, check_crc: bool, warnings: list[str]) -> FitMessages:

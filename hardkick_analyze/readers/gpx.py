@@ -53,9 +53,7 @@ def parse_gpx(raw: RawSource) -> ParsedActivity:
     warnings: list[str] = []
     body = checked_xml(raw.data, raw.name, warnings)
     gpx = _parse(body, raw.name, warnings)
-    rows = [
-        _point_row(point) for track in gpx.tracks for segment in track.segments for point in segment.points
-    ]
+    rows = [_point_row(point) for track in gpx.tracks for segment in track.segments for point in segment.points]
     if not rows:
         raise NoUsableDataError(raw.name, "the GPX file has no track points")
     samples = pd.DataFrame(rows)
@@ -107,9 +105,7 @@ def _without_unpositioned_points(body: bytes, name: str) -> tuple[str, int]:
         if segment.tag.rsplit("}", 1)[-1] != "trkseg":
             continue
         for point in list(segment):
-            if point.tag.rsplit("}", 1)[-1] == "trkpt" and (
-                point.get("lat") is None or point.get("lon") is None
-            ):
+            if point.tag.rsplit("}", 1)[-1] == "trkpt" and (point.get("lat") is None or point.get("lon") is None):
                 segment.remove(point)
                 dropped += 1
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""

@@ -96,9 +96,7 @@ def sniff_format(data: bytes, name: str = "<bytes>") -> str:
         if root == b"Activities":
             raise CorruptFileError(name, "TCX content without its <TrainingCenterDatabase> root element")
         if root is not None:
-            raise UnsupportedFormatError(
-                name, f"XML with root <{root.decode(errors='replace')}> is not GPX or TCX"
-            )
+            raise UnsupportedFormatError(name, f"XML with root <{root.decode(errors='replace')}> is not GPX or TCX")
     if len(data) >= 12 and data[0] in (12, 14) and data[8:12] != b".FIT":
         raise CorruptFileError(name, "FIT header without the '.FIT' signature")
     raise UnsupportedFormatError(name, "not a FIT, GPX or TCX file")

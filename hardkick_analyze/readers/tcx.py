@@ -164,9 +164,7 @@ def _session(sport: str | None, rows: list[dict[str, Any]]) -> SessionInfo:
 
 def _columns(samples: pd.DataFrame, sport: str | None) -> pd.DataFrame:
     out = samples.copy()
-    out["time"] = (
-        pd.to_datetime(out["time"], utc=True, errors="coerce", format="ISO8601") if "time" in out else pd.NaT
-    )
+    out["time"] = pd.to_datetime(out["time"], utc=True, errors="coerce", format="ISO8601") if "time" in out else pd.NaT
     # RunCadence (Garmin's TPX extension) counts one foot; <Cadence> is a bike's rpm, but
     # running watches without the extension write strides/min there too.
     run = out.pop("run_cadence") if "run_cadence" in out else None

@@ -1,0 +1,331 @@
+"""Score the reps and kicks the segmenter found against the prescription.
+
+Distances: on a track the planned distance is exact and GPS distance is not, so paces use the
+planned distance over the measured time; the watch's distance over the same seconds is reported
+beside it. Inside a kick, speeds come from the lag-corrected speed channel and the distance
+channel rescaled by the session's measured distance scale (the watch's over- or
+under-measurement, estimated by the segmenter from all reps).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from .clean import SessionGrid, rolling_mean
+from .models import PlannedRep
+from .results import FormChange, KickResult, RepBounds, RepResult, Segmentation, SessionScore, SpeedBin
+
+__all__ = [
+    "FADE_FINAL_SHARE",
+    "PEAK_WINDOW_S",
+    "score_kick",
+    "score_rep",
+    "score_session",
+]
+
+#: Peak speed is the top of the speed smoothed over this window [s].
+PEAK_WINDOW_S = 2.0
+#: The kick's final speed is its mean over this last share of the kick distance.
+FADE_FINAL_SHARE = 0.2
+#: Kick speed is also reported over bins of this length [m].
+KICK_BIN_M = 25.0
+#: Heart-rate recovery is read this long after the effort ends [s].
+HR_RECOVERY_S = 60.0
+#: A change of running form this large (in the worse direction) flags a breakdown [%].
+FORM_LIMITS_PCT = {"cadence": -4.0, "step_length": -6.0, "ground_contact": 6.0, "vertical_oscillation": 8.0}
+#: The workout calls for a long warm-up and cool-down; shorter ones are flagged [s].
+MIN_WARMUP_S = 10 * 60.0
+MIN_COOLDOWN_S = 5 * 60.0
+#: Score weights (sum 100) and the errors at which a component reaches zero.
+WEIGHTS = {"pace": 40.0, "consistency": 20.0, "kick": 25.0, "completion": 15.0}
+PACE_ERROR_ZERO_S_PER_KM = 15.0
+CONSISTENCY_ZERO_S_PER_KM = 10.0
+FADE_ZERO_PCT = 25.0
+FADE_FULL_PCT = 5.0
+
+
+def score_rep(
+    grid: SessionGrid,
+    bounds: RepBounds,
+    planned: PlannedRep,
+    *,
+    position: int,
+    target_pace_s_per_km: float | None,
+    distance_scale: float,
+    next_start_s: float | None,
+) -> RepResult:
+    """Measure one rep (and its kick) between the segmenter's boundaries.
+
+    Parameters
+    ----------
+    grid
+        The session on its uniform grid.
+    bounds
+        Where the rep was run.
+    planned
+        What was planned for it.
+    position
+        1-based number of the rep in the session (for display).
+    target_pace_s_per_km
+        Pace to compare with [s/km]; None when unknown.
+    distance_scale
+        Watch distance / true distance for this session (1.0 when unknown).
+    next_start_s
+        Start of the next rep, to measure the rest in between [s].
+    """
+    duration = bounds.end_s - bounds.start_s
+    pace = duration / planned.distance_m * 1000.0
+    measured = _distance_between(grid, bounds.start_s, bounds.end_s)
+    half = _time_at_fraction(grid, bounds.start_s, bounds.end_s, 0.5)
+    heart = _window(grid, "heart_rate_bpm", bounds.start_s, bounds.effort_end_s)
+    recovery = _value_at(grid, "heart_rate_bpm", bounds.effort_end_s + HR_RECOVERY_S)
+    at_end = _value_at(grid, "heart_rate_bpm", bounds.effort_end_s)
+    target_time = target_pace_s_per_km * planned.distance_m / 1000.0 if target_pace_s_per_km else None
+    kick = (
+        score_kick(
+            grid,
+            bounds.end_s,
+            bounds.kick_end_s,
+            planned.kick_m,
+            rep_speed_mps=planned.distance_m / duration,
+            distance_scale=distance_scale,
+        )
+        if planned.has_kick and bounds.kick_end_s is not None
+        else None
+    )
+    return RepResult(
+        index=position,
+        planned=planned,
+        start_s=bounds.start_s,
+        end_s=bounds.end_s,
+        duration_s=duration,
+        distance_m=planned.distance_m,
+        measured_distance_m=measured,
+        pace_s_per_km=pace,
+        target_pace_s_per_km=target_pace_s_per_km,
+        pace_error_s_per_km=pace - target_pace_s_per_km if target_pace_s_per_km else None,
+        time_error_s=duration - target_time if target_time else None,
+        first_half_s=half - bounds.start_s,
+        second_half_s=bounds.end_s - half,
+        avg_heart_rate_bpm=_finite(float(np.nanmean(heart))) if np.isfinite(heart).any() else None,
+        max_heart_rate_bpm=_finite(float(np.nanmax(heart))) if np.isfinite(heart).any() else None,
+        heart_rate_drop_60s_bpm=_finite(at_end - recovery)
+        if next_start_s is None or next_start_s >= bounds.effort_end_s + HR_RECOVERY_S
+        else None,
+        rest_after_s=next_start_s - bounds.effort_end_s if next_start_s is not None else None,
+        form=form_change(grid, bounds.start_s, bounds.end_s),
+        kick=kick,
+        how=bounds.how,
+    )
+
+
+def score_kick(
+    grid: SessionGrid,
+    start_s: float,
+    end_s: float,
+    kick_m: float,
+    *,
+    rep_speed_mps: float,
+    distance_scale: float,
+) -> KickResult:
+    """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``."""
+    duration = end_s - start_s
+    measured = _distance_between(grid, start_s, end_s)
+    time = grid.time_s
+    inside = (time >= start_s) & (time <= end_s)
+    speed = grid.frame["speed_mps"].to_numpy()
+    smoothed = rolling_mean(speed, PEAK_WINDOW_S / grid.dt_s)
+    peak_index = int(np.flatnonzero(inside)[np.nanargmax(smoothed[inside])]) if inside.any() else 0
+    peak = float(smoothed[peak_index]) if inside.any() else math.nan
+    final_from = _time_at_fraction(grid, start_s, end_s, 1.0 - FADE_FINAL_SHARE)
+    final = _mean_speed(grid, final_from, end_s, distance_scale)
+    average = _mean_speed(grid, start_s, end_s, distance_scale)
+    return KickResult(
+        start_s=start_s,
+        end_s=end_s,
+        duration_s=duration,
+        distance_m=kick_m,
+        measured_distance_m=measured,
+        avg_speed_mps=average,
+        peak_speed_mps=peak,
+        final_speed_mps=final,
+        fade_pct=100.0 * (peak - final) / peak if peak > 0 else math.nan,
+        time_to_peak_s=float(time[peak_index]) - start_s,
+        distance_to_peak_m=_distance_between(grid, start_s, float(time[peak_index])) / distance_scale,
+        speed_vs_rep_pct=100.0 * average / rep_speed_mps if rep_speed_mps > 0 else math.nan,
+        bins=_speed_bins(grid, start_s, end_s, kick_m),
+        form=form_change(grid, start_s, end_s),
+    )
+
+
+def form_change(grid: SessionGrid, start_s: float, end_s: float) -> FormChange | None:
+    """Running form over the first vs the last quarter of ``[start_s, end_s]``.
+
+    Returns None when the file has none of cadence, step length, ground contact time or
+    vertical oscillation.
+    """
+    quarter = (end_s - start_s) / 4.0
+    frame = grid.frame
+    changes: dict[str, float] = {}
+    step_length = None
+    if "cadence_spm" in frame and frame["cadence_spm"].notna().any():
+        # Step length from speed and cadence when the watch does not record it.
+        step_length = frame["speed_mps"] * 60.0 / frame["cadence_spm"].where(frame["cadence_spm"] > 0)
+    sources = {
+        "cadence": frame.get("cadence_spm"),
+        "step_length": frame.get("step_length_m", step_length),
+        "ground_contact": frame.get("ground_contact_time_ms"),
+        "vertical_oscillation": frame.get("vertical_oscillation_mm"),
+    }
+    for name, series in sources.items():
+        if series is None or not series.notna().any():
+            changes[name] = math.nan
+            continue
+        values = series.to_numpy(dtype=np.float64)
+        first = _window_values(grid, values, start_s, start_s + quarter)
+        last = _window_values(grid, values, end_s - quarter, end_s)
+        base = np.nanmean(first) if np.isfinite(first).any() else math.nan
+        late = np.nanmean(last) if np.isfinite(last).any() else math.nan
+        changes[name] = 100.0 * (late - base) / base if base and np.isfinite(base) and base > 0 else math.nan
+    if all(math.isnan(v) for v in changes.values()):
+        return None
+    notes = []
+    for name, limit in FORM_LIMITS_PCT.items():
+        value = changes[name]
+        if math.isfinite(value) and (value <= limit if limit < 0 else value >= limit):
+            notes.append(f"{name.replace('_', ' ')} {value:+.0f} %")
+    return FormChange(
+        cadence_change_pct=changes["cadence"],
+        step_length_change_pct=changes["step_length"],
+        ground_contact_change_pct=changes["ground_contact"],
+        vertical_oscillation_change_pct=changes["vertical_oscillation"],
+        breakdown=bool(notes),
+        notes=tuple(notes),
+    )
+
+
+def score_session(
+    reps: Sequence[RepResult],
+    segmentation: Segmentation,
+    *,
+    duration_s: float,
+) -> SessionScore:
+    """Pacing accuracy and consistency, kick decrement, warm-up/cool-down and the 0-100 score."""
+    errors = [r.pace_error_s_per_km for r in reps if r.pace_error_s_per_km is not None]
+    paces = [r.pace_s_per_km for r in reps]
+    kicks = [r.kick for r in reps if r.kick is not None]
+    mean_error = float(np.mean(errors)) if errors else None
+    mean_abs = float(np.mean(np.abs(errors))) if errors else None
+    spread = float(np.std(paces, ddof=1)) if len(paces) >= 2 else None
+    decrement = kick_decrement_pct([k.duration_s for k in kicks]) if len(kicks) >= 2 else None
+    warmup = reps[0].start_s if reps else duration_s
+    last_end = max((r.kick.end_s if r.kick else r.end_s) for r in reps) if reps else duration_s
+    planned = len(segmentation.workout.reps)
+    done = len(reps)
+    components = {
+        "pace": WEIGHTS["pace"] * _linear_credit(mean_abs, 0.0, PACE_ERROR_ZERO_S_PER_KM),
+        "consistency": WEIGHTS["consistency"] * _linear_credit(spread, 0.0, CONSISTENCY_ZERO_S_PER_KM),
+        "kick": WEIGHTS["kick"] * _kick_credit(kicks),
+        "completion": WEIGHTS["completion"] * min(1.0, done / planned) if planned else 0.0,
+    }
+    return SessionScore(
+        total=round(sum(components.values()), 1),
+        components={k: round(v, 1) for k, v in components.items()},
+        mean_pace_error_s_per_km=mean_error,
+        mean_abs_pace_error_s_per_km=mean_abs,
+        pace_consistency_s_per_km=spread,
+        kick_decrement_pct=decrement,
+        warmup_s=warmup,
+        cooldown_s=max(duration_s - last_end, 0.0),
+    )
+
+
+def kick_decrement_pct(times_s: Sequence[float]) -> float:
+    """Fitzsimons' percentage decrement over repeated sprints: ``100 * sum / (best * n) - 100``."""
+    best = min(times_s)
+    return 100.0 * sum(times_s) / (best * len(times_s)) - 100.0
+
+
+def _kick_credit(kicks: Sequence[KickResult]) -> float:
+    if not kicks:
+        return 0.0
+    fades = [k.fade_pct for k in kicks if math.isfinite(k.fade_pct)]
+    if not fades:
+        return 0.0
+    worst = max(fades)
+    return _linear_credit(worst, FADE_FULL_PCT, FADE_ZERO_PCT)
+
+
+def _linear_credit(value: float | None, full_at: float, zero_at: float) -> float:
+    """1 at or below ``full_at``, 0 at or above ``zero_at``, linear between; 0 when unknown."""
+    if value is None or not math.isfinite(value):
+        return 0.0
+    return float(np.clip((zero_at - abs(value)) / (zero_at - full_at), 0.0, 1.0))
+
+
+def _speed_bins(grid: SessionGrid, start_s: float, end_s: float, kick_m: float) -> tuple[SpeedBin, ...]:
+    """Speed over each :data:`KICK_BIN_M` of the kick, timing the bins on the distance channel."""
+    bins = []
+    edges = np.arange(0.0, kick_m + 1e-9, KICK_BIN_M)
+    if edges[-1] < kick_m:
+        edges = np.append(edges, kick_m)
+    times = [_time_at_fraction(grid, start_s, end_s, edge / kick_m) for edge in edges]
+    for low, high, t_low, t_high in zip(edges[:-1], edges[1:], times[:-1], times[1:], strict=True):
+        if t_high > t_low:
+            bins.append(SpeedBin(from_m=float(low), to_m=float(high), speed_mps=(high - low) / (t_high - t_low)))
+    return tuple(bins)
+
+
+def _mean_speed(grid: SessionGrid, start_s: float, end_s: float, distance_scale: float) -> float:
+    """Mean speed over a window: the speed channel's mean (lag-corrected) [m/s]."""
+    values = _window(grid, "speed_mps", start_s, end_s)
+    return float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
+
+
+def _distance_at(grid: SessionGrid, when_s: float) -> float:
+    return float(np.interp(when_s, grid.time_s, grid.frame["distance_m"].to_numpy()))
+
+
+def _distance_between(grid: SessionGrid, start_s: float, end_s: float) -> float:
+    return _distance_at(grid, end_s) - _distance_at(grid, start_s)
+
+
+def _time_at_fraction(grid: SessionGrid, start_s: float, end_s: float, fraction: float) -> float:
+    """When the watch's distance had covered ``fraction`` of its distance over the window [s]."""
+    time = grid.time_s
+    inside = (time >= start_s) & (time <= end_s)
+    distance = grid.frame["distance_m"].to_numpy()
+    d0, d1 = _distance_at(grid, start_s), _distance_at(grid, end_s)
+    if not inside.any() or d1 <= d0 or not math.isfinite(d1 - d0):
+        return start_s + fraction * (end_s - start_s)
+    target = d0 + fraction * (d1 - d0)
+    t = np.concatenate([[start_s], time[inside], [end_s]])
+    d = np.maximum.accumulate(np.concatenate([[d0], distance[inside], [d1]]))
+    return float(np.interp(target, d, t))
+
+
+def _window(grid: SessionGrid, column: str, start_s: float, end_s: float) -> np.ndarray:
+    if column not in grid.frame:
+        return np.array([np.nan])
+    return _window_values(grid, grid.frame[column].to_numpy(dtype=np.float64), start_s, end_s)
+
+
+def _window_values(grid: SessionGrid, values: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
+    time = grid.time_s
+    inside = (time >= start_s) & (time <= end_s)
+    return values[inside] if inside.any() else np.array([np.nan])
+
+
+def _value_at(grid: SessionGrid, column: str, when_s: float) -> float:
+    if column not in grid.frame or when_s > grid.time_s[-1]:
+        return math.nan
+    values = grid.frame[column].to_numpy(dtype=np.float64)
+    finite = np.isfinite(values)
+    return float(np.interp(when_s, grid.time_s[finite], values[finite])) if finite.any() else math.nan
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None

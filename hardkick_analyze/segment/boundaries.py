@@ -1,0 +1,106 @@
+"""Boundary times from a change of speed, to within a fraction of a second.
+
+A runner takes a few seconds to reach rep pace, to wind up a kick, or to slow to a walk. A
+threshold crossing would place every boundary somewhere inside that ramp, depending on the
+threshold. Instead the ramp is located between its 20 % and 80 % points and extended as a
+straight line to the level it leaves: that corner is when the runner set off, began the kick,
+or stopped running.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Ramp", "falling_ramp", "rising_ramp"]
+
+LOW_FRACTION = 0.2
+HIGH_FRACTION = 0.8
+
+
+@dataclass(frozen=True, slots=True)
+class Ramp:
+    """A located speed ramp: the corner time and the ramp's 20 %/80 % crossing times [s]."""
+
+    corner_s: float
+    low_s: float
+    high_s: float
+
+    @property
+    def rise_s(self) -> float:
+        """Time from the 20 % to the 80 % point [s]."""
+        return abs(self.high_s - self.low_s)
+
+
+def rising_ramp(time_s: np.ndarray, speed: np.ndarray, crossing_s: float, before: float, after: float) -> Ramp | None:
+    """The rise from level ``before`` to level ``after`` [m/s] that passes ``crossing_s``.
+
+    Returns None when the levels are too close to define a ramp.
+    """
+    if not math.isfinite(before) or not math.isfinite(after) or after - before <= 0.05 * max(after, 1e-9):
+        return None
+    low_level = before + LOW_FRACTION * (after - before)
+    high_level = before + HIGH_FRACTION * (after - before)
+    low = _crossing(time_s, speed, crossing_s, low_level, backward=True, rising=True)
+    high = _crossing(time_s, speed, crossing_s, high_level, backward=False, rising=True)
+    if low is None or high is None or high <= low:
+        return None
+    corner = low - (high - low) * LOW_FRACTION / (HIGH_FRACTION - LOW_FRACTION)
+    return Ramp(corner_s=corner, low_s=low, high_s=high)
+
+
+def falling_ramp(time_s: np.ndarray, speed: np.ndarray, crossing_s: float, before: float, after: float) -> Ramp | None:
+    """The fall from level ``before`` down to level ``after`` [m/s] that passes ``crossing_s``.
+
+    The corner is where the fall leaves ``before``: when the runner stopped holding the pace.
+    """
+    if not math.isfinite(before) or not math.isfinite(after) or before - after <= 0.05 * max(before, 1e-9):
+        return None
+    high_level = after + HIGH_FRACTION * (before - after)
+    low_level = after + LOW_FRACTION * (before - after)
+    high = _crossing(time_s, speed, crossing_s, high_level, backward=True, rising=False)
+    low = _crossing(time_s, speed, crossing_s, low_level, backward=False, rising=False)
+    if high is None or low is None or low <= high:
+        return None
+    corner = high - (low - high) * (1.0 - HIGH_FRACTION) / (HIGH_FRACTION - LOW_FRACTION)
+    return Ramp(corner_s=corner, low_s=low, high_s=high)
+
+
+def _crossing(
+    time_s: np.ndarray, speed: np.ndarray, from_s: float, level: float, *, backward: bool, rising: bool
+) -> float | None:
+    """First time, walking from ``from_s`` in one direction, where ``speed`` crosses ``level``.
+
+    Walking backward on a rise finds the last time below the level; forward finds the first time
+    at or above it (mirrored for a fall). The time is interpolated between grid samples.
+    """
+    start = int(np.clip(np.searchsorted(time_s, from_s), 0, len(time_s) - 1))
+    above = speed >= level
+    if backward:
+        indices = np.arange(start, 0, -1)
+        wanted = ~above[indices - 1] if rising else above[indices - 1]
+        hits = np.flatnonzero(wanted)
+        if not len(hits):
+            return None
+        i = int(indices[hits[0]]) - 1
+        return _interpolate(time_s, speed, i, level)
+    indices = np.arange(start, len(time_s))
+    wanted = above[indices] if rising else ~above[indices]
+    hits = np.flatnonzero(wanted)
+    if not len(hits):
+        return None
+    i = int(indices[hits[0]])
+    return _interpolate(time_s, speed, i - 1, level) if i > 0 else float(time_s[i])
+
+
+def _interpolate(time_s: np.ndarray, speed: np.ndarray, i: int, level: float) -> float:
+    """Time between samples ``i`` and ``i + 1`` where the speed equals ``level``."""
+    if i + 1 >= len(time_s):
+        return float(time_s[i])
+    v0, v1 = speed[i], speed[i + 1]
+    if not (math.isfinite(v0) and math.isfinite(v1)) or v1 == v0:
+        return float(time_s[i])
+    fraction = float(np.clip((level - v0) / (v1 - v0), 0.0, 1.0))
+    return float(time_s[i] + fraction * (time_s[i + 1] - time_s[i]))

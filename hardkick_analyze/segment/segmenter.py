@@ -1,0 +1,255 @@
+"""Compose detection, alignment and boundary placement into a :class:`Segmentation`."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+
+from ..clean import SessionGrid, rolling_mean
+from ..models import Activity, PlannedRep, Workout
+from ..results import Effort, RepBounds, Segmentation
+from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align
+from .boundaries import falling_ramp, rising_ramp
+from .efforts import Candidate, find_candidates, smoothed_speed
+from .laps import lap_candidates
+
+__all__ = ["segment_session"]
+
+#: Detection thresholds tried, as quantiles of the moving speed.
+THRESHOLD_QUANTILES = np.linspace(0.30, 0.995, 40)
+#: Hysteresis: an effort lasts while the speed stays above this share of the start threshold.
+OFF_SHARE = 0.8
+#: Shortest effort considered, as a share of the shortest planned rep's expected duration.
+MIN_DURATION_SHARE = 0.35
+#: Fastest pace assumed when the plan gives none, to size the shortest effort [m/s].
+FASTEST_SPEED_MPS = 8.0
+#: Slower than this is standing or walking, not running [m/s].
+MOVING_MPS = 1.0
+#: Speed used for boundaries: lightly smoothed, not the detection smoothing [s].
+BOUNDARY_SMOOTHING_S = 1.0
+#: Windows for the levels a ramp leaves and reaches [s].
+REST_WINDOW_S = (4.0, 20.0)
+HOLD_WINDOW_S = (3.0, 10.0)
+#: How far from a lap press a boundary may be found [s].
+LAP_SEARCH_S = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """The plan the alignment works on: a preset's plain reps expanded to what may have been run."""
+
+    reps: tuple[PlannedRep, ...]
+    missing_costs: tuple[float, ...]
+    nominal_plain: int | None
+
+
+def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> Segmentation:
+    """Find every planned rep (and kick) of ``workout`` in ``activity``.
+
+    Parameters
+    ----------
+    activity
+        The activity as read (laps are used when they are the reps).
+    grid
+        The same activity on its uniform grid (see :func:`hardkick_analyze.clean.make_grid`).
+    workout
+        The planned workout; a preset's plain-rep count adapts to what was run.
+    """
+    speed = smoothed_speed(grid)
+    reference = _reference_speed(workout)
+    detected = _detect(grid, speed, workout, reference)
+    from_laps = _from_laps(activity, grid, workout, reference)
+    chosen, method = detected, "detected"
+    if from_laps is not None and from_laps.alignment.cost <= detected.alignment.cost + len(workout.reps):
+        chosen, method = from_laps, "laps"
+    boundary_speed = rolling_mean(grid.frame["speed_mps"].to_numpy(dtype=np.float64), BOUNDARY_SMOOTHING_S / grid.dt_s)
+    plan = chosen.plan
+    reps = [
+        _place(grid, boundary_speed, chosen.candidates[j], plan.reps[i], lap_guided=method == "laps")
+        for i, j in chosen.alignment.pairs
+    ]
+    effective, reps, missing = _effective_workout(workout, plan, chosen.alignment, reps)
+    extras = tuple(
+        Effort(start_s=c.start_s, end_s=c.end_s, distance_m=c.distance_m, mean_speed_mps=c.mean_speed_mps)
+        for k, c in enumerate(chosen.candidates)
+        if k in chosen.alignment.extras
+    )
+    details: dict[str, Any] = {
+        "speed_source": grid.speed_source,
+        "speed_lag_s": round(grid.speed_lag_s, 2),
+        "lag_correlation": None if grid.lag_correlation is None else round(grid.lag_correlation, 3),
+        "alignment_cost": round(chosen.alignment.cost, 2),
+        **chosen.details,
+    }
+    return Segmentation(
+        method=method,
+        workout=effective,
+        reps=tuple(reps),
+        missing=missing,
+        extra_efforts=extras,
+        details=MappingProxyType(details),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    plan: _Plan
+    candidates: tuple[Candidate, ...]
+    alignment: Alignment
+    details: dict[str, Any]
+
+
+def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: float | None) -> _Found:
+    """Sweep the detection threshold; keep the one whose efforts fit the plan best."""
+    moving = speed[speed > MOVING_MPS]
+    shortest = min(r.distance_m + r.kick_m for r in workout.reps)
+    min_duration = MIN_DURATION_SHARE * shortest / (reference or FASTEST_SPEED_MPS)
+    best: _Found | None = None
+    if len(moving):
+        for on in np.unique(np.round(np.quantile(moving, THRESHOLD_QUANTILES), 2)):
+            candidates = find_candidates(
+                grid, speed, on_mps=float(on), off_mps=float(on) * OFF_SHARE, min_duration_s=min_duration
+            )
+            plan = _expand(workout, len(candidates))
+            alignment = align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
+            if best is None or alignment.cost < best.alignment.cost:
+                details = {
+                    "threshold_on_mps": float(on),
+                    "threshold_off_mps": round(float(on) * OFF_SHARE, 2),
+                }
+                best = _Found(plan, tuple(candidates), alignment, details)
+    if best is None:
+        plan = _expand(workout, 0)
+        best = _Found(plan, (), align([], plan.reps, missing_costs=plan.missing_costs), {})
+    best.details["min_effort_s"] = round(min_duration, 1)
+    return best
+
+
+def _from_laps(activity: Activity, grid: SessionGrid, workout: Workout, reference: float | None) -> _Found | None:
+    """Align the watch's laps (and runs of laps) to the plan, when laps could be the reps."""
+    candidates = lap_candidates(activity, grid)
+    if not candidates:
+        return None
+    plan = _expand(workout, len(candidates))
+    alignment = align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
+    if not alignment.pairs:
+        return None
+    return _Found(plan, tuple(candidates), alignment, {"laps": len(activity.laps)})
+
+
+def _expand(workout: Workout, candidate_count: int) -> _Plan:
+    """A preset's plain reps, as many as there are candidates (runners do 3-6), then its kicks."""
+    if not workout.flexible_plain_reps:
+        return _Plan(workout.reps, (MISSING_COST,) * len(workout.reps), None)
+    plain = [r for r in workout.reps if not r.has_kick]
+    kicks = [r for r in workout.reps if r.has_kick]
+    count = max(len(plain), candidate_count)
+    reps = tuple([plain[0]] * count + kicks) if plain else tuple(kicks)
+    costs = (FLEXIBLE_MISSING_COST,) * (count if plain else 0) + (MISSING_COST,) * len(kicks)
+    return _Plan(reps, costs, len(plain))
+
+
+def _effective_workout(
+    workout: Workout, plan: _Plan, alignment: Alignment, reps: list[RepBounds]
+) -> tuple[Workout, list[RepBounds], tuple[int, ...]]:
+    """The workout as it was run (a preset's plain-rep count adjusted) and indices into it."""
+    if plan.nominal_plain is None:
+        return workout, reps, alignment.missing
+    plain_done = sum(1 for i, _ in alignment.pairs if not plan.reps[i].has_kick)
+    plain_total = max(plain_done, plan.nominal_plain)
+    plain = [r for r in workout.reps if not r.has_kick][:1] * plain_total
+    kicks = [r for r in workout.reps if r.has_kick]
+    effective = dataclasses.replace(workout, reps=tuple(plain + kicks))
+    first_kick = len(plan.reps) - len(kicks)
+    remapped: list[RepBounds] = []
+    plain_seen = 0
+    for (i, _), bounds in zip(alignment.pairs, reps, strict=True):
+        if plan.reps[i].has_kick:
+            index = plain_total + (i - first_kick)
+        else:
+            index = plain_seen
+            plain_seen += 1
+        remapped.append(dataclasses.replace(bounds, planned_index=index))
+    missing = list(range(plain_done, plain_total))
+    missing += [plain_total + (i - first_kick) for i in alignment.missing if plan.reps[i].has_kick]
+    return effective, remapped, tuple(missing)
+
+
+def _reference_speed(workout: Workout) -> float | None:
+    paces = [r.pace_s_per_km for r in workout.reps if r.pace_s_per_km]
+    return 1000.0 / float(np.median(paces)) if paces else None
+
+
+def _place(
+    grid: SessionGrid, speed: np.ndarray, candidate: Candidate, planned: PlannedRep, *, lap_guided: bool
+) -> RepBounds:
+    """Boundaries of one rep from the speed ramps around a matched candidate."""
+    time = grid.time_s
+    how: dict[str, str] = {}
+    fallback = "lap" if lap_guided else "threshold"
+    hold = _level(time, speed, candidate.start_s + HOLD_WINDOW_S[0], candidate.start_s + HOLD_WINDOW_S[0] + 10)
+    rest_before = _level(time, speed, candidate.start_s - REST_WINDOW_S[1], candidate.start_s - REST_WINDOW_S[0])
+    crossing = _mid_crossing(time, speed, candidate.start_s, rest_before, hold, rising=True)
+    start = rising_ramp(time, speed, crossing, rest_before, hold) if crossing is not None else None
+    start_s = start.corner_s if start else candidate.start_s
+    how["start"] = "speed ramp" if start else fallback
+
+    final = _level(time, speed, candidate.end_s - HOLD_WINDOW_S[1], candidate.end_s - HOLD_WINDOW_S[0])
+    rest_after = _level(time, speed, candidate.end_s + REST_WINDOW_S[0], candidate.end_s + REST_WINDOW_S[1])
+    crossing = _mid_crossing(time, speed, candidate.end_s, final, rest_after, rising=False)
+    stop = falling_ramp(time, speed, crossing, final, rest_after) if crossing is not None else None
+    end_s = stop.corner_s if stop else candidate.end_s
+    how["end"] = "speed ramp" if stop else fallback
+    if not planned.has_kick:
+        return RepBounds(planned_index=0, start_s=start_s, end_s=end_s, how=MappingProxyType(how))
+    kick_s, kick_how = _kick_onset(time, speed, start_s, end_s, planned)
+    how["kick"] = kick_how
+    return RepBounds(planned_index=0, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how))
+
+
+def _mid_crossing(
+    time: np.ndarray, speed: np.ndarray, around_s: float, before: float, after: float, *, rising: bool
+) -> float | None:
+    """The crossing of the level halfway between ``before`` and ``after`` nearest ``around_s``."""
+    if not (math.isfinite(before) and math.isfinite(after)):
+        return None
+    middle = 0.5 * (before + after)
+    window = (time >= around_s - LAP_SEARCH_S) & (time <= around_s + LAP_SEARCH_S)
+    above = speed >= middle
+    changes = np.flatnonzero(np.diff(above.astype(np.int8)) == (1 if rising else -1))
+    changes = changes[window[changes]]
+    if not len(changes):
+        return None
+    nearest = changes[np.argmin(np.abs(time[changes] - around_s))]
+    return float(time[nearest + 1])
+
+
+def _kick_onset(
+    time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, planned: PlannedRep
+) -> tuple[float, str]:
+    """Where the speed leaves the rep's pace for the sprint, or the distance share if it never does."""
+    share = planned.distance_m / (planned.distance_m + planned.kick_m)
+    guess = start_s + share * (end_s - start_s)
+    inside = (time >= start_s) & (time <= end_s)
+    if inside.sum() < 4:
+        return guess, "distance share"
+    peak_index = int(np.flatnonzero(inside)[np.argmax(np.where(inside, speed, -np.inf)[inside])])
+    peak = float(speed[peak_index])
+    paced = _level(time, speed, start_s + 0.3 * (guess - start_s), guess - 3.0)
+    if not math.isfinite(paced) or peak < 1.1 * paced:
+        return guess, "distance share"
+    midpoint = paced + 0.5 * (peak - paced)
+    below = np.flatnonzero((time < time[peak_index]) & (time > start_s) & (speed < midpoint))
+    crossing = float(time[below[-1]]) if len(below) else guess
+    ramp = rising_ramp(time, speed, crossing, paced, peak)
+    return (ramp.corner_s, "speed ramp") if ramp else (guess, "distance share")
+
+
+def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
+    inside = (time >= start_s) & (time <= end_s)
+    return float(np.median(speed[inside])) if inside.any() else math.nan

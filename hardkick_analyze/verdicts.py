@@ -1,0 +1,98 @@
+"""Plain-language verdicts, and whether a session is the hard-kick workout at all."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from .models import PlannedRep
+from .render import format_clock, format_pace
+from .results import RepResult, Segmentation, SessionScore
+from .score import MIN_COOLDOWN_S, MIN_WARMUP_S
+
+__all__ = ["is_hard_kick", "session_verdicts"]
+
+#: A hard-kick session has at least this many reps found ...
+MIN_REPS = 3
+#: ... run at paces this close to each other (coefficient of variation) ...
+MAX_PACE_SPREAD = 0.12
+#: ... and at least one kick reaching this share of the rep speed on average [%].
+MIN_KICK_SPEED_PCT = 110.0
+#: Reps within this many seconds of the target time count as on target [s].
+ON_TARGET_S = 2.0
+
+
+def is_hard_kick(segmentation: Segmentation, reps: Sequence[RepResult]) -> bool:
+    """Whether the efforts found are the workout: enough similar reps and a real kick."""
+    if len(reps) < MIN_REPS:
+        return False
+    paces = [r.pace_s_per_km for r in reps]
+    mean = sum(paces) / len(paces)
+    spread = math.sqrt(sum((p - mean) ** 2 for p in paces) / len(paces)) / mean
+    kicks = [r.kick for r in reps if r.kick is not None]
+    kicked = any(k.speed_vs_rep_pct >= MIN_KICK_SPEED_PCT for k in kicks)
+    planned_kicks = any(r.has_kick for r in segmentation.workout.reps)
+    return spread <= MAX_PACE_SPREAD and (kicked or not planned_kicks)
+
+
+def session_verdicts(
+    reps: Sequence[RepResult], missing: Sequence[PlannedRep], score: SessionScore | None
+) -> tuple[str, ...]:
+    """A few sentences a runner reads first: pacing, kicks, missing reps, warm-up, form."""
+    verdicts = [_pacing(reps)]
+    kicks = [(r.index, r.kick) for r in reps if r.kick is not None]
+    if kicks:
+        verdicts.append(
+            "; ".join(
+                f"kick {n} ({rep}) {k.avg_speed_mps:.2f} m/s, peak {k.peak_speed_mps:.2f}, faded {k.fade_pct:.0f} %"
+                for n, (rep, k) in enumerate(kicks, start=1)
+            )
+        )
+        if len(kicks) >= 2:
+            first, last = kicks[0][1], kicks[-1][1]
+            if last.fade_pct > first.fade_pct + 3:
+                verdicts.append(f"the last kick faded more ({last.fade_pct:.0f} % vs {first.fade_pct:.0f} %)")
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        verdicts.append(f"{len(missing)} planned rep{plural} not run ({_describe(missing[0])})")
+    if score is not None:
+        if score.warmup_s < MIN_WARMUP_S:
+            verdicts.append(f"warm-up only {format_clock(score.warmup_s)}: the workout calls for a long one")
+        if score.cooldown_s < MIN_COOLDOWN_S:
+            verdicts.append(f"cool-down only {format_clock(score.cooldown_s)}")
+    for rep in reps:
+        for form, where in (
+            (rep.form, f"rep {rep.index}"),
+            (rep.kick.form if rep.kick else None, "its kick"),
+        ):
+            if form is not None and form.breakdown:
+                verdicts.append(f"form slipped in {where}: {', '.join(form.notes)}")
+    return tuple(v for v in verdicts if v)
+
+
+def _pacing(reps: Sequence[RepResult]) -> str:
+    timed = [r for r in reps if r.time_error_s is not None]
+    if not timed:
+        paces = ", ".join(format_pace(r.pace_s_per_km) for r in reps)
+        return f"rep paces {paces} (no target given)"
+    on_target = [r for r in timed if abs(r.time_error_s or 0.0) <= ON_TARGET_S]
+    if len(on_target) == len(timed):
+        return f"reps {_span(timed)} within {ON_TARGET_S:.0f} s of target"
+    worst = max(timed, key=lambda r: abs(r.time_error_s or 0.0))
+    error = worst.time_error_s or 0.0
+    direction = "slow" if error > 0 else "fast"
+    return (
+        f"{len(on_target)} of {len(timed)} reps within {ON_TARGET_S:.0f} s of target; "
+        f"rep {worst.index} {abs(error):.1f} s {direction} ({format_pace(worst.pace_s_per_km)} "
+        f"vs {format_pace(worst.target_pace_s_per_km)})"
+    )
+
+
+def _span(reps: Sequence[RepResult]) -> str:
+    numbers = [r.index for r in reps]
+    return f"{numbers[0]}-{numbers[-1]}" if len(numbers) > 1 else str(numbers[0])
+
+
+def _describe(rep: PlannedRep) -> str:
+    kick = f" + {rep.kick_m:.0f} m kick" if rep.has_kick else ""
+    return f"{rep.distance_m:.0f} m{kick}"
