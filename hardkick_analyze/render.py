@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from .models import Activity
+from .models import Activity, PlannedRep
 from .results import SessionReport
 
 __all__ = ["format_clock", "format_pace", "format_split", "render_activity_summary", "render_report"]
@@ -102,9 +102,7 @@ def render_report(report: SessionReport, units: str = "km") -> str:
         f"{'HR avg/max':>10} {'rest':>6}   {'kick':>6} {'avg':>6} {'peak':>6} {'fade':>5}"
     )
     for rep in report.reps:
-        planned = (
-            f"{rep.planned.distance_m:.0f}" + (f"+{rep.planned.kick_m:.0f}" if rep.planned.has_kick else "") + " m"
-        )
+        planned_text = _planned_text(rep.planned)
         error = f"{rep.time_error_s:+.1f}s" if rep.time_error_s is not None else "-"
         heart = (
             f"{rep.avg_heart_rate_bpm:.0f}/{rep.max_heart_rate_bpm:.0f}"
@@ -119,13 +117,12 @@ def render_report(report: SessionReport, units: str = "km") -> str:
             else ""
         )
         lines.append(
-            f"  {rep.index:>3}  {planned:<12} {format_clock(rep.start_s):>7} {format_split(rep.duration_s):>7} "
+            f"  {rep.index:>3}  {planned_text:<12} {format_clock(rep.start_s):>7} {format_split(rep.duration_s):>7} "
             f"{format_pace(rep.pace_s_per_km, units):>9} {error:>7} {heart:>10} {format_clock(rep.rest_after_s):>6}   "
             f"{kick_text}"
         )
-    for planned in report.missing:
-        kick = f"+{planned.kick_m:.0f}" if planned.has_kick else ""
-        lines.append(f"    -  {planned.distance_m:.0f}{kick} m      not run")
+    for missing in report.missing:
+        lines.append(f"    -  {_planned_text(missing):<12} not run")
     if report.score is not None:
         parts = ", ".join(f"{k} {v:.0f}" for k, v in report.score.components.items())
         lines += ["", f"  score {report.score.total:.0f}/100 ({parts})"]
@@ -136,6 +133,11 @@ def render_report(report: SessionReport, units: str = "km") -> str:
         lines.append(f"  extra efforts: {len(report.extra_efforts)} (strides or unplanned reps)")
     lines += [f"  warning  {w}" for w in report.warnings]
     return "\n".join(lines)
+
+
+def _planned_text(planned: PlannedRep) -> str:
+    kick = f"+{planned.kick_m:.0f}" if planned.has_kick else ""
+    return f"{planned.distance_m:.0f}{kick} m"
 
 
 def _speed(value: float) -> str:
