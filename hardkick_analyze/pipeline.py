@@ -126,7 +126,8 @@ def _inferred_pace(segmentation: Segmentation) -> float | None:
 
 def _score_reps(grid: SessionGrid, segmentation: Segmentation, target: float | None) -> list[RepResult]:
     bounds = sorted(segmentation.reps, key=lambda b: b.start_s)
-    scale = float(segmentation.details.get("distance_scale", 1.0))
+    distance_scale = segmentation.details.get("distance_scale") or 1.0
+    speed_scale = segmentation.details.get("speed_scale") or 1.0
     results = []
     for position, rep in enumerate(bounds, start=1):
         planned: PlannedRep = segmentation.workout.reps[rep.planned_index]
@@ -138,7 +139,8 @@ def _score_reps(grid: SessionGrid, segmentation: Segmentation, target: float | N
                 planned,
                 position=position,
                 target_pace_s_per_km=planned.pace_s_per_km if planned.pace_s_per_km is not None else target,
-                distance_scale=scale,
+                distance_scale=distance_scale,
+                speed_scale=speed_scale,
                 next_start_s=following,
             )
         )

@@ -34,8 +34,12 @@ FADE_FINAL_SHARE = 0.2
 KICK_BIN_M = 25.0
 #: Heart-rate recovery is read this long after the effort ends [s].
 HR_RECOVERY_S = 60.0
-#: A change of running form this large (in the worse direction) flags a breakdown [%].
-FORM_LIMITS_PCT = {"cadence": -4.0, "step_length": -6.0, "ground_contact": 6.0, "vertical_oscillation": 8.0}
+#: A change of running form this large (in the worse direction) flags a breakdown [%]. Step
+#: length is reported but not judged: it follows the speed (speed = cadence x step length), and
+#: a runner who started too fast shortens it without any loss of form.
+FORM_LIMITS_PCT = {"cadence": -4.0, "ground_contact": 6.0, "vertical_oscillation": 8.0}
+#: Form is compared away from the accelerating and slowing seconds at the ends [s].
+FORM_EDGE_S = 4.0
 #: The workout calls for a long warm-up and cool-down; shorter ones are flagged [s].
 MIN_WARMUP_S = 10 * 60.0
 MIN_COOLDOWN_S = 5 * 60.0
@@ -55,6 +59,7 @@ def score_rep(
     position: int,
     target_pace_s_per_km: float | None,
     distance_scale: float,
+    speed_scale: float,
     next_start_s: float | None,
 ) -> RepResult:
     """Measure one rep (and its kick) between the segmenter's boundaries.
@@ -71,8 +76,9 @@ def score_rep(
         1-based number of the rep in the session (for display).
     target_pace_s_per_km
         Pace to compare with [s/km]; None when unknown.
-    distance_scale
-        Watch distance / true distance for this session (1.0 when unknown).
+    distance_scale, speed_scale
+        Watch distance (and integrated watch speed) / true distance for this session, measured
+        on its reps (1.0 when unknown): speeds and distances inside kicks are divided by them.
     next_start_s
         Start of the next rep, to measure the rest in between [s].
     """
@@ -92,6 +98,7 @@ def score_rep(
             planned.kick_m,
             rep_speed_mps=planned.distance_m / duration,
             distance_scale=distance_scale,
+            speed_scale=speed_scale,
         )
         if planned.has_kick and bounds.kick_end_s is not None
         else None
@@ -130,19 +137,20 @@ def score_kick(
     *,
     rep_speed_mps: float,
     distance_scale: float,
+    speed_scale: float,
 ) -> KickResult:
     """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``."""
     duration = end_s - start_s
     measured = _distance_between(grid, start_s, end_s)
     time = grid.time_s
     inside = (time >= start_s) & (time <= end_s)
-    speed = grid.frame["speed_mps"].to_numpy()
+    speed = grid.frame["speed_mps"].to_numpy(dtype=np.float64) / speed_scale
     smoothed = rolling_mean(speed, PEAK_WINDOW_S / grid.dt_s)
     peak_index = int(np.flatnonzero(inside)[np.nanargmax(smoothed[inside])]) if inside.any() else 0
     peak = float(smoothed[peak_index]) if inside.any() else math.nan
     final_from = _time_at_fraction(grid, start_s, end_s, 1.0 - FADE_FINAL_SHARE)
-    final = _mean_speed(grid, final_from, end_s, distance_scale)
-    average = _mean_speed(grid, start_s, end_s, distance_scale)
+    final = _mean(time, speed, final_from, end_s)
+    average = _mean(time, speed, start_s, end_s)
     return KickResult(
         start_s=start_s,
         end_s=end_s,
@@ -167,7 +175,10 @@ def form_change(grid: SessionGrid, start_s: float, end_s: float) -> FormChange |
     Returns None when the file has none of cadence, step length, ground contact time or
     vertical oscillation.
     """
+    start_s, end_s = start_s + FORM_EDGE_S, end_s - FORM_EDGE_S
     quarter = (end_s - start_s) / 4.0
+    if quarter <= 0:
+        return None
     frame = grid.frame
     changes: dict[str, float] = {}
     step_length = None
@@ -279,10 +290,12 @@ def _speed_bins(grid: SessionGrid, start_s: float, end_s: float, kick_m: float) 
     return tuple(bins)
 
 
-def _mean_speed(grid: SessionGrid, start_s: float, end_s: float, distance_scale: float) -> float:
-    """Mean speed over a window: the speed channel's mean (lag-corrected) [m/s]."""
-    values = _window(grid, "speed_mps", start_s, end_s)
-    return float(np.nanmean(values)) if np.isfinite(values).any() else math.nan
+def _mean(time: np.ndarray, values: np.ndarray, start_s: float, end_s: float) -> float:
+    """Time-weighted mean of ``values`` over ``[start_s, end_s]``, interpolated at the edges."""
+    inside = (time > start_s) & (time < end_s)
+    t = np.concatenate([[start_s], time[inside], [end_s]])
+    v = np.concatenate([[np.interp(start_s, time, values)], values[inside], [np.interp(end_s, time, values)]])
+    return float(np.trapezoid(v, t) / (end_s - start_s)) if end_s > start_s else math.nan
 
 
 def _distance_at(grid: SessionGrid, when_s: float) -> float:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -14,9 +13,9 @@ from ..clean import SessionGrid, rolling_mean
 from ..models import Activity, PlannedRep, Workout
 from ..results import Effort, RepBounds, Segmentation
 from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align
-from .boundaries import falling_ramp, rising_ramp
 from .efforts import Candidate, find_candidates, smoothed_speed
 from .laps import lap_candidates
+from .place import place_rep, resolve
 
 __all__ = ["segment_session"]
 
@@ -32,11 +31,6 @@ FASTEST_SPEED_MPS = 8.0
 MOVING_MPS = 1.0
 #: Speed used for boundaries: lightly smoothed, not the detection smoothing [s].
 BOUNDARY_SMOOTHING_S = 1.0
-#: Windows for the levels a ramp leaves and reaches [s].
-REST_WINDOW_S = (4.0, 20.0)
-HOLD_WINDOW_S = (3.0, 10.0)
-#: How far from a lap press a boundary may be found [s].
-LAP_SEARCH_S = 6.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +63,12 @@ def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> 
         chosen, method = from_laps, "laps"
     boundary_speed = rolling_mean(grid.frame["speed_mps"].to_numpy(dtype=np.float64), BOUNDARY_SMOOTHING_S / grid.dt_s)
     plan = chosen.plan
-    reps = [
-        _place(grid, boundary_speed, chosen.candidates[j], plan.reps[i], lap_guided=method == "laps")
+    placed = [
+        place_rep(grid, boundary_speed, chosen.candidates[j], i, plan.reps[i], lap_guided=method == "laps")
         for i, j in chosen.alignment.pairs
     ]
-    effective, reps, missing = _effective_workout(workout, plan, chosen.alignment, reps)
+    bounds, scales = resolve(grid, placed)
+    effective, reps, missing = _effective_workout(workout, plan, chosen.alignment, bounds)
     extras = tuple(
         Effort(start_s=c.start_s, end_s=c.end_s, distance_m=c.distance_m, mean_speed_mps=c.mean_speed_mps)
         for k, c in enumerate(chosen.candidates)
@@ -84,6 +79,7 @@ def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> 
         "speed_lag_s": round(grid.speed_lag_s, 2),
         "lag_correlation": None if grid.lag_correlation is None else round(grid.lag_correlation, 3),
         "alignment_cost": round(chosen.alignment.cost, 2),
+        **{k: None if v is None else round(v, 4) for k, v in scales.items()},
         **chosen.details,
     }
     return Segmentation(
@@ -183,73 +179,3 @@ def _effective_workout(
 def _reference_speed(workout: Workout) -> float | None:
     paces = [r.pace_s_per_km for r in workout.reps if r.pace_s_per_km]
     return 1000.0 / float(np.median(paces)) if paces else None
-
-
-def _place(
-    grid: SessionGrid, speed: np.ndarray, candidate: Candidate, planned: PlannedRep, *, lap_guided: bool
-) -> RepBounds:
-    """Boundaries of one rep from the speed ramps around a matched candidate."""
-    time = grid.time_s
-    how: dict[str, str] = {}
-    fallback = "lap" if lap_guided else "threshold"
-    hold = _level(time, speed, candidate.start_s + HOLD_WINDOW_S[0], candidate.start_s + HOLD_WINDOW_S[0] + 10)
-    rest_before = _level(time, speed, candidate.start_s - REST_WINDOW_S[1], candidate.start_s - REST_WINDOW_S[0])
-    crossing = _mid_crossing(time, speed, candidate.start_s, rest_before, hold, rising=True)
-    start = rising_ramp(time, speed, crossing, rest_before, hold) if crossing is not None else None
-    start_s = start.corner_s if start else candidate.start_s
-    how["start"] = "speed ramp" if start else fallback
-
-    final = _level(time, speed, candidate.end_s - HOLD_WINDOW_S[1], candidate.end_s - HOLD_WINDOW_S[0])
-    rest_after = _level(time, speed, candidate.end_s + REST_WINDOW_S[0], candidate.end_s + REST_WINDOW_S[1])
-    crossing = _mid_crossing(time, speed, candidate.end_s, final, rest_after, rising=False)
-    stop = falling_ramp(time, speed, crossing, final, rest_after) if crossing is not None else None
-    end_s = stop.corner_s if stop else candidate.end_s
-    how["end"] = "speed ramp" if stop else fallback
-    if not planned.has_kick:
-        return RepBounds(planned_index=0, start_s=start_s, end_s=end_s, how=MappingProxyType(how))
-    kick_s, kick_how = _kick_onset(time, speed, start_s, end_s, planned)
-    how["kick"] = kick_how
-    return RepBounds(planned_index=0, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how))
-
-
-def _mid_crossing(
-    time: np.ndarray, speed: np.ndarray, around_s: float, before: float, after: float, *, rising: bool
-) -> float | None:
-    """The crossing of the level halfway between ``before`` and ``after`` nearest ``around_s``."""
-    if not (math.isfinite(before) and math.isfinite(after)):
-        return None
-    middle = 0.5 * (before + after)
-    window = (time >= around_s - LAP_SEARCH_S) & (time <= around_s + LAP_SEARCH_S)
-    above = speed >= middle
-    changes = np.flatnonzero(np.diff(above.astype(np.int8)) == (1 if rising else -1))
-    changes = changes[window[changes]]
-    if not len(changes):
-        return None
-    nearest = changes[np.argmin(np.abs(time[changes] - around_s))]
-    return float(time[nearest + 1])
-
-
-def _kick_onset(
-    time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, planned: PlannedRep
-) -> tuple[float, str]:
-    """Where the speed leaves the rep's pace for the sprint, or the distance share if it never does."""
-    share = planned.distance_m / (planned.distance_m + planned.kick_m)
-    guess = start_s + share * (end_s - start_s)
-    inside = (time >= start_s) & (time <= end_s)
-    if inside.sum() < 4:
-        return guess, "distance share"
-    peak_index = int(np.flatnonzero(inside)[np.argmax(np.where(inside, speed, -np.inf)[inside])])
-    peak = float(speed[peak_index])
-    paced = _level(time, speed, start_s + 0.3 * (guess - start_s), guess - 3.0)
-    if not math.isfinite(paced) or peak < 1.1 * paced:
-        return guess, "distance share"
-    midpoint = paced + 0.5 * (peak - paced)
-    below = np.flatnonzero((time < time[peak_index]) & (time > start_s) & (speed < midpoint))
-    crossing = float(time[below[-1]]) if len(below) else guess
-    ramp = rising_ramp(time, speed, crossing, paced, peak)
-    return (ramp.corner_s, "speed ramp") if ramp else (guess, "distance share")
-
-
-def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
-    inside = (time >= start_s) & (time <= end_s)
-    return float(np.median(speed[inside])) if inside.any() else math.nan

@@ -1,0 +1,204 @@
+"""Place each matched rep's boundaries: speed ramps first, then distance for what ramps miss.
+
+A boundary is *sharp* when the runner changed speed quickly (a start from a stand or a walk, the
+kick, the stop after the line): the ramp corner is the time, to a fraction of a second. A start
+from a jog or a rep that fades into a jog has a gentle ramp whose corner is uncertain by
+seconds; such a boundary is set from the distance instead, using the watch's distance scale
+(watch metres per true metre) measured on this session's sharp reps: on a track the planned
+distance is exact and the watch's is a few percent off, but consistently so within a session.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+
+from ..clean import SessionGrid
+from ..models import PlannedRep
+from ..results import RepBounds
+from .boundaries import Ramp, falling_ramp, rising_ramp
+from .efforts import Candidate
+
+__all__ = ["Placed", "place_rep", "resolve"]
+
+#: Windows for the levels a ramp leaves and reaches, relative to the candidate's edges [s].
+REST_WINDOW_S = (4.0, 20.0)
+HOLD_WINDOW_S = (3.0, 10.0)
+#: How far from a candidate edge (a lap press, a threshold crossing) a ramp may be [s].
+SEARCH_S = 6.0
+#: A ramp whose 20-80 % part takes longer than this is too gentle to time a boundary [s].
+SHARP_RISE_S = 3.5
+#: The kick must lift the speed at least this much above the rep's pace to be seen.
+KICK_MIN_LIFT = 1.1
+#: The distance scale is trusted between these values (GPS is never off by more).
+SCALE_RANGE = (0.85, 1.15)
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A matched rep with its located ramps (None where no ramp was found)."""
+
+    planned_index: int
+    planned: PlannedRep
+    candidate: Candidate
+    start: Ramp | None
+    end: Ramp | None
+    kick: Ramp | None
+    lap_guided: bool
+
+    @staticmethod
+    def sharp_corner(ramp: Ramp | None) -> float | None:
+        """The ramp's corner when it is steep enough to time a boundary [s]."""
+        return ramp.corner_s if ramp is not None and ramp.rise_s <= SHARP_RISE_S else None
+
+
+def place_rep(
+    grid: SessionGrid,
+    speed: np.ndarray,
+    candidate: Candidate,
+    planned_index: int,
+    planned: PlannedRep,
+    *,
+    lap_guided: bool,
+) -> Placed:
+    """Locate the start, stop and (for kick reps) kick ramps around a matched candidate."""
+    time = grid.time_s
+    hold = _level(time, speed, candidate.start_s + HOLD_WINDOW_S[0], candidate.start_s + HOLD_WINDOW_S[0] + 10)
+    rest_before = _level(time, speed, candidate.start_s - REST_WINDOW_S[1], candidate.start_s - REST_WINDOW_S[0])
+    crossing = _mid_crossing(time, speed, candidate.start_s, rest_before, hold, rising=True)
+    start = rising_ramp(time, speed, crossing, rest_before, hold) if crossing is not None else None
+
+    final = _level(time, speed, candidate.end_s - HOLD_WINDOW_S[1], candidate.end_s - HOLD_WINDOW_S[0])
+    rest_after = _level(time, speed, candidate.end_s + REST_WINDOW_S[0], candidate.end_s + REST_WINDOW_S[1])
+    crossing = _mid_crossing(time, speed, candidate.end_s, final, rest_after, rising=False)
+    end = falling_ramp(time, speed, crossing, final, rest_after) if crossing is not None else None
+
+    kick = None
+    if planned.has_kick:
+        first = start.corner_s if start else candidate.start_s
+        last = end.corner_s if end else candidate.end_s
+        kick = _kick_ramp(time, speed, first, last, planned)
+    return Placed(planned_index, planned, candidate, start, end, kick, lap_guided)
+
+
+def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], dict[str, float | None]]:
+    """Final boundaries for every rep, and the session's distance scale.
+
+    Returns
+    -------
+    bounds, details
+        ``details`` holds ``distance_scale`` (watch / true distance, or None when no rep had
+        two sharp boundaries) and ``speed_scale`` (the same for the integrated speed).
+    """
+    time = grid.time_s
+    distance = grid.frame["distance_m"].to_numpy()
+    speed = grid.frame["speed_mps"].to_numpy(dtype=np.float64)
+    distance_ratios, speed_ratios = [], []
+    for rep in placed:
+        a = rep.sharp_corner(rep.start)
+        b = rep.sharp_corner(rep.kick if rep.planned.has_kick else rep.end)
+        if a is not None and b is not None:
+            distance_ratios.append((_interp(time, distance, b) - _interp(time, distance, a)) / rep.planned.distance_m)
+            speed_ratios.append(_integral(time, speed, a, b) / rep.planned.distance_m)
+    distance_scale = _trusted_median(distance_ratios)
+    speed_scale = _trusted_median(speed_ratios)
+    bounds = [_bounds(rep, time, distance, distance_scale) for rep in placed]
+    return bounds, {"distance_scale": distance_scale, "speed_scale": speed_scale, "sharp_reps": len(distance_ratios)}
+
+
+def _bounds(rep: Placed, time: np.ndarray, distance: np.ndarray, scale: float | None) -> RepBounds:
+    fallback = "lap" if rep.lap_guided else "threshold"
+    how: dict[str, str] = {}
+    paced_m = rep.planned.distance_m
+    effort_m = paced_m + rep.planned.kick_m
+    start_s = rep.sharp_corner(rep.start)
+    end_s = rep.sharp_corner(rep.end)
+    how["start"] = "speed ramp" if start_s is not None else ""
+    how["end"] = "speed ramp" if end_s is not None else ""
+    if start_s is None and end_s is not None and scale is not None:
+        start_s, how["start"] = _time_at_distance(time, distance, end_s, -effort_m * scale), "distance"
+    if end_s is None and start_s is not None and scale is not None:
+        end_s, how["end"] = _time_at_distance(time, distance, start_s, effort_m * scale), "distance"
+    if start_s is None:
+        start_s, how["start"] = (rep.start.corner_s, "gentle ramp") if rep.start else (rep.candidate.start_s, fallback)
+    if end_s is None:
+        end_s, how["end"] = (rep.end.corner_s, "gentle ramp") if rep.end else (rep.candidate.end_s, fallback)
+    if not rep.planned.has_kick:
+        return RepBounds(planned_index=rep.planned_index, start_s=start_s, end_s=end_s, how=MappingProxyType(how))
+    if rep.kick is not None:
+        kick_s, how["kick"] = rep.kick.corner_s, "speed ramp"
+    elif scale is not None:
+        kick_s, how["kick"] = _time_at_distance(time, distance, start_s, paced_m * scale), "distance"
+    else:
+        kick_s, how["kick"] = start_s + paced_m / effort_m * (end_s - start_s), "distance share"
+    return RepBounds(
+        planned_index=rep.planned_index, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how)
+    )
+
+
+def _kick_ramp(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, planned: PlannedRep) -> Ramp | None:
+    """The rise from the rep's pace into the sprint, searched around the planned distance share."""
+    share = planned.distance_m / (planned.distance_m + planned.kick_m)
+    guess = start_s + share * (end_s - start_s)
+    inside = (time >= start_s) & (time <= end_s)
+    if inside.sum() < 4:
+        return None
+    indices = np.flatnonzero(inside)
+    peak_index = int(indices[np.argmax(speed[inside])])
+    peak = float(speed[peak_index])
+    paced = _level(time, speed, start_s + 0.3 * (guess - start_s), guess - 3.0)
+    if not math.isfinite(paced) or peak < KICK_MIN_LIFT * paced:
+        return None
+    midpoint = paced + 0.5 * (peak - paced)
+    below = np.flatnonzero((time < time[peak_index]) & (time > start_s) & (speed < midpoint))
+    if not len(below):
+        return None
+    return rising_ramp(time, speed, float(time[below[-1]]), paced, peak)
+
+
+def _mid_crossing(
+    time: np.ndarray, speed: np.ndarray, around_s: float, before: float, after: float, *, rising: bool
+) -> float | None:
+    """The crossing of the level halfway between ``before`` and ``after`` nearest ``around_s``."""
+    if not (math.isfinite(before) and math.isfinite(after)):
+        return None
+    middle = 0.5 * (before + after)
+    window = (time >= around_s - SEARCH_S) & (time <= around_s + SEARCH_S)
+    above = speed >= middle
+    changes = np.flatnonzero(np.diff(above.astype(np.int8)) == (1 if rising else -1))
+    changes = changes[window[changes]]
+    if not len(changes):
+        return None
+    nearest = changes[np.argmin(np.abs(time[changes] - around_s))]
+    return float(time[nearest + 1])
+
+
+def _time_at_distance(time: np.ndarray, distance: np.ndarray, from_s: float, metres: float) -> float:
+    """When the watch's distance differs from its value at ``from_s`` by ``metres`` [s]."""
+    target = _interp(time, distance, from_s) + metres
+    monotone = np.maximum.accumulate(np.nan_to_num(distance, nan=-np.inf))
+    return float(np.interp(target, monotone, time))
+
+
+def _integral(time: np.ndarray, values: np.ndarray, start_s: float, end_s: float) -> float:
+    inside = (time > start_s) & (time < end_s)
+    t = np.concatenate([[start_s], time[inside], [end_s]])
+    v = np.concatenate([[_interp(time, values, start_s)], values[inside], [_interp(time, values, end_s)]])
+    return float(np.trapezoid(np.nan_to_num(v), t))
+
+
+def _interp(time: np.ndarray, values: np.ndarray, at: float) -> float:
+    return float(np.interp(at, time, values))
+
+
+def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
+    inside = (time >= start_s) & (time <= end_s)
+    return float(np.median(speed[inside])) if inside.any() else math.nan
+
+
+def _trusted_median(ratios: list[float]) -> float | None:
+    finite = [r for r in ratios if math.isfinite(r) and SCALE_RANGE[0] <= r <= SCALE_RANGE[1]]
+    return float(np.median(finite)) if finite else None
