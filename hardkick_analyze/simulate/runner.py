@@ -1,0 +1,444 @@
+"""The true trajectory: distance and speed of the runner through the whole session, at 10 Hz.
+
+The session is a chain of phases (standstill, warm-up, strides, reps, kicks, easing off, rests,
+cool-down). Each phase is integrated on its own 0.1 s grid from the speed the previous one ended
+with, so the speed is continuous; phases that end on distance (a rep, a kick, a stride) end on
+an exactly solved sample, so a rep's paced part ends, and its kick starts, exactly at the planned
+distance. Speed is piecewise linear between samples and distance its exact integral.
+
+What is modelled, and why:
+
+* Rep starts approach the rep speed exponentially (time constant ``Athlete.accel_tau_s``), the
+  mono-exponential sprint-start model (Furusawa, Hill & Parkinson 1927); the steady speed is
+  chosen so the rep takes the time the runner aims at, so the start costs nothing in pace.
+* Pace wanders within a rep (an Ornstein-Uhlenbeck drift of about 1 %) and between reps (scatter,
+  a too-fast first rep, fading reps) as the athlete's fields say.
+* A kick rises to its top speed along a smoothstep in ``kick_rise_s`` (about 3 s), then decays
+  linearly; the decay rate is solved so the kick's fade, measured by the analysis issue's
+  definition, hits a value drawn from ``kick_fade_pct``.
+* Efforts end with a smooth deceleration (about 1 m/s^2) to the rest's walk, jog or standstill.
+* On a treadmill the belt caps the top speed and limits how fast speed changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from ..models import PlannedRep
+from .config import Athlete, SessionConfig, Treadmill
+from .kinematics import kick_kinematics
+from .processes import ornstein_uhlenbeck
+
+__all__ = ["Phase", "PhaseKind", "RepRun", "Trajectory", "reps_to_run", "simulate_trajectory"]
+
+PhaseKind = Literal["standstill", "warmup", "stride", "rep", "kick", "ease", "rest", "cooldown"]
+
+#: Integration step of the true trajectory [s].
+STEP_S = 0.1
+#: Average deceleration when easing off after an effort [m/s^2].
+_EASE_DECEL_MPS2 = 1.0
+#: How quickly easy running settles to its speed after a change [s].
+_EASY_TAU_S = 3.0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Phase:
+    """One stretch of the session: what the runner did between two times [s] and distances [m].
+
+    ``rep`` counts the reps actually run (0-based); ``planned_index`` is the workout rep it
+    corresponds to (``None`` for an extra rep). ``target_fade_pct`` is the fade a kick aimed at.
+    """
+
+    kind: PhaseKind
+    start_s: float
+    end_s: float
+    start_m: float
+    end_m: float
+    rep: int | None = None
+    planned_index: int | None = None
+    target_fade_pct: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepRun:
+    """A rep the runner actually runs: the planned one it stands for and the pace aimed at."""
+
+    planned_index: int | None
+    distance_m: float
+    kick_m: float
+    planned_pace_s_per_km: float
+    aimed_pace_s_per_km: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Trajectory:
+    """The true motion: time since the watch started [s], cumulative distance [m], speed [m/s].
+
+    Arrays are read-only; ``phases`` cover ``[0, t_s[-1]]`` without gaps.
+    """
+
+    t_s: np.ndarray
+    distance_m: np.ndarray
+    speed_mps: np.ndarray
+    phases: tuple[Phase, ...]
+    reps: tuple[RepRun, ...]
+
+    @property
+    def duration_s(self) -> float:
+        """Length of the session [s]."""
+        return float(self.t_s[-1])
+
+    def phases_of(self, kind: PhaseKind) -> tuple[Phase, ...]:
+        """The phases of one kind, in order."""
+        return tuple(p for p in self.phases if p.kind == kind)
+
+
+def reps_to_run(config: SessionConfig, rng: np.random.Generator) -> tuple[RepRun, ...]:
+    """The reps the runner runs: planned ones minus skipped, plus extras, with the pace aimed at.
+
+    Raises
+    ------
+    ValueError
+        A rep without a pace, or a skipped index outside the workout.
+    """
+    plan, athlete = config.plan, config.athlete
+    reps = plan.workout.reps
+    for skipped in plan.skipped_reps:
+        if not 0 <= skipped < len(reps):
+            raise ValueError(f"skipped rep {skipped} is not in the workout ({len(reps)} reps)")
+    chosen: list[tuple[int | None, PlannedRep]] = [
+        (i, rep) for i, rep in enumerate(reps) if i not in plan.skipped_reps
+    ]
+    if plan.extra_reps:
+        plain = [k for k, (_, rep) in enumerate(chosen) if not rep.has_kick]
+        # An extra rep repeats the last plain one (a runner feeling good); with no plain rep,
+        # the last rep.
+        after = plain[-1] if plain else len(chosen) - 1
+        template = chosen[after][1] if chosen else reps[-1]
+        chosen[after + 1 : after + 1] = [(None, template)] * plan.extra_reps
+    runs = []
+    for ordinal, (index, rep) in enumerate(chosen):
+        if rep.pace_s_per_km is None:
+            raise ValueError(f"rep {index} has no pace; the simulator needs one for every rep")
+        factor = 1.0 + athlete.fade_per_rep_pct / 100.0 * ordinal
+        if ordinal == 0:
+            factor *= 1.0 - athlete.first_rep_fast_pct / 100.0
+        factor *= 1.0 + athlete.rep_pace_sd_pct / 100.0 * rng.standard_normal()
+        runs.append(
+            RepRun(
+                planned_index=index,
+                distance_m=rep.distance_m,
+                kick_m=rep.kick_m,
+                planned_pace_s_per_km=rep.pace_s_per_km,
+                aimed_pace_s_per_km=rep.pace_s_per_km * factor,
+            )
+        )
+    return tuple(runs)
+
+
+def simulate_trajectory(config: SessionConfig, rng: np.random.Generator) -> Trajectory:
+    """Simulate the runner's true distance and speed for the whole session.
+
+    Parameters
+    ----------
+    config
+        Plan, athlete and venue (the watch plays no part here).
+    rng
+        Source of the session's natural variation.
+
+    Returns
+    -------
+    Trajectory
+        Samples about every :data:`STEP_S` seconds plus every phase boundary.
+    """
+    athlete, plan = config.athlete, config.plan
+    runs = reps_to_run(config, rng)
+    session = _Builder(athlete, config.venue, rng)
+    session.hold("standstill", 0.0, rng.uniform(4.0, 10.0))
+    session.warmup(athlete.warmup_speed_mps, athlete.warmup_s, "warmup")
+    fastest = max(1000.0 / r.aimed_pace_s_per_km for r in runs) if runs else athlete.jog_speed_mps * 2
+    if athlete.strides and not isinstance(config.venue, Treadmill):
+        for _ in range(athlete.strides):
+            session.stride(athlete.stride_m, fastest)
+            session.rest(rng.uniform(30.0, 50.0), "walk", standing_start=False)
+    # Before the first rep: shed a layer, drink, line up.
+    first_rest_s = max(plan.rest_s, 90.0) + rng.uniform(0.0, 60.0)
+    session.rest(
+        first_rest_s, "walk" if athlete.rolling_start else "walk_then_stand", not athlete.rolling_start
+    )
+    for ordinal, run in enumerate(runs):
+        session.rep(run, ordinal)
+        if run.kick_m > 0:
+            session.kick(run, ordinal, fastest_rep_mps=fastest)
+        last = ordinal == len(runs) - 1
+        resting = rng.uniform(60.0, 120.0) if last else plan.rest_s + rng.uniform(-1, 1) * plan.rest_jitter_s
+        session.ease_and_rest(resting, athlete.rest_mode if not last else "walk", not athlete.rolling_start)
+    session.warmup(athlete.cooldown_speed_mps, athlete.cooldown_s, "cooldown")
+    session.ease_and_rest(rng.uniform(5.0, 10.0), "stand", standing_start=False)
+    return session.trajectory(runs)
+
+
+class _Builder:
+    """Appends phases, each integrated from the state the previous one ended in."""
+
+    def __init__(self, athlete: Athlete, venue: object, rng: np.random.Generator) -> None:
+        self.athlete = athlete
+        self.rng = rng
+        self.treadmill = venue if isinstance(venue, Treadmill) else None
+        self.t: list[np.ndarray] = [np.zeros(1)]
+        self.v: list[np.ndarray] = [np.zeros(1)]
+        self.d: list[np.ndarray] = [np.zeros(1)]
+        self.phases: list[Phase] = []
+
+    # -- state -------------------------------------------------------------------------------
+    @property
+    def now_s(self) -> float:
+        return float(self.t[-1][-1])
+
+    @property
+    def speed_mps(self) -> float:
+        return float(self.v[-1][-1])
+
+    @property
+    def distance_m(self) -> float:
+        return float(self.d[-1][-1])
+
+    def _append(
+        self,
+        kind: PhaseKind,
+        t: np.ndarray,
+        v: np.ndarray,
+        d: np.ndarray,
+        *,
+        rep: int | None = None,
+        planned_index: int | None = None,
+        target_fade_pct: float | None = None,
+    ) -> None:
+        """Append a chunk whose first sample repeats the current state."""
+        start_s, start_m = self.now_s, self.distance_m
+        self.t.append(start_s + t[1:])
+        self.v.append(v[1:])
+        self.d.append(start_m + d[1:])
+        self.phases.append(
+            Phase(
+                kind=kind,
+                start_s=start_s,
+                end_s=self.now_s,
+                start_m=start_m,
+                end_m=self.distance_m,
+                rep=rep,
+                planned_index=planned_index,
+                target_fade_pct=target_fade_pct,
+            )
+        )
+
+    def _cap(self, speed_mps: float) -> float:
+        return min(speed_mps, self.treadmill.max_speed_mps) if self.treadmill else speed_mps
+
+    def _ramp_s(self, v0: float, v1: float) -> float:
+        """How long a smooth speed change takes (a belt changes speed slowly)."""
+        decel = self.treadmill.accel_mps2 if self.treadmill else _EASE_DECEL_MPS2
+        return max(abs(v1 - v0) / decel, 1.0)
+
+    # -- phases --------------------------------------------------------------------------------
+    def hold(self, kind: PhaseKind, speed_mps: float, duration_s: float) -> None:
+        t = _grid(duration_s)
+        self._append(kind, t, np.full(len(t), speed_mps), speed_mps * t)
+
+    def ramp(self, kind: PhaseKind, speed_mps: float) -> None:
+        v0 = self.speed_mps
+        if abs(speed_mps - v0) < 1e-9:
+            return
+        t = _grid(self._ramp_s(v0, speed_mps))
+        v = speed_mps + (v0 - speed_mps) * (1.0 + np.cos(np.pi * t / t[-1])) / 2.0
+        self._append(kind, t, v, _integral(t, v))
+
+    def warmup(self, speed_mps: float, duration_s: float, kind: PhaseKind) -> None:
+        """Easy running with a slowly wandering pace (3 %, over about a minute)."""
+        if duration_s <= 0:
+            return
+        t = _grid(duration_s)
+        drift = ornstein_uhlenbeck(t, 0.03, 60.0, self.rng)
+        v0 = self.speed_mps
+        steady = self._cap(speed_mps) * (1.0 + drift)
+        v = steady + (v0 - steady[0]) * np.exp(-t / _EASY_TAU_S)
+        self._append(kind, t, v, _integral(t, v))
+
+    def stride(self, distance_m: float, fastest_rep_mps: float) -> None:
+        """A short acceleration from a jog to ~90 % of kick speed in ~4.5 s, floated to the end."""
+        athlete = self.athlete
+        self.ramp("warmup", athlete.jog_speed_mps)
+        v0 = self.speed_mps
+        ratio = athlete.kick_peak_ratio or _level_ratio(fastest_rep_mps)
+        kick_top = min(ratio * fastest_rep_mps, athlete.sprint_speed_max_mps)
+        top = max(0.9 * kick_top * self.rng.uniform(0.95, 1.03), v0 + 1.0)
+
+        def speed(t: np.ndarray) -> np.ndarray:
+            rise = v0 + (top - v0) * _smoothstep(t / 4.5)
+            return np.where(t < 4.5, rise, top * (1.0 - 0.01 * (t - 4.5)))
+
+        t, v, d = _to_distance(speed, distance_m)
+        self._append("stride", t, v, d)
+        self.ramp("ease", athlete.walk_speed_mps)
+
+    def rep(self, run: RepRun, ordinal: int) -> None:
+        """The paced part: from the current speed towards the steady speed, until the distance."""
+        athlete = self.athlete
+        v0 = self.speed_mps
+        aimed_s = run.distance_m * run.aimed_pace_s_per_km / 1000.0
+        tau = athlete.accel_tau_s
+        if self.treadmill:
+            tau = max(tau, 1000.0 / run.aimed_pace_s_per_km / self.treadmill.accel_mps2 / 3.0)
+        # Exponential approach from v0: it costs tau * (1 - v0 / v) seconds, made up by aiming a
+        # little faster, so the rep takes aimed_s on average.
+        steady = self._cap((run.distance_m - v0 * tau) / (aimed_s - tau))
+        horizon = 3.0 * aimed_s + 30.0
+        t_grid = _grid(horizon)
+        drift = ornstein_uhlenbeck(
+            t_grid, athlete.pace_drift_pct / 100.0, athlete.pace_drift_tau_s, self.rng, start=0.0
+        )
+
+        def speed(t: np.ndarray) -> np.ndarray:
+            wander = np.interp(t, t_grid, drift)
+            return self._cap_array(steady * (1.0 + wander) - (steady - v0) * np.exp(-t / tau))
+
+        t, v, d = _to_distance(speed, run.distance_m, horizon)
+        self._append("rep", t, v, d, rep=ordinal, planned_index=run.planned_index)
+
+    def kick(self, run: RepRun, ordinal: int, *, fastest_rep_mps: float) -> None:
+        """The sprint: smoothstep to the top speed, then a linear decay solved for the fade."""
+        athlete = self.athlete
+        v0 = self.speed_mps
+        rep_speed = 1000.0 / run.aimed_pace_s_per_km
+        ratio = athlete.kick_peak_ratio or _level_ratio(rep_speed)
+        top = min(ratio * rep_speed, athlete.sprint_speed_max_mps) * self.rng.uniform(0.97, 1.03)
+        top = self._cap(max(top, 1.15 * v0))
+        rise = athlete.kick_rise_s
+        if self.treadmill:
+            rise = max(rise, (top - v0) / self.treadmill.accel_mps2 * 1.5)
+        target_fade = float(self.rng.uniform(*athlete.kick_fade_pct))
+
+        def profile(rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            def speed(t: np.ndarray) -> np.ndarray:
+                decay = np.maximum(top * (1.0 - rate * (t - rise)), 0.4 * top)
+                return np.where(t < rise, v0 + (top - v0) * _smoothstep(t / rise), decay)
+
+            return _to_distance(speed, run.kick_m)
+
+        def fade(rate: float) -> float:
+            t, v, d = profile(rate)
+            return kick_kinematics(t, d, v, 0.0, run.kick_m).fade_pct
+
+        # Fade grows with the decay rate: bisect for the rate that gives the drawn fade.
+        low, high = 0.0, 0.2
+        if fade(high) <= target_fade:
+            low = high
+        for _ in range(30):
+            middle = (low + high) / 2.0
+            if fade(middle) < target_fade:
+                low = middle
+            else:
+                high = middle
+        t, v, d = profile(low)
+        self._append(
+            "kick", t, v, d, rep=ordinal, planned_index=run.planned_index, target_fade_pct=target_fade
+        )
+
+    def ease_and_rest(self, duration_s: float, mode: str, standing_start: bool) -> None:
+        """Ease off to the rest's speed, then rest; the easing counts as part of the rest."""
+        end = self.now_s + duration_s
+        speed = 0.0 if mode == "stand" else self._rest_speed(mode)
+        self.ramp("ease", speed)
+        self.rest(end - self.now_s, mode, standing_start, speed=speed)
+
+    def rest(self, duration_s: float, mode: str, standing_start: bool, speed: float | None = None) -> None:
+        """Stand, walk or jog; a standing start ends the rest with a few seconds on the line."""
+        end = self.now_s + max(duration_s, 4.0)
+        if mode == "stand":
+            self.hold("rest", 0.0, end - self.now_s)
+            return
+        stopping = standing_start or mode == "walk_then_stand"
+        if mode == "walk_then_stand":
+            stop_at = self.now_s + (end - self.now_s) * self.rng.uniform(0.4, 0.7)
+        else:
+            stop_at = end - (self.rng.uniform(3.0, 8.0) if stopping else 0.0)
+        speed = self._rest_speed(mode) if speed is None else speed
+        self.ramp("rest", speed)
+        if stop_at - self.now_s > 1.0:
+            t = _grid(stop_at - self.now_s)
+            wander = ornstein_uhlenbeck(t, 0.05, 15.0, self.rng)
+            v = speed * (1.0 + wander) + (self.speed_mps - speed) * np.exp(-t / _EASY_TAU_S)
+            self._append("rest", t, v, _integral(t, v))
+        if stopping:
+            self.ramp("rest", 0.0)
+            self.hold("rest", 0.0, max(end - self.now_s, 1.0))
+
+    def _rest_speed(self, mode: str) -> float:
+        jog = self.athlete.jog_speed_mps
+        base = jog if mode == "jog" else self.athlete.walk_speed_mps
+        return base * self.rng.uniform(0.9, 1.1)
+
+    def _cap_array(self, speed: np.ndarray) -> np.ndarray:
+        return np.minimum(speed, self.treadmill.max_speed_mps) if self.treadmill else speed
+
+    # -- result --------------------------------------------------------------------------------
+    def trajectory(self, runs: tuple[RepRun, ...]) -> Trajectory:
+        t, d, v = (np.concatenate(chunks) for chunks in (self.t, self.d, self.v))
+        v = np.maximum(v, 0.0)
+        for array in (t, d, v):
+            array.setflags(write=False)
+        return Trajectory(t_s=t, distance_m=d, speed_mps=v, phases=tuple(self.phases), reps=runs)
+
+
+def _grid(duration_s: float) -> np.ndarray:
+    """0, STEP_S, 2 STEP_S, ... and exactly ``duration_s`` as the last sample."""
+    steps = np.arange(0.0, duration_s, STEP_S)
+    if duration_s - steps[-1] < 1e-6:
+        steps = steps[:-1]
+    return np.append(steps, duration_s)
+
+
+def _integral(t: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """Cumulative distance of a piecewise-linear speed (trapezoid rule, exact for it) [m]."""
+    return np.concatenate([[0.0], np.cumsum(np.diff(t) * (v[1:] + v[:-1]) / 2.0)])
+
+
+def _to_distance(
+    speed: Callable[[np.ndarray], np.ndarray], distance_m: float, horizon_s: float = 120.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Integrate ``speed`` until ``distance_m``; the last sample lands exactly on it."""
+    while True:
+        t = _grid(horizon_s)
+        v = np.maximum(speed(t), 0.0)
+        d = _integral(t, v)
+        if d[-1] >= distance_m:
+            break
+        horizon_s *= 2.0
+    k = int(np.searchsorted(d, distance_m, side="left"))
+    if k == 0:
+        return t[:1], v[:1], d[:1]
+    step = t[k] - t[k - 1]
+    accel = (v[k] - v[k - 1]) / step
+    # d_{k-1} + v_{k-1} tau + accel tau^2 / 2 = distance_m, the root inside the step.
+    gap = distance_m - d[k - 1]
+    if abs(accel) < 1e-12:
+        tau = gap / v[k - 1]
+    else:
+        tau = (-v[k - 1] + np.sqrt(max(v[k - 1] ** 2 + 2.0 * accel * gap, 0.0))) / accel
+    tau = min(max(tau, 0.0), step)
+    t_end, v_end = t[k - 1] + tau, v[k - 1] + accel * tau
+    return np.append(t[:k], t_end), np.append(v[:k], v_end), np.append(d[:k], distance_m)
+
+
+def _smoothstep(u: np.ndarray) -> np.ndarray:
+    u = np.clip(u, 0.0, 1.0)
+    return u * u * (3.0 - 2.0 * u)
+
+
+def _level_ratio(rep_speed_mps: float) -> float:
+    """Kick top speed / rep speed by level: 2.0 at 2.5 m/s, 1.4 at 5.5 m/s (linear, clipped)."""
+    return float(np.interp(rep_speed_mps, [2.5, 5.5], [2.0, 1.4]))

@@ -1,0 +1,470 @@
+"""Named, seeded scenarios: the sample files and the accuracy benchmark's sessions.
+
+A :class:`Scenario` turns a seed into a :class:`~.config.SessionConfig` (drawing the pace, the
+workout variant, the warm-up and so on from the seed) and names the file format it is written
+in. :data:`SAMPLES` are the files in ``sample_data/``; :func:`benchmark_cases` lists the
+benchmark's sessions: every watch imperfection alone (on an otherwise perfect watch), then
+combined, across both workout presets, a custom 3x(800 m + 200 m kick) and paces from 3:00 to
+6:30/km.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..models import PlannedRep, Workout
+from .config import Athlete, SessionConfig, SessionPlan, Track, Treadmill, Watch
+from .session import FORMATS, SimulatedSession, simulate_session
+
+__all__ = [
+    "BENCHMARK",
+    "SAMPLES",
+    "Scenario",
+    "benchmark_cases",
+    "custom_800_200",
+    "hard_kick_250",
+    "hard_kick_500",
+]
+
+#: Fastest and slowest rep paces the benchmark draws from [s/km].
+PACE_RANGE_S_PER_KM = (180.0, 390.0)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """A recipe for sessions: ``build(seed)`` gives the config; files are written as ``file_format``.
+
+    ``condition`` groups scenarios in the benchmark's breakdown.
+    """
+
+    name: str
+    description: str
+    file_format: str
+    condition: str
+    build: Callable[[int], SessionConfig]
+
+    def simulate(self, seed: int) -> SimulatedSession:
+        """Simulate this scenario with ``seed``."""
+        return simulate_session(self.build(seed), seed, scenario=self.name)
+
+    def file_bytes(self, session: SimulatedSession) -> bytes:
+        """The session written in this scenario's format."""
+        return session.to_bytes(self.file_format)
+
+
+def hard_kick_500(pace_s_per_km: float, plain: int = 4, kicks: int = 2) -> Workout:
+    """The hard kick preset: 400 m reps at the pace, the last ones with a 100 m kick."""
+    reps = (PlannedRep(distance_m=400.0, pace_s_per_km=pace_s_per_km),) * plain
+    reps += (PlannedRep(distance_m=400.0, pace_s_per_km=pace_s_per_km, kick_m=100.0),) * kicks
+    spec = f"{plain}x400m@{_pace(pace_s_per_km)} + {kicks}x(400m+100m kick)"
+    return Workout(spec=spec, reps=reps, name="hard kick 500", flexible_plain_reps=True)
+
+
+def hard_kick_250(pace_s_per_km: float, plain: int = 4, kicks: int = 2) -> Workout:
+    """The sprinters' preset: 200 m reps, then 250 m reps (200 m + 50 m kick)."""
+    reps = (PlannedRep(distance_m=200.0, pace_s_per_km=pace_s_per_km),) * plain
+    reps += (PlannedRep(distance_m=200.0, pace_s_per_km=pace_s_per_km, kick_m=50.0),) * kicks
+    spec = f"{plain}x200m@{_pace(pace_s_per_km)} + {kicks}x(200m+50m kick)"
+    return Workout(spec=spec, reps=reps, name="hard kick 250", flexible_plain_reps=True)
+
+
+def custom_800_200(pace_s_per_km: float) -> Workout:
+    """A custom spec: 3 x (800 m at the pace + 200 m kick)."""
+    reps = (PlannedRep(distance_m=800.0, pace_s_per_km=pace_s_per_km, kick_m=200.0),) * 3
+    return Workout(spec=f"3x(800m@{_pace(pace_s_per_km)}+200m kick)", reps=reps)
+
+
+def _pace(pace_s_per_km: float) -> str:
+    minutes, seconds = divmod(round(pace_s_per_km), 60)
+    return f"{minutes}:{seconds:02d}/km"
+
+
+def _draws(seed: int) -> np.random.Generator:
+    """Scenario-level choices, independent of the simulator's own streams for the same seed."""
+    return np.random.default_rng([seed, 0x5CE7])
+
+
+def _session(
+    seed: int,
+    *,
+    workout: str = "500",
+    watch: Watch | None = None,
+    venue: Track | Treadmill | None = None,
+    **athlete_changes: object,
+) -> SessionConfig:
+    """A realistic session for ``seed``: pace, rests, warm-up and rest habits drawn from it."""
+    rng = _draws(seed)
+    pace = float(rng.uniform(*PACE_RANGE_S_PER_KM))
+    if workout == "250":
+        # Sprinters run their 200s fast: 2:50-4:00/km.
+        plan_workout = hard_kick_250(float(rng.uniform(170.0, 240.0)), plain=int(rng.integers(3, 6)))
+    elif workout == "800":
+        plan_workout = custom_800_200(pace)
+    else:
+        plan_workout = hard_kick_500(pace, plain=int(rng.integers(3, 6)), kicks=int(rng.integers(1, 3)))
+    athlete = Athlete(
+        warmup_s=float(rng.uniform(600.0, 1200.0)),
+        cooldown_s=float(rng.uniform(300.0, 720.0)),
+        rest_mode=str(rng.choice(["walk", "stand", "walk_then_stand", "jog"])),  # type: ignore[arg-type]
+        warmup_speed_mps=float(np.clip(1000.0 / pace * 0.78, 2.2, 3.8)),
+        cooldown_speed_mps=float(np.clip(1000.0 / pace * 0.72, 2.1, 3.4)),
+    )
+    athlete = dataclasses.replace(athlete, **athlete_changes)  # type: ignore[arg-type]
+    plan = SessionPlan(
+        workout=plan_workout,
+        rest_s=float(rng.uniform(60.0, 180.0)),
+        name=plan_workout.name or "Intervals",
+    )
+    return SessionConfig(plan=plan, athlete=athlete, watch=watch or Watch(), venue=venue or Track())
+
+
+def _with_plan(config: SessionConfig, **changes: object) -> SessionConfig:
+    return dataclasses.replace(config, plan=dataclasses.replace(config.plan, **changes))  # type: ignore[arg-type]
+
+
+def _perfect(**changes: object) -> Watch:
+    """The benchmark's base watch for "one imperfection alone": perfect, no laps."""
+    return Watch.noiseless(**{"laps": "none", **changes})
+
+
+# --- the sample files ---------------------------------------------------------------------------
+
+
+def _sample_500_laps(seed: int) -> SessionConfig:
+    return SessionConfig(
+        plan=SessionPlan(workout=hard_kick_500(295.0), rest_s=120.0, name="Hard kick 500"),
+        athlete=Athlete(warmup_s=720.0, cooldown_s=360.0),
+        watch=Watch(profile="track_run"),
+    )
+
+
+def _sample_500_strava(seed: int) -> SessionConfig:
+    return SessionConfig(
+        plan=SessionPlan(
+            workout=hard_kick_500(280.0, plain=5, kicks=1), rest_s=90.0, name="Evening hard kick"
+        ),
+        athlete=Athlete(warmup_s=660.0, cooldown_s=300.0, rest_mode="walk_then_stand"),
+        watch=Watch(laps="none", recording="smart"),
+        venue=Track(lat_deg=51.4937, lon_deg=-0.1016, bearing_deg=160.0, elevation_m=12.0),
+    )
+
+
+def _sample_250(seed: int) -> SessionConfig:
+    return SessionConfig(
+        plan=SessionPlan(workout=hard_kick_250(190.0), rest_s=150.0, name="Hard kick 250"),
+        athlete=Athlete(warmup_s=600.0, cooldown_s=300.0, sprint_speed_max_mps=9.0, rest_mode="stand"),
+        watch=Watch(recording="smart"),
+        venue=Track(lat_deg=40.4400, lon_deg=-3.6870, bearing_deg=20.0, elevation_m=655.0),
+    )
+
+
+def _sample_noisy(seed: int) -> SessionConfig:
+    watch = Watch(
+        recording="smart",
+        gps_sigma_m=5.0,
+        gps_tau_s=30.0,
+        gps_white_m=1.0,
+        speed_lag_s=2.0,
+        speed_noise_mps=0.15,
+        distance_bias_pct=3.0,
+        lap_press_delay_s=(0.5, 3.0),
+    )
+    return SessionConfig(
+        plan=SessionPlan(workout=hard_kick_500(320.0), rest_s=100.0, name="Hard kick, cloudy day"),
+        athlete=Athlete(warmup_s=780.0, cooldown_s=300.0, strides=4, first_rep_fast_pct=4.0),
+        watch=watch,
+        venue=Track(lat_deg=47.3769, lon_deg=8.5417, bearing_deg=105.0, elevation_m=410.0, lane_wander_m=0.4),
+    )
+
+
+def _sample_treadmill(seed: int) -> SessionConfig:
+    return SessionConfig(
+        plan=SessionPlan(
+            workout=hard_kick_500(300.0, plain=4, kicks=1), rest_s=90.0, name="Treadmill hard kick"
+        ),
+        athlete=Athlete(warmup_s=600.0, cooldown_s=300.0, rest_mode="stand"),
+        watch=Watch(gps=False, footpod=True),
+        venue=Treadmill(),
+    )
+
+
+#: The files in ``sample_data/``: name -> (scenario, seed).
+SAMPLES: dict[str, tuple[Scenario, int]] = {
+    s.name: (s, seed)
+    for s, seed in (
+        (
+            Scenario(
+                name="hard_kick_500_laps",
+                description="4x400 m @ 4:55/km + 2x(400 m + 100 m kick), lap button at each rep, 1 s",
+                file_format="fit",
+                condition="sample",
+                build=_sample_500_laps,
+            ),
+            500,
+        ),
+        (
+            Scenario(
+                name="hard_kick_500_strava",
+                description="5x400 m @ 4:40/km + 400 m + 100 m kick, no laps, smart recording, Strava GPX",
+                file_format="gpx",
+                condition="sample",
+                build=_sample_500_strava,
+            ),
+            501,
+        ),
+        (
+            Scenario(
+                name="hard_kick_250",
+                description="sprinters: 4x200 m @ 3:10/km + 2x(200 m + 50 m kick), standing rests, TCX",
+                file_format="tcx",
+                condition="sample",
+                build=_sample_250,
+            ),
+            250,
+        ),
+        (
+            Scenario(
+                name="noisy_smart_strides",
+                description="4x400 m @ 5:20/km + 2x(400 m + 100 m kick) after 4 strides; noisy GPS, +3 % "
+                "distance, 2 s lag, late laps, too-fast first rep, smart recording",
+                file_format="fit",
+                condition="sample",
+                build=_sample_noisy,
+            ),
+            502,
+        ),
+        (
+            Scenario(
+                name="treadmill",
+                description="treadmill, footpod distance, no GPS: 4x400 m @ 5:00/km + 400 m + 100 m kick",
+                file_format="fit",
+                condition="sample",
+                build=_sample_treadmill,
+            ),
+            503,
+        ),
+    )
+}
+
+
+# --- the benchmark ------------------------------------------------------------------------------
+
+
+def _scenario(
+    name: str, condition: str, description: str, file_format: str, build: Callable[[int], SessionConfig]
+) -> Scenario:
+    if file_format not in FORMATS:
+        raise ValueError(f"unknown format {file_format!r}")
+    return Scenario(
+        name=name, description=description, file_format=file_format, condition=condition, build=build
+    )
+
+
+def _skip_one(seed: int, config: SessionConfig) -> SessionConfig:
+    """Skip the last plain rep (a runner cutting the session short), or the first rep."""
+    reps = config.plan.workout.reps
+    plain = [i for i, rep in enumerate(reps) if not rep.has_kick]
+    return _with_plan(config, skipped_reps=(plain[-1] if plain else 0,))
+
+
+#: The benchmark's scenarios, one per condition (each run with several seeds).
+BENCHMARK: tuple[Scenario, ...] = (
+    _scenario(
+        "clean",
+        "perfect watch",
+        "perfect watch, laps at each rep",
+        "fit",
+        lambda s: _session(s, watch=Watch.noiseless()),
+    ),
+    _scenario(
+        "gps_noise",
+        "alone: GPS error",
+        "perfect watch but a noisy GPS (5 m, 30 s)",
+        "fit",
+        lambda s: _session(s, watch=_perfect(gps_sigma_m=5.0, gps_tau_s=30.0, gps_white_m=1.0)),
+    ),
+    _scenario(
+        "speed_lag",
+        "alone: speed lag",
+        "perfect watch but speed and distance 2.5 s late",
+        "fit",
+        lambda s: _session(s, watch=_perfect(speed_lag_s=2.5, speed_smoothing_s=2.0)),
+    ),
+    _scenario(
+        "speed_noise",
+        "alone: speed noise",
+        "perfect watch but a noisy speed channel",
+        "fit",
+        lambda s: _session(s, watch=_perfect(speed_noise_mps=0.25)),
+    ),
+    _scenario(
+        "reads_long",
+        "alone: distance bias",
+        "perfect watch but distance +4 %",
+        "fit",
+        lambda s: _session(s, watch=_perfect(distance_bias_pct=4.0, distance_bias_drift_pct=1.0)),
+    ),
+    _scenario(
+        "reads_short",
+        "alone: distance bias",
+        "perfect watch but distance -3 %",
+        "fit",
+        lambda s: _session(s, watch=_perfect(distance_bias_pct=-3.0, distance_bias_drift_pct=1.0)),
+    ),
+    _scenario(
+        "smart",
+        "alone: smart recording",
+        "perfect watch, smart recording",
+        "fit",
+        lambda s: _session(s, watch=_perfect(recording="smart")),
+    ),
+    _scenario(
+        "late_laps",
+        "alone: late laps",
+        "perfect watch, lap button 1-3 s late",
+        "fit",
+        lambda s: _session(s, watch=Watch.noiseless(lap_press_delay_s=(1.0, 3.0))),
+    ),
+    _scenario(
+        "auto_km",
+        "alone: 1 km auto-laps",
+        "perfect watch, 1 km auto-laps",
+        "fit",
+        lambda s: _session(s, watch=_perfect(laps="auto_km")),
+    ),
+    _scenario(
+        "auto_pause",
+        "alone: auto-pause",
+        "perfect watch, auto-pause, standing rests",
+        "fit",
+        lambda s: _session(s, watch=_perfect(auto_pause=True), rest_mode="stand"),
+    ),
+    _scenario(
+        "typical_watch",
+        "typical watch",
+        "a typical GPS watch, laps at each rep",
+        "fit",
+        lambda s: _session(s),
+    ),
+    _scenario(
+        "no_laps",
+        "typical watch",
+        "a typical GPS watch, no laps",
+        "fit",
+        lambda s: _session(s, watch=Watch(laps="none")),
+    ),
+    _scenario(
+        "structured",
+        "typical watch",
+        "a typical GPS watch following a structured workout",
+        "fit",
+        lambda s: _session(s, watch=Watch(laps="workout")),
+    ),
+    _scenario(
+        "strava_gpx",
+        "GPX (no speed, no laps)",
+        "typical watch exported by Strava as GPX",
+        "gpx",
+        lambda s: _session(s, watch=Watch(laps="none")),
+    ),
+    _scenario(
+        "garmin_gpx_smart",
+        "GPX (no speed, no laps)",
+        "smart recording exported by Garmin Connect as GPX",
+        "gpx.gz",
+        lambda s: _session(s, watch=Watch(laps="none", recording="smart")),
+    ),
+    _scenario("tcx", "TCX", "typical watch, laps, exported as TCX", "tcx", lambda s: _session(s)),
+    _scenario(
+        "treadmill",
+        "treadmill",
+        "treadmill with a footpod, no GPS",
+        "fit",
+        lambda s: _session(s, watch=Watch(gps=False, footpod=True), venue=Treadmill(), rest_mode="stand"),
+    ),
+    _scenario(
+        "strides",
+        "runner: strides",
+        "4-6 strides after the warm-up, no laps",
+        "fit",
+        lambda s: _session(s, watch=Watch(laps="none"), strides=4 + s % 3),
+    ),
+    _scenario(
+        "missing_rep",
+        "runner: missing/extra rep",
+        "a plain rep skipped",
+        "fit",
+        lambda s: _skip_one(s, _session(s, watch=Watch(laps="none"))),
+    ),
+    _scenario(
+        "extra_rep",
+        "runner: missing/extra rep",
+        "one plain rep more than planned",
+        "fit",
+        lambda s: _with_plan(_session(s, watch=Watch(laps="none")), extra_reps=1),
+    ),
+    _scenario(
+        "pacing_errors",
+        "runner: pacing",
+        "first rep 5 % fast, then 2 % slower each rep",
+        "fit",
+        lambda s: _session(s, watch=Watch(laps="none"), first_rep_fast_pct=5.0, fade_per_rep_pct=2.0),
+    ),
+    _scenario(
+        "rolling_jog",
+        "runner: pacing",
+        "rolling starts from jogged rests",
+        "fit",
+        lambda s: _session(s, watch=Watch(laps="none"), rolling_start=True, rest_mode="jog"),
+    ),
+    _scenario(
+        "sprinters_250",
+        "workout: 200/250",
+        "sprinters' 200 m / 200 m + 50 m kick",
+        "fit",
+        lambda s: _session(s, workout="250", watch=Watch(laps="none"), sprint_speed_max_mps=9.0),
+    ),
+    _scenario(
+        "custom_800_200",
+        "workout: 3x(800+200)",
+        "3 x (800 m + 200 m kick)",
+        "fit",
+        lambda s: _session(s, workout="800", watch=Watch(laps="none")),
+    ),
+    _scenario(
+        "everything",
+        "combined",
+        "smart, noisy GPS, +3 %, 2 s lag, auto-pause, strides, late laps, a skipped rep, gzipped",
+        "fit.gz",
+        lambda s: _skip_one(
+            s,
+            _session(
+                s,
+                watch=Watch(
+                    recording="smart",
+                    gps_sigma_m=5.0,
+                    gps_white_m=1.0,
+                    speed_lag_s=2.0,
+                    distance_bias_pct=3.0,
+                    auto_pause=True,
+                    lap_press_delay_s=(0.5, 3.0),
+                ),
+                strides=4,
+                rest_mode="walk_then_stand",
+            ),
+        ),
+    ),
+)
+
+
+def benchmark_cases(seeds_per_scenario: int = 2, first_seed: int = 1000) -> list[tuple[Scenario, int]]:
+    """The benchmark's sessions: every :data:`BENCHMARK` scenario with ``seeds_per_scenario`` seeds."""
+    return [
+        (scenario, first_seed + 100 * position + k)
+        for position, scenario in enumerate(BENCHMARK)
+        for k in range(seeds_per_scenario)
+    ]

@@ -1,0 +1,326 @@
+"""The ground truth of a simulated session, by the analysis issue's definitions.
+
+* A rep's ``start_s`` is when the runner sets off on it; its ``end_s`` is when the runner has
+  covered the planned distance (for a kick rep, the moment the kick begins). Its pace is its
+  duration over the planned distance.
+* A kick's ``end_s`` is when the kick distance is covered; its average speed, peak speed and
+  fade are measured as :mod:`.kinematics` defines them.
+* Every ``*_s`` is seconds of clock time since the timestamp of the file's **first record**
+  (pauses included); absolute UTC times are given too.
+
+Reps come in plan order, skipped ones marked ``missing``; an extra rep (``planned_index=None``)
+follows the rep it was run after.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from .kinematics import kick_kinematics
+from .runner import Phase, Trajectory
+
+__all__ = ["KickTruth", "RepTruth", "SessionTruth", "StrideTruth", "session_truth"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KickTruth:
+    """The sprint at the end of a kick rep [s, m, m/s, %]."""
+
+    distance_m: float
+    start_s: float
+    end_s: float
+    start_time: pd.Timestamp
+    end_time: pd.Timestamp
+    avg_speed_mps: float
+    peak_speed_mps: float
+    final_speed_mps: float
+    fade_pct: float
+
+    @property
+    def duration_s(self) -> float:
+        """How long the kick took [s]."""
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepTruth:
+    """One planned (or extra) rep: its paced part, and its kick if it has one.
+
+    ``number`` counts the reps actually run (0-based; ``None`` when missing). Times are
+    ``None`` for a missing rep.
+    """
+
+    number: int | None
+    planned_index: int | None
+    distance_m: float
+    planned_pace_s_per_km: float | None
+    kick_m: float
+    missing: bool
+    start_s: float | None = None
+    end_s: float | None = None
+    start_time: pd.Timestamp | None = None
+    end_time: pd.Timestamp | None = None
+    kick: KickTruth | None = None
+
+    @property
+    def duration_s(self) -> float | None:
+        """Time taken by the paced part [s]."""
+        return None if self.start_s is None or self.end_s is None else self.end_s - self.start_s
+
+    @property
+    def pace_s_per_km(self) -> float | None:
+        """True pace of the paced part: its duration over the planned distance [s/km]."""
+        duration = self.duration_s
+        return None if duration is None else 1000.0 * duration / self.distance_m
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrideTruth:
+    """A warm-up stride: a short acceleration that looks like a kick but is no rep [s, m, m/s]."""
+
+    start_s: float
+    end_s: float
+    distance_m: float
+    peak_speed_mps: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SessionTruth:
+    """Everything true about a simulated session that an analysis should recover.
+
+    Attributes
+    ----------
+    scenario, seed
+        Which scenario and seed produced it.
+    workout_spec
+        The planned workout's spec.
+    first_record_time
+        Timestamp of the file's first record, the origin of every ``*_s`` [UTC].
+    reps
+        Planned reps in plan order (skipped ones ``missing``), extra reps after the one they
+        followed.
+    strides
+        Warm-up strides.
+    duration_s, distance_m
+        Length of the session [s] and the true distance covered [m].
+    """
+
+    scenario: str | None
+    seed: int
+    workout_spec: str
+    first_record_time: pd.Timestamp
+    reps: tuple[RepTruth, ...]
+    strides: tuple[StrideTruth, ...]
+    duration_s: float
+    distance_m: float
+
+    @property
+    def missing_planned_indices(self) -> tuple[int, ...]:
+        """Planned reps that were not run."""
+        return tuple(r.planned_index for r in self.reps if r.missing and r.planned_index is not None)
+
+    @property
+    def run_reps(self) -> tuple[RepTruth, ...]:
+        """The reps actually run, in order."""
+        return tuple(r for r in self.reps if not r.missing)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: times as ISO 8601 UTC, seconds to 0.1 ms, speeds to 1 mm/s."""
+        return {
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "workout_spec": self.workout_spec,
+            "first_record_time": _iso(self.first_record_time),
+            "time_origin": "seconds since first_record_time, pauses included",
+            "duration_s": round(self.duration_s, 4),
+            "distance_m": round(self.distance_m, 3),
+            "missing_planned_indices": list(self.missing_planned_indices),
+            "reps": [_rep_dict(r) for r in self.reps],
+            "strides": [
+                {
+                    "start_s": round(s.start_s, 4),
+                    "end_s": round(s.end_s, 4),
+                    "distance_m": round(s.distance_m, 3),
+                    "peak_speed_mps": round(s.peak_speed_mps, 3),
+                }
+                for s in self.strides
+            ],
+        }
+
+    def to_json(self) -> str:
+        """:meth:`to_dict` as indented JSON text, ending with a newline."""
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+
+def session_truth(
+    trajectory: Trajectory,
+    workout_spec: str,
+    planned: tuple[tuple[float, float | None, float], ...],
+    first_record_time: pd.Timestamp,
+    start_time: pd.Timestamp,
+    *,
+    seed: int,
+    scenario: str | None = None,
+) -> SessionTruth:
+    """Build the truth of a session from its trajectory.
+
+    Parameters
+    ----------
+    trajectory
+        The true motion (times since ``start_time``).
+    workout_spec
+        The workout's spec, for the record.
+    planned
+        Per planned rep: (distance [m], pace [s/km] or None, kick [m]).
+    first_record_time
+        Timestamp of the recording's first record [UTC].
+    start_time
+        When the trajectory's clock reads 0 [UTC].
+    seed, scenario
+        Provenance.
+    """
+    shift = (first_record_time - start_time).total_seconds()
+    kicks = {p.rep: p for p in trajectory.phases_of("kick")}
+    run = {p.planned_index: p for p in trajectory.phases_of("rep") if p.planned_index is not None}
+    extras: dict[int, list[Phase]] = {}
+    last_planned: int | None = None
+    for phase in trajectory.phases_of("rep"):
+        if phase.planned_index is None:
+            extras.setdefault(-1 if last_planned is None else last_planned, []).append(phase)
+        else:
+            last_planned = phase.planned_index
+
+    def clock(seconds: float) -> pd.Timestamp:
+        return start_time + pd.Timedelta(seconds=seconds)
+
+    def rep_truth(
+        phase: Phase, index: int | None, distance: float, pace: float | None, kick_m: float
+    ) -> RepTruth:
+        kick = kicks.get(phase.rep)
+        return RepTruth(
+            number=phase.rep,
+            planned_index=index,
+            distance_m=distance,
+            planned_pace_s_per_km=pace,
+            kick_m=kick_m,
+            missing=False,
+            start_s=phase.start_s - shift,
+            end_s=phase.end_s - shift,
+            start_time=clock(phase.start_s),
+            end_time=clock(phase.end_s),
+            kick=None if kick is None else _kick_truth(trajectory, kick, kick_m, shift, clock),
+        )
+
+    reps: list[RepTruth] = []
+    runs_by_number = {
+        r_phase.rep: r for r_phase, r in zip(trajectory.phases_of("rep"), trajectory.reps, strict=True)
+    }
+    for phase in extras.get(-1, []):
+        r = runs_by_number[phase.rep]
+        reps.append(rep_truth(phase, None, r.distance_m, r.planned_pace_s_per_km, r.kick_m))
+    for index, (distance, pace, kick_m) in enumerate(planned):
+        phase_or_none = run.get(index)
+        if phase_or_none is None:
+            reps.append(
+                RepTruth(
+                    number=None,
+                    planned_index=index,
+                    distance_m=distance,
+                    planned_pace_s_per_km=pace,
+                    kick_m=kick_m,
+                    missing=True,
+                )
+            )
+            continue
+        reps.append(rep_truth(phase_or_none, index, distance, pace, kick_m))
+        for extra in extras.get(index, []):
+            r = runs_by_number[extra.rep]
+            reps.append(rep_truth(extra, None, r.distance_m, r.planned_pace_s_per_km, r.kick_m))
+    strides = tuple(
+        StrideTruth(
+            start_s=p.start_s - shift,
+            end_s=p.end_s - shift,
+            distance_m=p.end_m - p.start_m,
+            peak_speed_mps=float(
+                trajectory.speed_mps[(trajectory.t_s >= p.start_s) & (trajectory.t_s <= p.end_s)].max()
+            ),
+        )
+        for p in trajectory.phases_of("stride")
+    )
+    return SessionTruth(
+        scenario=scenario,
+        seed=seed,
+        workout_spec=workout_spec,
+        first_record_time=first_record_time,
+        reps=tuple(reps),
+        strides=strides,
+        duration_s=trajectory.duration_s - shift,
+        distance_m=float(trajectory.distance_m[-1]),
+    )
+
+
+def _kick_truth(trajectory: Trajectory, phase: Phase, kick_m: float, shift: float, clock: Any) -> KickTruth:
+    measured = kick_kinematics(
+        trajectory.t_s, trajectory.distance_m, trajectory.speed_mps, phase.start_s, kick_m
+    )
+    return KickTruth(
+        distance_m=kick_m,
+        start_s=phase.start_s - shift,
+        end_s=phase.end_s - shift,
+        start_time=clock(phase.start_s),
+        end_time=clock(phase.end_s),
+        avg_speed_mps=kick_m / (phase.end_s - phase.start_s),
+        peak_speed_mps=measured.peak_speed_mps,
+        final_speed_mps=measured.final_speed_mps,
+        fade_pct=measured.fade_pct,
+    )
+
+
+def _iso(when: pd.Timestamp | None) -> str | None:
+    if when is None:
+        return None
+    return when.tz_convert("UTC").strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _rep_dict(rep: RepTruth) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "number": rep.number,
+        "planned_index": rep.planned_index,
+        "distance_m": rep.distance_m,
+        "planned_pace_s_per_km": rep.planned_pace_s_per_km,
+        "kick_m": rep.kick_m,
+        "missing": rep.missing,
+    }
+    if rep.missing:
+        return out
+    assert rep.start_s is not None and rep.end_s is not None
+    duration, pace = rep.duration_s, rep.pace_s_per_km
+    assert duration is not None and pace is not None
+    out |= {
+        "start_s": round(rep.start_s, 4),
+        "end_s": round(rep.end_s, 4),
+        "duration_s": round(duration, 4),
+        "pace_s_per_km": round(pace, 3),
+        "start_time": _iso(rep.start_time),
+        "end_time": _iso(rep.end_time),
+        "kick": None,
+    }
+    if rep.kick is not None:
+        kick = rep.kick
+        out["kick"] = {
+            "distance_m": kick.distance_m,
+            "start_s": round(kick.start_s, 4),
+            "end_s": round(kick.end_s, 4),
+            "duration_s": round(kick.duration_s, 4),
+            "start_time": _iso(kick.start_time),
+            "end_time": _iso(kick.end_time),
+            "avg_speed_mps": round(kick.avg_speed_mps, 4),
+            "peak_speed_mps": round(kick.peak_speed_mps, 4),
+            "final_speed_mps": round(kick.final_speed_mps, 4),
+            "fade_pct": round(kick.fade_pct, 3),
+        }
+    return out
