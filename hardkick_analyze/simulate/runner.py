@@ -371,7 +371,8 @@ class _Builder:
         if stop_at - self.now_s > 1.0:
             t = _grid(stop_at - self.now_s)
             wander = ornstein_uhlenbeck(t, 0.05, 15.0, self.rng)
-            v = speed * (1.0 + wander) + (self.speed_mps - speed) * np.exp(-t / _EASY_TAU_S)
+            steady = speed * (1.0 + wander)
+            v = steady + (self.speed_mps - steady[0]) * np.exp(-t / _EASY_TAU_S)
             self._append("rest", t, v, _integral(t, v))
         if stopping:
             self.ramp("rest", 0.0)

@@ -182,7 +182,6 @@ def write_fit(recording: Recording, *, gzip: bool = False) -> bytes:
         [
             (_Field(0, _ENUM), 4),  # type: activity
             (_Field(1, _UINT16), _MANUFACTURER_DEVELOPMENT),
-            (_Field(2, _UINT16), 1),
             (_Field(3, _UINT32Z), recording.serial_number),
             (_Field(4, _UINT32), start),
             (_Field(8, _STRING, size=32), recording.product_name),
