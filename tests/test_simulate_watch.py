@@ -237,3 +237,24 @@ def test_switching_the_watch_does_not_change_the_runner():
     np.testing.assert_array_equal(noisy.trajectory.distance_m, clean.trajectory.distance_m)
     assert noisy.truth == clean.truth
     assert not noisy.recorded.records.equals(clean.recorded.records)
+
+
+def test_the_path_leaves_the_roads_for_the_track_and_reps_run_in_lane_1():
+    session = simulate_session(dataclasses.replace(short_config(), watch=Watch.noiseless()), 14)
+    path, trajectory = session.path, session.trajectory
+    assert not path.on_track[0]  # the warm-up starts on the roads
+    assert (path.elevation_m[~path.on_track] != Track().elevation_m).any()  # which undulate
+    assert (path.elevation_m[path.on_track] == Track().elevation_m).all()  # the track is flat
+    lane3 = trackshape.lane_offset_m(3)
+    for rep in trajectory.phases_of("rep"):
+        inside = (trajectory.t_s >= rep.start_s) & (trajectory.t_s <= rep.end_s)
+        assert path.on_track[inside].all()
+        assert np.abs(path.track_offset_m[inside]).mean() < 0.4  # lane 1, wandering a little
+    rest = trajectory.phases_of("rest")[-2]
+    middle = np.abs(trajectory.t_s - (rest.start_s + rest.end_s) / 2).argmin()
+    assert path.track_offset_m[middle] == pytest.approx(lane3, abs=0.8)  # resting out of lane 1
+    # The path's length is the true distance, up to the sideways wander (a few cm per 400 m).
+    steps = np.hypot(np.diff(path.east_m), np.diff(path.north_m))
+    rep = trajectory.phases_of("rep")[0]
+    inside = (trajectory.t_s[1:] > rep.start_s) & (trajectory.t_s[1:] <= rep.end_s)
+    assert steps[inside].sum() == pytest.approx(400.0, abs=0.1)

@@ -197,9 +197,12 @@ class Watch:
         Calibration error of the barometric altitude [m] (a constant offset plus a slow
         drift of a fifth of it).
     heart_rate, hr_rest_bpm, hr_max_bpm, hr_tau_up_s, hr_tau_down_s
-        Heart-rate channel: a first-order lag towards an effort-dependent target [bpm, s].
-    cadence
-        Record running cadence.
+        Heart-rate channel: a first-order lag towards an effort-dependent target [bpm, s]
+        (the heart's own lag, so :meth:`noiseless` keeps it).
+    hr_noise_bpm
+        Standard deviation of the sensor's heart-rate noise [bpm].
+    cadence, cadence_noise_spm
+        Record running cadence, and its noise [steps/min].
     laps
         ``'manual'`` (lap button at each rep's start and end), ``'none'`` (one lap),
         ``'auto_km'`` (a lap every device kilometre), ``'workout'`` (a structured workout whose
@@ -241,7 +244,9 @@ class Watch:
     hr_max_bpm: float = 188.0
     hr_tau_up_s: float = 22.0
     hr_tau_down_s: float = 40.0
+    hr_noise_bpm: float = 1.5
     cadence: bool = True
+    cadence_noise_spm: float = 1.5
     laps: LapMode = "manual"
     lap_press_delay_s: tuple[float, float] = (0.2, 1.8)
     auto_pause: bool = False
@@ -256,7 +261,7 @@ class Watch:
 
     @classmethod
     def noiseless(cls, **changes: object) -> Watch:
-        """A perfect 1 s recorder: no position, speed or distance error, no lag, exact laps."""
+        """A perfect 1 s recorder: no sensor error of any kind, no lag, laps pressed on time."""
         base = cls(
             gps_sigma_m=0.0,
             gps_white_m=0.0,
@@ -266,6 +271,8 @@ class Watch:
             distance_bias_pct=0.0,
             distance_bias_drift_pct=0.0,
             altimeter_error_m=0.0,
+            hr_noise_bpm=0.0,
+            cadence_noise_spm=0.0,
             lap_press_delay_s=(0.0, 0.0),
             footpod_bias_pct=0.0,
             footpod_slope_pct_per_mps=0.0,

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 
 from ..models import PlannedRep
-from .config import Athlete, SessionConfig, Treadmill
+from .config import Athlete, SessionConfig, Treadmill, Venue
 from .kinematics import kick_kinematics
 from .processes import ornstein_uhlenbeck
 
@@ -185,7 +185,7 @@ def simulate_trajectory(config: SessionConfig, rng: np.random.Generator) -> Traj
 class _Builder:
     """Appends phases, each integrated from the state the previous one ended in."""
 
-    def __init__(self, athlete: Athlete, venue: object, rng: np.random.Generator) -> None:
+    def __init__(self, athlete: Athlete, venue: Venue, rng: np.random.Generator) -> None:
         self.athlete = athlete
         self.rng = rng
         self.treadmill = venue if isinstance(venue, Treadmill) else None

@@ -15,6 +15,7 @@ follows the rep it was run after.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -263,7 +264,9 @@ def session_truth(
     )
 
 
-def _kick_truth(trajectory: Trajectory, phase: Phase, kick_m: float, shift: float, clock: Any) -> KickTruth:
+def _kick_truth(
+    trajectory: Trajectory, phase: Phase, kick_m: float, shift: float, clock: Callable[[float], pd.Timestamp]
+) -> KickTruth:
     measured = kick_kinematics(
         trajectory.t_s, trajectory.distance_m, trajectory.speed_mps, phase.start_s, kick_m
     )

@@ -131,8 +131,8 @@ def record(
     white = rng.standard_normal((2, len(ticks))) * watch.gps_white_m
     speed_noise = ornstein_uhlenbeck(ticks, watch.speed_noise_mps, 3.0, rng)
     bias_drift = ornstein_uhlenbeck(ticks, watch.distance_bias_drift_pct / 100.0, 120.0, rng)
-    hr_noise = ornstein_uhlenbeck(ticks, 1.5, 5.0, rng)
-    cadence_noise = ornstein_uhlenbeck(ticks, 1.5, 3.0, rng)
+    hr_noise = ornstein_uhlenbeck(ticks, watch.hr_noise_bpm, 5.0, rng)
+    cadence_noise = ornstein_uhlenbeck(ticks, watch.cadence_noise_spm, 3.0, rng)
     altimeter = rng.standard_normal() * watch.altimeter_error_m + ornstein_uhlenbeck(
         ticks, watch.altimeter_error_m / 5.0, 600.0, rng
     )
