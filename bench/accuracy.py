@@ -141,9 +141,7 @@ def score_session(
         kick_starts.append(rep.kick.start_s - true_rep.kick.start_s)
         kick_speeds.append(rep.kick.avg_speed_mps - true_rep.kick.avg_speed_mps)
         fades.append(rep.kick.fade_pct - true_rep.kick.fade_pct)
-    spurious += sum(
-        1 for j, rep in enumerate(predicted) if j not in matched_predicted and rep.kick is not None
-    )
+    spurious += sum(1 for j, rep in enumerate(predicted) if j not in matched_predicted and rep.kick is not None)
     planned = len(truth.reps) - sum(1 for r in truth.reps if r.planned_index is None)
     truly_missing = set(truth.missing_planned_indices)
     said_missing = set(prediction.missing_planned_indices)
@@ -212,9 +210,7 @@ def resolve_analyzer(spec: str) -> Analyzer:
     module_name, _, function = spec.partition(":")
     if not function:
         known = ", ".join(ANALYZERS)
-        raise SystemExit(
-            f"unknown analyzer {spec!r}: register it in ANALYZERS ({known}) or give module:function"
-        )
+        raise SystemExit(f"unknown analyzer {spec!r}: register it in ANALYZERS ({known}) or give module:function")
     analyzer: Analyzer = getattr(importlib.import_module(module_name), function)
     return analyzer
 
@@ -358,11 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     analyzers = args.analyzer or list(ANALYZERS)
     for spec in analyzers:
         resolve_analyzer(spec)
-    cases = [
-        (s.name, seed)
-        for s, seed in benchmark_cases(args.seeds)
-        if not args.scenario or s.name in args.scenario
-    ]
+    cases = [(s.name, seed) for s, seed in benchmark_cases(args.seeds) if not args.scenario or s.name in args.scenario]
     begin = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         results = list(pool.map(run_case, *zip(*cases, strict=True), [analyzers] * len(cases)))

@@ -91,9 +91,7 @@ def speed_threshold(activity: Activity, workout: Workout) -> Prediction:
     shortest = _MIN_EFFORT_SHARE * min(r.distance_m for r in workout.reps) / rep_speed
     longest = _MAX_EFFORT_FACTOR * max(r.distance_m + r.kick_m for r in workout.reps) / rep_speed
     efforts = [
-        (start, end)
-        for start, end in _runs_above(seconds, speed, threshold)
-        if shortest <= end - start <= longest
+        (start, end) for start, end in _runs_above(seconds, speed, threshold) if shortest <= end - start <= longest
     ]
     assignment = _assign(len(efforts), workout)
     reps = []
@@ -183,9 +181,10 @@ def _kick(
     start_m = _distance_at(seconds, distance, start)
     covered = _distance_at(seconds, distance, end) - start_m
     final_start = _time_at(seconds, distance, start_m + 0.8 * covered)
-    final = (
-        0.2 * covered / (end - final_start) if end - final_start > 0.5 else float(speed[inside][-1:].mean())
-    )
+    if end - final_start > 0.5:
+        final = 0.2 * covered / (end - final_start)
+    else:
+        final = float(speed[inside][-1]) if inside.any() else kick_m / duration
     return PredictedKick(
         start_s=start,
         end_s=end,

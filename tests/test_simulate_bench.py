@@ -125,9 +125,7 @@ def test_laps_baseline_is_exact_on_a_perfect_watch(clean_session):
 def test_threshold_baseline_finds_every_rep_on_a_perfect_watch(clean_session):
     session, activity = clean_session
     prediction = speed_threshold(activity, session.config.plan.workout)
-    score = score_session(
-        session.truth, prediction, analyzer="threshold", scenario="clean", condition="clean"
-    )
+    score = score_session(session.truth, prediction, analyzer="threshold", scenario="clean", condition="clean")
     assert score.matched == score.true_reps == 3
     assert max(abs(e) for e in score.end_errors_s) < 3.0
     assert score.kicks_found == 1

@@ -26,9 +26,7 @@ from .test_simulate_runner import short_config
 @pytest.fixture(scope="module")
 def session():
     config = short_config(strides=1)
-    return simulate_session(
-        dataclasses.replace(config, watch=Watch(auto_pause=True, profile="track_run")), 21
-    )
+    return simulate_session(dataclasses.replace(config, watch=Watch(auto_pause=True, profile="track_run")), 21)
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +73,7 @@ def test_fit_keeps_laps_pauses_and_the_session(session):
         assert read.distance_m == pytest.approx(written.distance_m, abs=0.005)
         assert read.trigger == written.trigger
     timer = [p for p in activity.pauses if p.source == "timer"]
-    assert [(p.start_time, p.end_time) for p in timer] == [
-        (p.start_time, p.end_time) for p in session.recorded.pauses
-    ]
+    assert [(p.start_time, p.end_time) for p in timer] == [(p.start_time, p.end_time) for p in session.recorded.pauses]
     assert len(timer) >= 1
 
 
@@ -115,9 +111,7 @@ def test_structured_workout_steps_round_trip():
     written = [(s.duration_type, s.duration_value, s.intensity) for s in session.recorded.workout_steps]
     assert read == written
     assert activity.workout_steps[1].target_low == pytest.approx(session.recorded.workout_steps[1].target_low)
-    assert [lap.wkt_step_index for lap in activity.laps] == [
-        lap.wkt_step_index for lap in session.recorded.laps
-    ]
+    assert [lap.wkt_step_index for lap in activity.laps] == [lap.wkt_step_index for lap in session.recorded.laps]
 
 
 def test_tcx_laps_are_whole_second_starts_with_timer_time(session):

@@ -105,9 +105,7 @@ def test_standing_start_accelerates_over_a_few_seconds():
 
 
 def test_pacing_errors_show_in_the_rep_times():
-    config = short_config(
-        hard_kick_500(300.0, plain=4, kicks=0), first_rep_fast_pct=5.0, fade_per_rep_pct=2.0
-    )
+    config = short_config(hard_kick_500(300.0, plain=4, kicks=0), first_rep_fast_pct=5.0, fade_per_rep_pct=2.0)
     config = dataclasses.replace(
         config, athlete=dataclasses.replace(config.athlete, pace_drift_pct=0.0, rep_pace_sd_pct=0.0)
     )
@@ -119,9 +117,7 @@ def test_pacing_errors_show_in_the_rep_times():
 def test_skipped_and_extra_reps_in_the_truth():
     workout = hard_kick_500(300.0, plain=3, kicks=1)
     config = short_config(workout)
-    config = dataclasses.replace(
-        config, plan=dataclasses.replace(config.plan, skipped_reps=(1,), extra_reps=1)
-    )
+    config = dataclasses.replace(config, plan=dataclasses.replace(config.plan, skipped_reps=(1,), extra_reps=1))
     truth = simulate_session(config, 2).truth
     assert [(r.planned_index, r.missing) for r in truth.reps] == [
         (0, False),
@@ -136,9 +132,7 @@ def test_skipped_and_extra_reps_in_the_truth():
     starts = [r.start_s for r in truth.run_reps]
     assert starts == sorted(starts)
     with pytest.raises(ValueError, match="skipped rep 7"):
-        simulate_session(
-            dataclasses.replace(config, plan=dataclasses.replace(config.plan, skipped_reps=(7,))), 1
-        )
+        simulate_session(dataclasses.replace(config, plan=dataclasses.replace(config.plan, skipped_reps=(7,))), 1)
 
 
 def test_a_rep_without_pace_is_refused():

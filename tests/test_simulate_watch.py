@@ -107,9 +107,7 @@ def test_smart_recording_keeps_changes_and_never_waits_more_than_7_s():
 
 
 def test_auto_pause_stops_the_timer_in_standing_rests_only():
-    config = dataclasses.replace(
-        short_config(rest_mode="stand"), watch=Watch.noiseless(auto_pause=True, laps="none")
-    )
+    config = dataclasses.replace(short_config(rest_mode="stand"), watch=Watch.noiseless(auto_pause=True, laps="none"))
     session = simulate_session(config, 6)
     recorded = session.recorded
     pauses = recorded.pauses

@@ -65,9 +65,7 @@ def test_projection_inverts_position(s, offset, lane):
     x, y = ts.position_xy_m(s, lane=lane, offset_m=offset)
     back_s, back_offset = ts.project_xy_m(x, y, lane=lane)
     # The lap wraps: s just below a lap may come back as just above 0.
-    wrapped = (float(back_s) - s + ts.lap_length_m(lane) / 2) % ts.lap_length_m(lane) - ts.lap_length_m(
-        lane
-    ) / 2
+    wrapped = (float(back_s) - s + ts.lap_length_m(lane) / 2) % ts.lap_length_m(lane) - ts.lap_length_m(lane) / 2
     assert wrapped == pytest.approx(0.0, abs=1e-6)
     assert float(back_offset) == pytest.approx(offset, abs=1e-6)
 

@@ -149,9 +149,7 @@ def locate(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> Pa
     )
 
 
-def track_xy_from_latlon(
-    lat_deg: np.ndarray, lon_deg: np.ndarray, venue: Track
-) -> tuple[np.ndarray, np.ndarray]:
+def track_xy_from_latlon(lat_deg: np.ndarray, lon_deg: np.ndarray, venue: Track) -> tuple[np.ndarray, np.ndarray]:
     """Positions in the venue's track frame [m] (the inverse of the placement in :func:`locate`)."""
     east, north = local_xy_m(lat_deg, lon_deg, venue.lat_deg, venue.lon_deg)
     bearing = np.radians(venue.bearing_deg)

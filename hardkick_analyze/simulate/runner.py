@@ -110,9 +110,7 @@ def reps_to_run(config: SessionConfig, rng: np.random.Generator) -> tuple[RepRun
     for skipped in plan.skipped_reps:
         if not 0 <= skipped < len(reps):
             raise ValueError(f"skipped rep {skipped} is not in the workout ({len(reps)} reps)")
-    chosen: list[tuple[int | None, PlannedRep]] = [
-        (i, rep) for i, rep in enumerate(reps) if i not in plan.skipped_reps
-    ]
+    chosen: list[tuple[int | None, PlannedRep]] = [(i, rep) for i, rep in enumerate(reps) if i not in plan.skipped_reps]
     if plan.extra_reps:
         plain = [k for k, (_, rep) in enumerate(chosen) if not rep.has_kick]
         # An extra rep repeats the last plain one (a runner feeling good); with no plain rep,
@@ -167,9 +165,7 @@ def simulate_trajectory(config: SessionConfig, rng: np.random.Generator) -> Traj
             session.rest(rng.uniform(30.0, 50.0), "walk", standing_start=False)
     # Before the first rep: shed a layer, drink, line up.
     first_rest_s = max(plan.rest_s, 90.0) + rng.uniform(0.0, 60.0)
-    session.rest(
-        first_rest_s, "walk" if athlete.rolling_start else "walk_then_stand", not athlete.rolling_start
-    )
+    session.rest(first_rest_s, "walk" if athlete.rolling_start else "walk_then_stand", not athlete.rolling_start)
     for ordinal, run in enumerate(runs):
         session.rep(run, ordinal)
         if run.kick_m > 0:
@@ -344,9 +340,7 @@ class _Builder:
             else:
                 high = middle
         t, v, d = profile(low)
-        self._append(
-            "kick", t, v, d, rep=ordinal, planned_index=run.planned_index, target_fade_pct=target_fade
-        )
+        self._append("kick", t, v, d, rep=ordinal, planned_index=run.planned_index, target_fade_pct=target_fade)
 
     def ease_and_rest(self, duration_s: float, mode: str, standing_start: bool) -> None:
         """Ease off to the rest's speed, then rest; the easing counts as part of the rest."""

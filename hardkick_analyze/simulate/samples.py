@@ -43,9 +43,7 @@ def write_samples(directory: Path) -> list[Path]:
         truth = directory / f"{name}.truth.json"
         truth.write_text(session.truth.to_json(), encoding="utf-8")
         written += [path, truth]
-        rows.append(
-            _row(path.name, truth.name, scenario.name, seed, scenario.description, session, len(data))
-        )
+        rows.append(_row(path.name, truth.name, scenario.name, seed, scenario.description, session, len(data)))
     manifest = directory / "MANIFEST.md"
     manifest.write_text(_manifest(rows), encoding="utf-8")
     return [*written, manifest]

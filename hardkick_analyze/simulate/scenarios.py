@@ -144,9 +144,7 @@ def _sample_500_laps(seed: int) -> SessionConfig:
 
 def _sample_500_strava(seed: int) -> SessionConfig:
     return SessionConfig(
-        plan=SessionPlan(
-            workout=hard_kick_500(280.0, plain=5, kicks=1), rest_s=90.0, name="Evening hard kick"
-        ),
+        plan=SessionPlan(workout=hard_kick_500(280.0, plain=5, kicks=1), rest_s=90.0, name="Evening hard kick"),
         athlete=Athlete(warmup_s=660.0, cooldown_s=300.0, rest_mode="walk_then_stand"),
         watch=Watch(laps="none", recording="smart"),
         venue=Track(lat_deg=51.4937, lon_deg=-0.1016, bearing_deg=160.0, elevation_m=12.0),
@@ -183,9 +181,7 @@ def _sample_noisy(seed: int) -> SessionConfig:
 
 def _sample_treadmill(seed: int) -> SessionConfig:
     return SessionConfig(
-        plan=SessionPlan(
-            workout=hard_kick_500(300.0, plain=4, kicks=1), rest_s=90.0, name="Treadmill hard kick"
-        ),
+        plan=SessionPlan(workout=hard_kick_500(300.0, plain=4, kicks=1), rest_s=90.0, name="Treadmill hard kick"),
         athlete=Athlete(warmup_s=600.0, cooldown_s=300.0, rest_mode="stand"),
         watch=Watch(gps=False, footpod=True),
         venue=Treadmill(),
@@ -259,9 +255,7 @@ def _scenario(
 ) -> Scenario:
     if file_format not in FORMATS:
         raise ValueError(f"unknown format {file_format!r}")
-    return Scenario(
-        name=name, description=description, file_format=file_format, condition=condition, build=build
-    )
+    return Scenario(name=name, description=description, file_format=file_format, condition=condition, build=build)
 
 
 def _skip_one(seed: int, config: SessionConfig) -> SessionConfig:

@@ -85,6 +85,4 @@ def simulate_session(config: SessionConfig, seed: int, *, scenario: str | None =
         seed=seed,
         scenario=scenario,
     )
-    return SimulatedSession(
-        config=config, seed=seed, trajectory=trajectory, path=path, recorded=recorded, truth=truth
-    )
+    return SimulatedSession(config=config, seed=seed, trajectory=trajectory, path=path, recorded=recorded, truth=truth)

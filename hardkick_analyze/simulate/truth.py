@@ -198,9 +198,7 @@ def session_truth(
     def clock(seconds: float) -> pd.Timestamp:
         return start_time + pd.Timedelta(seconds=seconds)
 
-    def rep_truth(
-        phase: Phase, index: int | None, distance: float, pace: float | None, kick_m: float
-    ) -> RepTruth:
+    def rep_truth(phase: Phase, index: int | None, distance: float, pace: float | None, kick_m: float) -> RepTruth:
         kick = kicks.get(phase.rep)
         return RepTruth(
             number=phase.rep,
@@ -217,9 +215,7 @@ def session_truth(
         )
 
     reps: list[RepTruth] = []
-    runs_by_number = {
-        r_phase.rep: r for r_phase, r in zip(trajectory.phases_of("rep"), trajectory.reps, strict=True)
-    }
+    runs_by_number = {r_phase.rep: r for r_phase, r in zip(trajectory.phases_of("rep"), trajectory.reps, strict=True)}
     for phase in extras.get(-1, []):
         r = runs_by_number[phase.rep]
         reps.append(rep_truth(phase, None, r.distance_m, r.planned_pace_s_per_km, r.kick_m))
@@ -267,9 +263,7 @@ def session_truth(
 def _kick_truth(
     trajectory: Trajectory, phase: Phase, kick_m: float, shift: float, clock: Callable[[float], pd.Timestamp]
 ) -> KickTruth:
-    measured = kick_kinematics(
-        trajectory.t_s, trajectory.distance_m, trajectory.speed_mps, phase.start_s, kick_m
-    )
+    measured = kick_kinematics(trajectory.t_s, trajectory.distance_m, trajectory.speed_mps, phase.start_s, kick_m)
     return KickTruth(
         distance_m=kick_m,
         start_s=phase.start_s - shift,

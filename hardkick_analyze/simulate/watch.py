@@ -94,9 +94,7 @@ class Recording:
         return self.records.index[0]
 
 
-def record(
-    trajectory: Trajectory, path: Path | None, config: SessionConfig, rng: np.random.Generator
-) -> Recording:
+def record(trajectory: Trajectory, path: Path | None, config: SessionConfig, rng: np.random.Generator) -> Recording:
     """Record the session with the configured watch.
 
     Parameters
@@ -122,12 +120,8 @@ def record(
     # The receiver's Kalman filter makes the error smooth from second to second: an OU path
     # low-passed over a few seconds (a raw OU path would jitter ~0.5 m/s and inflate the
     # distance summed from positions by several per cent, which real files do not show).
-    error_east = first_order_lag(
-        ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0
-    )
-    error_north = first_order_lag(
-        ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0
-    )
+    error_east = first_order_lag(ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0)
+    error_north = first_order_lag(ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0)
     white = rng.standard_normal((2, len(ticks))) * watch.gps_white_m
     speed_noise = ornstein_uhlenbeck(ticks, watch.speed_noise_mps, 3.0, rng)
     bias_drift = ornstein_uhlenbeck(ticks, watch.distance_bias_drift_pct / 100.0, 120.0, rng)
@@ -153,9 +147,7 @@ def record(
     device_d = np.interp(lagged, ticks, device_d, left=0.0)
     device_v = first_order_lag(ticks, np.interp(lagged, ticks, measured_v, left=0.0), watch.speed_smoothing_s)
 
-    running = _timer_running(
-        device_v, watch.auto_pause, watch.auto_pause_stop_mps, watch.auto_pause_resume_mps
-    )
+    running = _timer_running(device_v, watch.auto_pause, watch.auto_pause_stop_mps, watch.auto_pause_resume_mps)
     # The distance does not grow while the timer is stopped.
     device_d = np.concatenate([[0.0], np.cumsum(np.diff(device_d) * running[1:])])
 
@@ -176,13 +168,9 @@ def record(
     columns["elevation_m"] = true_elevation + altimeter
     columns["distance_m"] = device_d
     columns["speed_mps"] = device_v
-    columns["heart_rate_bpm"] = (
-        _heart_rate(ticks, true_v, trajectory, config) + hr_noise if watch.heart_rate else nan
-    )
+    columns["heart_rate_bpm"] = _heart_rate(ticks, true_v, trajectory, config) + hr_noise if watch.heart_rate else nan
     columns["cadence_spm"] = (
-        first_order_lag(ticks, _cadence_spm(true_v) + cadence_noise * (true_v > 0.3), 1.0)
-        if watch.cadence
-        else nan
+        first_order_lag(ticks, _cadence_spm(true_v) + cadence_noise * (true_v > 0.3), 1.0) if watch.cadence else nan
     )
 
     keep = running.copy()
@@ -195,9 +183,7 @@ def record(
     pauses = _pauses(ticks, running, start)
     laps, steps_planned = _laps(trajectory, config, ticks, device_d, running, rng)
     sub_sport = (
-        "treadmill"
-        if isinstance(config.venue, Treadmill)
-        else ("track" if watch.profile == "track_run" else "generic")
+        "treadmill" if isinstance(config.venue, Treadmill) else ("track" if watch.profile == "track_run" else "generic")
     )
     return Recording(
         records=records,
@@ -211,9 +197,7 @@ def record(
         product_name=watch.product_name,
         serial_number=watch.serial_number,
         activity_name=config.plan.name,
-        workout_name=(config.plan.workout.name or config.plan.workout.spec)
-        if watch.laps == "workout"
-        else None,
+        workout_name=(config.plan.workout.name or config.plan.workout.spec) if watch.laps == "workout" else None,
         utc_offset_s=config.plan.utc_offset_s,
     )
 
@@ -255,9 +239,7 @@ def _pauses(ticks: np.ndarray, running: np.ndarray, start: pd.Timestamp) -> tupl
     )
 
 
-def _heart_rate(
-    ticks: np.ndarray, true_v: np.ndarray, trajectory: Trajectory, config: SessionConfig
-) -> np.ndarray:
+def _heart_rate(ticks: np.ndarray, true_v: np.ndarray, trajectory: Trajectory, config: SessionConfig) -> np.ndarray:
     """Heart rate lagging an effort-dependent target [bpm]."""
     watch = config.watch
     reference = max((1000.0 / r.aimed_pace_s_per_km for r in trajectory.reps), default=3.5)
@@ -365,9 +347,7 @@ def _laps(
                 end_time=start + pd.Timedelta(seconds=end),
                 elapsed_time_s=round(end - previous, 3),
                 timer_time_s=round(end - previous - stopped_s, 3),
-                distance_m=round(
-                    float(np.interp(end, ticks, device_d) - np.interp(previous, ticks, device_d)), 2
-                ),
+                distance_m=round(float(np.interp(end, ticks, device_d) - np.interp(previous, ticks, device_d)), 2),
                 trigger=trigger,
                 intensity=intensity,
                 wkt_step_index=step,
@@ -405,9 +385,7 @@ def _workout_steps(config: SessionConfig) -> tuple[WorkoutStep, ...]:
             )
         )
         if i < len(reps) - 1:
-            steps.append(
-                WorkoutStep(index=len(steps), name="Recover", intensity="rest", duration_type="open")
-            )
+            steps.append(WorkoutStep(index=len(steps), name="Recover", intensity="rest", duration_type="open"))
     steps.append(WorkoutStep(index=len(steps), name="Cool down", intensity="cooldown", duration_type="open"))
     return tuple(steps)
 

@@ -89,9 +89,7 @@ def write_gpx(recording: Recording, *, flavor: GpxFlavor = "strava", gzip: bool 
         raise ValueError("GPX needs positions; this recording has none (use FIT or TCX)")
     strava = flavor == "strava"
     head = _STRAVA_HEAD if strava else _GARMIN_HEAD
-    parts = [
-        head.format(time=_times([recording.start_time], strava)[0], name=escape(recording.activity_name))
-    ]
+    parts = [head.format(time=_times([recording.start_time], strava)[0], name=escape(recording.activity_name))]
     indent = "   " if strava else "      "
     prefix = "gpxtpx" if strava else "ns3"
     coordinate = "{:.7f}" if strava else "{!r}"

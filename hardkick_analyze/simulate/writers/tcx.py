@@ -153,9 +153,7 @@ def _lap(lap: Lap, records: pd.DataFrame, pause_ends: list[pd.Timestamp]) -> str
     lines.append("        </Track>")
     if len(speed):
         lines.append("        <Extensions>\n          <ns3:LX>")
-        lines.append(
-            f"            <ns3:AvgSpeed>{(lap.distance_m or 0.0) / max(timer, 1e-9):.3f}</ns3:AvgSpeed>"
-        )
+        lines.append(f"            <ns3:AvgSpeed>{(lap.distance_m or 0.0) / max(timer, 1e-9):.3f}</ns3:AvgSpeed>")
         lines.append("          </ns3:LX>\n        </Extensions>")
     lines.append("      </Lap>")
     return "\n".join(lines) + "\n"
