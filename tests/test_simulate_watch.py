@@ -256,3 +256,17 @@ def test_the_path_leaves_the_roads_for_the_track_and_reps_run_in_lane_1():
     rep = trajectory.phases_of("rep")[0]
     inside = (trajectory.t_s[1:] > rep.start_s) & (trajectory.t_s[1:] <= rep.end_s)
     assert steps[inside].sum() == pytest.approx(400.0, abs=0.1)
+
+
+def test_a_short_reading_workout_step_is_ended_by_the_lap_button():
+    # Reading 8 % short, a "400 m" step needs 435 m of running; standing rests never get there.
+    config = dataclasses.replace(
+        short_config(hard_kick_500(300.0, plain=2, kicks=1), rest_mode="stand"),
+        watch=Watch.noiseless(laps="workout", distance_bias_pct=-8.0),
+    )
+    laps = simulate_session(config, 15).recorded.laps
+    assert [lap.wkt_step_index for lap in laps] == [0, 1, 3, 5, 6]
+    assert [lap.trigger for lap in laps[1:3]] == ["manual", "manual"]
+    assert all(lap.distance_m < 400.0 for lap in laps[1:3])
+    starts = [lap.start_time for lap in laps]
+    assert starts == sorted(starts)

@@ -233,8 +233,8 @@ class Watch:
     gps_sigma_m: float = 2.5
     gps_tau_s: float = 40.0
     gps_white_m: float = 0.3
-    speed_lag_s: float = 1.5
-    speed_smoothing_s: float = 1.5
+    speed_lag_s: float = 1.0
+    speed_smoothing_s: float = 1.0
     speed_noise_mps: float = 0.08
     distance_bias_pct: float = 1.0
     distance_bias_drift_pct: float = 0.5

@@ -29,7 +29,7 @@ from typing import Literal
 import numpy as np
 
 from ..models import PlannedRep
-from .config import Athlete, SessionConfig, Treadmill, Venue
+from .config import Athlete, RestMode, SessionConfig, Treadmill, Venue
 from .kinematics import kick_kinematics
 from .processes import ornstein_uhlenbeck
 
@@ -169,7 +169,7 @@ def simulate_trajectory(config: SessionConfig, rng: np.random.Generator) -> Traj
     for ordinal, run in enumerate(runs):
         session.rep(run, ordinal)
         if run.kick_m > 0:
-            session.kick(run, ordinal, fastest_rep_mps=fastest)
+            session.kick(run, ordinal)
         last = ordinal == len(runs) - 1
         resting = rng.uniform(60.0, 120.0) if last else plan.rest_s + rng.uniform(-1, 1) * plan.rest_jitter_s
         session.ease_and_rest(resting, athlete.rest_mode if not last else "walk", not athlete.rolling_start)
@@ -305,7 +305,7 @@ class _Builder:
         t, v, d = _to_distance(speed, run.distance_m, horizon)
         self._append("rep", t, v, d, rep=ordinal, planned_index=run.planned_index)
 
-    def kick(self, run: RepRun, ordinal: int, *, fastest_rep_mps: float) -> None:
+    def kick(self, run: RepRun, ordinal: int) -> None:
         """The sprint: smoothstep to the top speed, then a linear decay solved for the fade."""
         athlete = self.athlete
         v0 = self.speed_mps
@@ -342,14 +342,14 @@ class _Builder:
         t, v, d = profile(low)
         self._append("kick", t, v, d, rep=ordinal, planned_index=run.planned_index, target_fade_pct=target_fade)
 
-    def ease_and_rest(self, duration_s: float, mode: str, standing_start: bool) -> None:
+    def ease_and_rest(self, duration_s: float, mode: RestMode, standing_start: bool) -> None:
         """Ease off to the rest's speed, then rest; the easing counts as part of the rest."""
         end = self.now_s + duration_s
         speed = 0.0 if mode == "stand" else self._rest_speed(mode)
         self.ramp("ease", speed)
         self.rest(end - self.now_s, mode, standing_start, speed=speed)
 
-    def rest(self, duration_s: float, mode: str, standing_start: bool, speed: float | None = None) -> None:
+    def rest(self, duration_s: float, mode: RestMode, standing_start: bool, speed: float | None = None) -> None:
         """Stand, walk or jog; a standing start ends the rest with a few seconds on the line."""
         end = self.now_s + max(duration_s, 4.0)
         if mode == "stand":
@@ -372,7 +372,7 @@ class _Builder:
             self.ramp("rest", 0.0)
             self.hold("rest", 0.0, max(end - self.now_s, 1.0))
 
-    def _rest_speed(self, mode: str) -> float:
+    def _rest_speed(self, mode: RestMode) -> float:
         jog = self.athlete.jog_speed_mps
         base = jog if mode == "jog" else self.athlete.walk_speed_mps
         return base * self.rng.uniform(0.9, 1.1)

@@ -292,16 +292,14 @@ def _rep_dict(rep: RepTruth) -> dict[str, Any]:
         "kick_m": rep.kick_m,
         "missing": rep.missing,
     }
-    if rep.missing:
+    if rep.start_s is None or rep.end_s is None:
         return out
-    assert rep.start_s is not None and rep.end_s is not None
-    duration, pace = rep.duration_s, rep.pace_s_per_km
-    assert duration is not None and pace is not None
+    duration = rep.end_s - rep.start_s
     out |= {
         "start_s": round(rep.start_s, 4),
         "end_s": round(rep.end_s, 4),
         "duration_s": round(duration, 4),
-        "pace_s_per_km": round(pace, 3),
+        "pace_s_per_km": round(1000.0 * duration / rep.distance_m, 3),
         "start_time": _iso(rep.start_time),
         "end_time": _iso(rep.end_time),
         "kick": None,

@@ -112,8 +112,8 @@ def record(trajectory: Trajectory, path: Path | None, config: SessionConfig, rng
     ticks = np.arange(0.0, np.floor(trajectory.duration_s) + 1.0)
     true_d = np.interp(ticks, trajectory.t_s, trajectory.distance_m)
     true_v = np.interp(ticks, trajectory.t_s, trajectory.speed_mps)
-    footpod = watch.footpod or isinstance(config.venue, Treadmill)
-    gps = watch.gps and path is not None
+    venue = config.venue
+    footpod = watch.footpod or isinstance(venue, Treadmill)
 
     # Error processes are drawn in a fixed order whatever is switched on, so one seed gives the
     # same runner and the same errors across watch configurations.
@@ -153,18 +153,16 @@ def record(trajectory: Trajectory, path: Path | None, config: SessionConfig, rng
 
     columns: dict[str, np.ndarray] = {}
     nan = np.full(len(ticks), np.nan)
-    if gps:
-        assert path is not None
+    east: np.ndarray | None = None
+    north: np.ndarray | None = None
+    if watch.gps and path is not None and isinstance(venue, Track):
         east = np.interp(ticks, trajectory.t_s, path.east_m) + error_east + white[0]
         north = np.interp(ticks, trajectory.t_s, path.north_m) + error_north + white[1]
-        venue = config.venue
-        assert isinstance(venue, Track)
         columns["lat_deg"], columns["lon_deg"] = latlon_from_xy_m(east, north, venue.lat_deg, venue.lon_deg)
         true_elevation = np.interp(ticks, trajectory.t_s, path.elevation_m)
     else:
-        east = north = None
         columns["lat_deg"] = columns["lon_deg"] = nan
-        true_elevation = np.full(len(ticks), config.venue.elevation_m)
+        true_elevation = np.full(len(ticks), venue.elevation_m)
     columns["elevation_m"] = true_elevation + altimeter
     columns["distance_m"] = device_d
     columns["speed_mps"] = device_v
@@ -183,7 +181,7 @@ def record(trajectory: Trajectory, path: Path | None, config: SessionConfig, rng
     pauses = _pauses(ticks, running, start)
     laps, steps_planned = _laps(trajectory, config, ticks, device_d, running, rng)
     sub_sport = (
-        "treadmill" if isinstance(config.venue, Treadmill) else ("track" if watch.profile == "track_run" else "generic")
+        "treadmill" if isinstance(venue, Treadmill) else ("track" if watch.profile == "track_run" else "generic")
     )
     return Recording(
         records=records,
@@ -330,7 +328,7 @@ def _laps(
         bounds = _workout_laps(trajectory, ticks, device_d, delays)
     final_intensity = "cooldown" if watch.laps == "workout" else "active"
     final_step = len(steps) - 1 if steps else None
-    bounds = [b for b in bounds if 0.0 < b[0] < end_s]
+    bounds = _increasing([b for b in bounds if 0.0 < b[0] < end_s])
     bounds.append((end_s, "session_end", final_intensity, final_step))
     start = config.plan.start_time
     paused = ~running
@@ -355,6 +353,15 @@ def _laps(
         )
         previous = end
     return tuple(laps), steps
+
+
+def _increasing(bounds: list[tuple[float, str, str, int | None]]) -> list[tuple[float, str, str, int | None]]:
+    """Drop lap ends that do not come after the one before (two presses within a millisecond)."""
+    kept: list[tuple[float, str, str, int | None]] = []
+    for bound in bounds:
+        if not kept or bound[0] > kept[-1][0] + 1e-3:
+            kept.append(bound)
+    return kept
 
 
 def _effort_ends(trajectory: Trajectory) -> list[float]:
@@ -399,14 +406,20 @@ def _workout_laps(
     """Laps of a structured workout: the lap button starts each rep; the watch ends it when its
     own distance reaches the step's distance (so a distance bias moves the lap end)."""
     bounds: list[tuple[float, str, str, int | None]] = []
-    step = 0
-    for k, (run, rep_phase) in enumerate(zip(trajectory.reps, trajectory.phases_of("rep"), strict=True)):
-        press = rep_phase.start_s + delays[k, 0]
+    presses = [p.start_s + delays[k, 0] for k, p in enumerate(trajectory.phases_of("rep"))]
+    step = planned = 0
+    for k, (run, press) in enumerate(zip(trajectory.reps, presses, strict=True)):
         bounds.append((press, "manual", "warmup" if k == 0 else "rest", step))
-        planned = run.planned_index if run.planned_index is not None else max(k - 1, 0)
+        # An extra rep repeats the step of the rep before it.
+        planned = run.planned_index if run.planned_index is not None else planned
         step = 1 + 2 * planned
         target = float(np.interp(press, ticks, device_d)) + run.distance_m + run.kick_m
         done = time_at_distance_s(ticks, device_d, target) if target < device_d[-1] else float(ticks[-1])
+        if k + 1 < len(presses) and done >= presses[k + 1]:
+            # Still short of the step's distance at the next start: the lap button ends the step.
+            bounds.append((presses[k + 1], "manual", "active", step))
+            step += 1
+            continue
         bounds.append((done, "distance", "active", step))
         step += 1
     return bounds
