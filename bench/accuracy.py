@@ -311,6 +311,10 @@ def render_report(
         "cover matched reps whose truth has a kick; a kick on a plain rep or an unmatched effort is "
         "spurious. Missing-rep agreement: share of planned reps whose missing/present status is right.",
         "",
+        "`laps_as_reps` and `speed_threshold` are the naive baselines of `bench/baselines.py`, kept for "
+        "comparison. An analyzer is added with one line in `bench.accuracy.ANALYZERS` (or, unregistered, "
+        "`--analyzer module:function`); it is called as `analyzer(activity, workout) -> Prediction`.",
+        "",
         "## All sessions",
         "",
         overall,
