@@ -58,13 +58,13 @@ def first_order_lag(
     tau_down_s = tau_up_s if tau_down_s is None else tau_down_s
     if tau_up_s == 0.0 and tau_down_s == 0.0:
         return np.asarray(target, dtype=np.float64).copy()
-    steps = np.diff(t_s).tolist()
+    steps = np.diff(t_s)
     goals = np.asarray(target, dtype=np.float64).tolist()
     out = np.empty(len(goals))
     value = goals[0]
     out[0] = value
-    up = [np.exp(-dt / tau_up_s) if tau_up_s > 0 else 0.0 for dt in steps]
-    down = [np.exp(-dt / tau_down_s) if tau_down_s > 0 else 0.0 for dt in steps]
+    up = (np.exp(-steps / tau_up_s) if tau_up_s > 0 else np.zeros(len(steps))).tolist()
+    down = (np.exp(-steps / tau_down_s) if tau_down_s > 0 else np.zeros(len(steps))).tolist()
     for i, goal in enumerate(goals[1:]):
         keep = up[i] if goal > value else down[i]
         value = goal + (value - goal) * keep
