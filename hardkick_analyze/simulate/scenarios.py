@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..models import PlannedRep, Workout
-from .config import Athlete, SessionConfig, SessionPlan, Track, Treadmill, Watch
+from .config import Athlete, RestMode, SessionConfig, SessionPlan, Track, Treadmill, Watch
 from .session import FORMATS, SimulatedSession, simulate_session
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
 
 #: Fastest and slowest rep paces the benchmark draws from [s/km].
 PACE_RANGE_S_PER_KM = (180.0, 390.0)
+_REST_MODES: tuple[RestMode, ...] = ("walk", "stand", "walk_then_stand", "jog")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,7 +110,7 @@ def _session(
     athlete = Athlete(
         warmup_s=float(rng.uniform(600.0, 1200.0)),
         cooldown_s=float(rng.uniform(300.0, 720.0)),
-        rest_mode=str(rng.choice(["walk", "stand", "walk_then_stand", "jog"])),  # type: ignore[arg-type]
+        rest_mode=_REST_MODES[int(rng.integers(len(_REST_MODES)))],
         warmup_speed_mps=float(np.clip(1000.0 / pace * 0.78, 2.2, 3.8)),
         cooldown_speed_mps=float(np.clip(1000.0 / pace * 0.72, 2.1, 3.4)),
     )
@@ -119,7 +120,14 @@ def _session(
         rest_s=float(rng.uniform(60.0, 180.0)),
         name=plan_workout.name or "Intervals",
     )
-    return SessionConfig(plan=plan, athlete=athlete, watch=watch or Watch(), venue=venue or Track())
+    # Tracks all over the world, in every orientation.
+    track = Track(
+        lat_deg=float(rng.uniform(-45.0, 62.0)),
+        lon_deg=float(rng.uniform(-125.0, 150.0)),
+        bearing_deg=float(rng.uniform(0.0, 360.0)),
+        elevation_m=float(rng.uniform(0.0, 1500.0)),
+    )
+    return SessionConfig(plan=plan, athlete=athlete, watch=watch or Watch(), venue=venue or track)
 
 
 def _with_plan(config: SessionConfig, **changes: object) -> SessionConfig:
