@@ -192,7 +192,8 @@ class Watch:
         Standard deviation of the speed measurement noise (Doppler or footpod) [m/s].
     distance_bias_pct, distance_bias_drift_pct
         Systematic over- (+) or under- (-) measurement of distance, and the standard deviation
-        of its slow drift [%]. Watches read a track a few per cent long or short.
+        of its slow drift [%]. Watches read a track a few per cent long or short (bends cut or
+        widened by the position filter, runners wide of the measured line).
     altimeter_error_m
         Calibration error of the barometric altitude [m] (a constant offset plus a slow
         drift of a fifth of it).
@@ -214,8 +215,9 @@ class Watch:
         above the resume speed [m/s]; FIT timer stop/start events mark it.
     footpod, footpod_bias_pct, footpod_slope_pct_per_mps
         Speed and distance from a footpod instead of GPS; its error depends on pace because a
-        single calibration cannot fit every pace [%, %/(m/s)]. On a :class:`Treadmill`
-        the footpod is always used.
+        single calibration cannot fit every pace [%, %/(m/s)] (accelerometer pods read within a
+        few per cent once calibrated, at the calibration pace; fellrnr.com, "Footpod"). On a
+        :class:`Treadmill` the footpod is always used.
     profile
         The watch's activity profile: ``'run'`` (FIT sub_sport generic) or ``'track_run'``
         (sub_sport track). A treadmill session is always sub_sport treadmill.
