@@ -37,6 +37,7 @@ from hardkick_analyze.simulate.scenarios import BENCHMARK, benchmark_cases
 
 from . import Analyzer, PredictedRep, Prediction
 from .baselines import laps_as_reps, speed_threshold
+from .hardkick import hardkick
 
 __all__ = ["ANALYZERS", "SessionScore", "main", "match_reps", "score_session"]
 
@@ -44,6 +45,7 @@ __all__ = ["ANALYZERS", "SessionScore", "main", "match_reps", "score_session"]
 ANALYZERS: dict[str, Analyzer] = {
     "laps_as_reps": laps_as_reps,
     "speed_threshold": speed_threshold,
+    "hardkick": hardkick,
 }
 
 #: Paced parts overlapping by more than this share of the longer one are the same rep.

@@ -144,8 +144,11 @@ def score_kick(
     measured = _distance_between(grid, start_s, end_s)
     time = grid.time_s
     inside = (time >= start_s) & (time <= end_s)
-    speed = grid.frame["speed_mps"].to_numpy(dtype=np.float64) / speed_scale
-    smoothed = rolling_mean(speed, PEAK_WINDOW_S / grid.dt_s)
+    speed = grid.frame["raw_speed_mps"].to_numpy(dtype=np.float64) / speed_scale
+    # A recorded speed is already an average over the recording interval; smooth only by what
+    # the 2 s of the definition leave (box widths add in quadrature).
+    window_s = math.sqrt(max(PEAK_WINDOW_S**2 - grid.sample_interval_s**2, 0.0))
+    smoothed = rolling_mean(speed, window_s / grid.dt_s)
     peak_index = int(np.flatnonzero(inside)[np.nanargmax(smoothed[inside])]) if inside.any() else 0
     peak = float(smoothed[peak_index]) if inside.any() else math.nan
     final_from = _time_at_fraction(grid, start_s, end_s, 1.0 - FADE_FINAL_SHARE)

@@ -2,9 +2,13 @@
 
 A runner takes a few seconds to reach rep pace, to wind up a kick, or to slow to a walk. A
 threshold crossing would place every boundary somewhere inside that ramp, depending on the
-threshold. Instead the ramp is located between its 20 % and 80 % points and extended as a
-straight line to the level it leaves: that corner is when the runner set off, began the kick,
-or stopped running.
+threshold. Instead the ramp is located by its 20 % and 80 % points, and its onset is put
+``onset_factor`` times the 20-80 % time before the 20 % point. The factor depends on the shape
+of the change: 1/3 for a straight ramp; about 0.16 for an exponential approach (a start from
+rest: fast at first); 0.67 for a smooth, S-shaped change (smoothstep: 0.674, a raised cosine:
+0.72), which is how a runner winds up a kick or eases off after the line. The 2 s smoothing of
+the measured speed blurs every ramp towards an S. The factors used are set per boundary kind in
+:mod:`.place` and checked on the simulated benchmark (``docs/accuracy.md``).
 """
 
 from __future__ import annotations
@@ -18,11 +22,13 @@ __all__ = ["Ramp", "falling_ramp", "rising_ramp"]
 
 LOW_FRACTION = 0.2
 HIGH_FRACTION = 0.8
+#: Onset factor of a straight ramp (the 20-80 % line extended to the level it leaves).
+LINEAR_ONSET = LOW_FRACTION / (HIGH_FRACTION - LOW_FRACTION)
 
 
 @dataclass(frozen=True, slots=True)
 class Ramp:
-    """A located speed ramp: the corner time and the ramp's 20 %/80 % crossing times [s]."""
+    """A located speed ramp: its onset (``corner_s``) and its 20 %/80 % crossing times [s]."""
 
     corner_s: float
     low_s: float
@@ -34,7 +40,14 @@ class Ramp:
         return abs(self.high_s - self.low_s)
 
 
-def rising_ramp(time_s: np.ndarray, speed: np.ndarray, crossing_s: float, before: float, after: float) -> Ramp | None:
+def rising_ramp(
+    time_s: np.ndarray,
+    speed: np.ndarray,
+    crossing_s: float,
+    before: float,
+    after: float,
+    onset_factor: float = LINEAR_ONSET,
+) -> Ramp | None:
     """The rise from level ``before`` to level ``after`` [m/s] that passes ``crossing_s``.
 
     Returns None when the levels are too close to define a ramp.
@@ -47,11 +60,17 @@ def rising_ramp(time_s: np.ndarray, speed: np.ndarray, crossing_s: float, before
     high = _crossing(time_s, speed, crossing_s, high_level, backward=False, rising=True)
     if low is None or high is None or high <= low:
         return None
-    corner = low - (high - low) * LOW_FRACTION / (HIGH_FRACTION - LOW_FRACTION)
-    return Ramp(corner_s=corner, low_s=low, high_s=high)
+    return Ramp(corner_s=low - onset_factor * (high - low), low_s=low, high_s=high)
 
 
-def falling_ramp(time_s: np.ndarray, speed: np.ndarray, crossing_s: float, before: float, after: float) -> Ramp | None:
+def falling_ramp(
+    time_s: np.ndarray,
+    speed: np.ndarray,
+    crossing_s: float,
+    before: float,
+    after: float,
+    onset_factor: float = LINEAR_ONSET,
+) -> Ramp | None:
     """The fall from level ``before`` down to level ``after`` [m/s] that passes ``crossing_s``.
 
     The corner is where the fall leaves ``before``: when the runner stopped holding the pace.
@@ -64,8 +83,7 @@ def falling_ramp(time_s: np.ndarray, speed: np.ndarray, crossing_s: float, befor
     low = _crossing(time_s, speed, crossing_s, low_level, backward=False, rising=False)
     if high is None or low is None or low <= high:
         return None
-    corner = high - (low - high) * (1.0 - HIGH_FRACTION) / (HIGH_FRACTION - LOW_FRACTION)
-    return Ramp(corner_s=corner, low_s=low, high_s=high)
+    return Ramp(corner_s=high - onset_factor * (low - high), low_s=low, high_s=high)
 
 
 def _crossing(

@@ -27,12 +27,20 @@ __all__ = ["Placed", "place_rep", "resolve"]
 #: Windows for the levels a ramp leaves and reaches, relative to the candidate's edges [s].
 REST_WINDOW_S = (4.0, 20.0)
 HOLD_WINDOW_S = (3.0, 10.0)
+#: The start leaves the slowest level of this many seconds before the candidate's edge [s].
+START_REST_S = 12.0
 #: How far from a candidate edge (a lap press, a threshold crossing) a ramp may be [s].
 SEARCH_S = 6.0
 #: A ramp whose 20-80 % part takes longer than this is too gentle to time a boundary [s].
 SHARP_RISE_S = 3.5
 #: The kick must lift the speed at least this much above the rep's pace to be seen.
 KICK_MIN_LIFT = 1.1
+#: Onset factors (see :mod:`.boundaries`): a start from rest is close to an exponential
+#: approach blurred by the smoothing; a stop after the line and the wind-up of a kick are
+#: smooth S-shaped changes.
+START_ONSET = 1.0 / 3.0
+STOP_ONSET = 0.62
+KICK_ONSET = 0.65
 #: The distance scale is trusted between these values (GPS is never off by more).
 SCALE_RANGE = (0.85, 1.15)
 
@@ -67,14 +75,16 @@ def place_rep(
     """Locate the start, stop and (for kick reps) kick ramps around a matched candidate."""
     time = grid.time_s
     hold = _level(time, speed, candidate.start_s + HOLD_WINDOW_S[0], candidate.start_s + HOLD_WINDOW_S[0] + 10)
-    rest_before = _level(time, speed, candidate.start_s - REST_WINDOW_S[1], candidate.start_s - REST_WINDOW_S[0])
+    # The level the start leaves: the slowest of the last seconds before it (a runner often
+    # walks, then stands on the line for a few seconds).
+    rest_before = _level(time, speed, candidate.start_s - START_REST_S, candidate.start_s, quantile=0.1)
     crossing = _mid_crossing(time, speed, candidate.start_s, rest_before, hold, rising=True)
-    start = rising_ramp(time, speed, crossing, rest_before, hold) if crossing is not None else None
+    start = rising_ramp(time, speed, crossing, rest_before, hold, START_ONSET) if crossing is not None else None
 
     final = _level(time, speed, candidate.end_s - HOLD_WINDOW_S[1], candidate.end_s - HOLD_WINDOW_S[0])
     rest_after = _level(time, speed, candidate.end_s + REST_WINDOW_S[0], candidate.end_s + REST_WINDOW_S[1])
     crossing = _mid_crossing(time, speed, candidate.end_s, final, rest_after, rising=False)
-    end = falling_ramp(time, speed, crossing, final, rest_after) if crossing is not None else None
+    end = falling_ramp(time, speed, crossing, final, rest_after, STOP_ONSET) if crossing is not None else None
 
     kick = None
     if planned.has_kick:
@@ -156,7 +166,7 @@ def _kick_ramp(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float
     below = np.flatnonzero((time < time[peak_index]) & (time > start_s) & (speed < midpoint))
     if not len(below):
         return None
-    return rising_ramp(time, speed, float(time[below[-1]]), paced, peak)
+    return rising_ramp(time, speed, float(time[below[-1]]), paced, peak, KICK_ONSET)
 
 
 def _mid_crossing(
@@ -194,9 +204,9 @@ def _interp(time: np.ndarray, values: np.ndarray, at: float) -> float:
     return float(np.interp(at, time, values))
 
 
-def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
+def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, quantile: float = 0.5) -> float:
     inside = (time >= start_s) & (time <= end_s)
-    return float(np.median(speed[inside])) if inside.any() else math.nan
+    return float(np.quantile(speed[inside], quantile)) if inside.any() else math.nan
 
 
 def _trusted_median(ratios: list[float]) -> float | None:

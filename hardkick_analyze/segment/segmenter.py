@@ -25,6 +25,8 @@ THRESHOLD_QUANTILES = np.linspace(0.30, 0.995, 40)
 OFF_SHARE = 0.8
 #: Shortest effort considered, as a share of the shortest planned rep's expected duration.
 MIN_DURATION_SHARE = 0.35
+#: Reward per matched rep when comparing thresholds (see :func:`_objective`).
+MATCH_REWARD = 4.0
 #: Fastest pace assumed when the plan gives none, to size the shortest effort [m/s].
 FASTEST_SPEED_MPS = 8.0
 #: Slower than this is standing or walking, not running [m/s].
@@ -59,7 +61,7 @@ def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> 
     detected = _detect(grid, speed, workout, reference)
     from_laps = _from_laps(activity, grid, workout, reference)
     chosen, method = detected, "detected"
-    if from_laps is not None and from_laps.alignment.cost <= detected.alignment.cost + len(workout.reps):
+    if from_laps is not None and _objective(from_laps.alignment) <= _objective(detected.alignment) + len(workout.reps):
         chosen, method = from_laps, "laps"
     boundary_speed = rolling_mean(grid.frame["speed_mps"].to_numpy(dtype=np.float64), BOUNDARY_SMOOTHING_S / grid.dt_s)
     plan = chosen.plan
@@ -77,6 +79,7 @@ def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> 
     details: dict[str, Any] = {
         "speed_source": grid.speed_source,
         "speed_lag_s": round(grid.speed_lag_s, 2),
+        "distance_lag_s": round(grid.distance_lag_s, 2),
         "lag_correlation": None if grid.lag_correlation is None else round(grid.lag_correlation, 3),
         "alignment_cost": round(chosen.alignment.cost, 2),
         **{k: None if v is None else round(v, 4) for k, v in scales.items()},
@@ -113,7 +116,7 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
             )
             plan = _expand(workout, len(candidates))
             alignment = align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
-            if best is None or alignment.cost < best.alignment.cost:
+            if best is None or _objective(alignment) < _objective(best.alignment):
                 details = {
                     "threshold_on_mps": float(on),
                     "threshold_off_mps": round(float(on) * OFF_SHARE, 2),
@@ -124,6 +127,13 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
         best = _Found(plan, (), align([], plan.reps, missing_costs=plan.missing_costs), {})
     best.details["min_effort_s"] = round(min_duration, 1)
     return best
+
+
+def _objective(alignment: Alignment) -> float:
+    """Alignment cost less a reward per matched rep, to compare thresholds: a preset's missing
+    plain reps cost little (runners do 3-6), so without the reward a threshold that sees only
+    some of the reps would look as good as one that sees them all."""
+    return alignment.cost - MATCH_REWARD * len(alignment.pairs)
 
 
 def _from_laps(activity: Activity, grid: SessionGrid, workout: Workout, reference: float | None) -> _Found | None:
