@@ -57,6 +57,7 @@ class SessionGrid:
     frame: pd.DataFrame
     dt_s: float
     sample_interval_s: float
+    speed_window_s: float
     speed_source: str
     speed_lag_s: float
     distance_lag_s: float
@@ -136,6 +137,7 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
         frame=frame,
         dt_s=dt_s,
         sample_interval_s=activity.metadata.recording_interval_s or 1.0,
+        speed_window_s=window if has_distance else 0.0,
         speed_source=f"{sources.get('distance_m')} distance" if has_distance else f"{speed_source} speed",
         speed_lag_s=lag_s,
         distance_lag_s=distance_lag,

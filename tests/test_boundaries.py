@@ -59,6 +59,7 @@ def _candidate(start_s: float, distance_m: float, kick_ratio: float = 1.0) -> Ca
         distance_m=distance_m,
         mean_speed_mps=4.0,
         kick_ratio=kick_ratio,
+        contrast=2.0,
     )
 
 

@@ -27,8 +27,12 @@ DISTANCE_LOG_SIGMA = 0.15
 KICK_RATIO = 1.25
 PLAIN_RATIO = 1.15
 KICK_RATIO_SIGMA = 0.07
-#: Spread of log(effort speed / target speed) for a rep run roughly at the target.
-SPEED_LOG_SIGMA = 0.2
+#: Spread of log(effort speed / reference speed) for a rep run roughly at the target (or at
+#: the speed of the session's other reps).
+SPEED_LOG_SIGMA = 0.12
+#: A rep is at least this many times faster than the slower of its surroundings, give or take.
+MIN_CONTRAST = 1.2
+CONTRAST_SIGMA = 0.08
 #: Leaving an effort unmatched, and a planned rep missing.
 EXTRA_COST = 4.0
 MISSING_COST = 6.0
@@ -52,6 +56,7 @@ def match_cost(candidate: Candidate, planned: PlannedRep, reference_speed_mps: f
     if candidate.distance_m <= 0:
         return math.inf
     cost = (math.log(candidate.distance_m / total_m) / DISTANCE_LOG_SIGMA) ** 2
+    cost += max(0.0, (MIN_CONTRAST - candidate.contrast) / CONTRAST_SIGMA) ** 2
     if planned.has_kick:
         cost += max(0.0, (KICK_RATIO - candidate.kick_ratio) / KICK_RATIO_SIGMA) ** 2
     else:

@@ -14,10 +14,14 @@ import numpy as np
 
 from ..clean import SessionGrid, rolling_mean
 
-__all__ = ["Candidate", "find_candidates", "kick_ratio", "smoothed_speed"]
+__all__ = ["Candidate", "contrast", "find_candidates", "kick_ratio", "smoothed_speed"]
 
 #: Smoothing of the speed used for detection (not for boundaries) [s].
 DETECTION_SMOOTHING_S = 3.0
+#: Surroundings of an effort compared with it, as (from, to) seconds away from its edges [s].
+SURROUNDING_S = (5.0, 40.0)
+#: Speeds below this count as standing when taking ratios [m/s].
+MIN_REST_MPS = 0.5
 #: The end of a candidate's distance that is compared with the rest of it to recognise a kick.
 KICK_PROBE_SHARE = 0.2
 
@@ -31,6 +35,7 @@ class Candidate:
     distance_m: float
     mean_speed_mps: float
     kick_ratio: float
+    contrast: float
 
     @property
     def duration_s(self) -> float:
@@ -70,9 +75,25 @@ def find_candidates(
                 distance_m=float(run),
                 mean_speed_mps=float(run / duration) if duration > 0 else 0.0,
                 kick_ratio=kick_ratio(speed[start:stop], distance[start:stop]),
+                contrast=contrast(time, speed, float(time[start]), float(time[stop - 1])),
             )
         )
     return candidates
+
+
+def contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
+    """How much faster an effort is than the slower of its two surroundings.
+
+    A rep is run between rests (or after a warm-up, before a rest): on at least one side the
+    runner is clearly slower. A brisk stretch of a warm-up jog is not.
+    """
+    inside = (time >= start_s) & (time <= end_s)
+    before = (time >= start_s - SURROUNDING_S[1]) & (time < start_s - SURROUNDING_S[0])
+    after = (time > end_s + SURROUNDING_S[0]) & (time <= end_s + SURROUNDING_S[1])
+    level = float(np.mean(speed[inside])) if inside.any() else 0.0
+    sides = [float(np.mean(speed[side])) for side in (before, after) if side.any()]
+    slowest = min(sides) if sides else 0.0
+    return level / max(slowest, MIN_REST_MPS)
 
 
 def kick_ratio(speed: np.ndarray, distance: np.ndarray) -> float:

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..clean import SessionGrid
 from ..models import Activity, Lap
-from .efforts import Candidate, kick_ratio, smoothed_speed
+from .efforts import Candidate, contrast, kick_ratio, smoothed_speed
 
 __all__ = ["lap_candidates"]
 
@@ -20,12 +20,18 @@ __all__ = ["lap_candidates"]
 FAST_SHARE = 0.75
 #: The session's fast level: this quantile of the moving speed.
 FAST_QUANTILE = 0.9
+#: A lap longer than this many times the longest planned effort is not part of a rep.
+MAX_LAP_SHARE = 1.6
 #: Consecutive fast laps closer than this are one effort [s].
 JOIN_GAP_S = 2.0
 
 
-def lap_candidates(activity: Activity, grid: SessionGrid) -> list[Candidate]:
-    """Candidates made of the fast laps (joined when back to back), in time order."""
+def lap_candidates(activity: Activity, grid: SessionGrid, longest_effort_m: float) -> list[Candidate]:
+    """Candidates made of the fast laps (joined when back to back), in time order.
+
+    A lap much longer than the longest planned effort (``longest_effort_m`` [m]) is a warm-up
+    or cool-down lap, never part of a rep, however brisk.
+    """
     if len(activity.laps) < 2:
         return []
     speed = smoothed_speed(grid)
@@ -38,7 +44,12 @@ def lap_candidates(activity: Activity, grid: SessionGrid) -> list[Candidate]:
     spans: list[list[float]] = []
     for lap in activity.laps:
         start_s, end_s = activity.seconds(lap.start_time), activity.seconds(lap.end_time)
-        if end_s <= start_s or _mean_speed(lap, time, distance, start_s, end_s) < FAST_SHARE * fast_level:
+        run = _lap_distance(lap, time, distance, start_s, end_s)
+        if (
+            end_s <= start_s
+            or run > MAX_LAP_SHARE * longest_effort_m
+            or run / (end_s - start_s) < FAST_SHARE * fast_level
+        ):
             continue
         if spans and start_s - spans[-1][1] <= JOIN_GAP_S:
             spans[-1][1] = end_s
@@ -57,13 +68,14 @@ def lap_candidates(activity: Activity, grid: SessionGrid) -> list[Candidate]:
                 distance_m=run,
                 mean_speed_mps=run / (end_s - start_s),
                 kick_ratio=kick_ratio(speed[inside], distance[inside]),
+                contrast=contrast(time, speed, start_s, end_s),
             )
         )
     return candidates
 
 
-def _mean_speed(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: float, end_s: float) -> float:
-    run = lap.distance_m
-    if run is None or not np.isfinite(run):
-        run = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))
-    return run / (end_s - start_s)
+def _lap_distance(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: float, end_s: float) -> float:
+    """The lap's own distance, or the distance channel's over its seconds [m]."""
+    if lap.distance_m is not None and np.isfinite(lap.distance_m):
+        return lap.distance_m
+    return float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))

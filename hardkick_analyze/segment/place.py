@@ -31,8 +31,12 @@ HOLD_WINDOW_S = (3.0, 10.0)
 START_REST_S = 12.0
 #: How far from a candidate edge (a lap press, a threshold crossing) a ramp may be [s].
 SEARCH_S = 6.0
-#: A ramp whose 20-80 % part takes longer than this is too gentle to time a boundary [s].
-SHARP_RISE_S = 3.5
+#: A ramp whose 20-80 % part takes longer than this plus the speed's smoothing window is too
+#: gentle to time a boundary [s].
+SHARP_RISE_S = 1.5
+#: A boundary set from the distance must land this close to the gentle ramp it replaces, plus
+#: that ramp's own rise time; further off, the distance crossed a stretch of GPS jitter [s].
+DISTANCE_AGREEMENT_S = 3.0
 #: The kick must lift the speed at least this much above the rep's pace to be seen.
 KICK_MIN_LIFT = 1.1
 #: Onset factors (see :mod:`.boundaries`): a start from rest is close to an exponential
@@ -56,11 +60,11 @@ class Placed:
     end: Ramp | None
     kick: Ramp | None
     lap_guided: bool
+    sharp_rise_s: float
 
-    @staticmethod
-    def sharp_corner(ramp: Ramp | None) -> float | None:
+    def sharp_corner(self, ramp: Ramp | None) -> float | None:
         """The ramp's corner when it is steep enough to time a boundary [s]."""
-        return ramp.corner_s if ramp is not None and ramp.rise_s <= SHARP_RISE_S else None
+        return ramp.corner_s if ramp is not None and ramp.rise_s <= self.sharp_rise_s else None
 
 
 def place_rep(
@@ -91,7 +95,8 @@ def place_rep(
         first = start.corner_s if start else candidate.start_s
         last = end.corner_s if end else candidate.end_s
         kick = _kick_ramp(time, speed, first, last, planned)
-    return Placed(planned_index, planned, candidate, start, end, kick, lap_guided)
+    sharp = SHARP_RISE_S + grid.speed_window_s
+    return Placed(planned_index, planned, candidate, start, end, kick, lap_guided, sharp)
 
 
 def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], dict[str, float | None]]:
@@ -129,9 +134,13 @@ def _bounds(rep: Placed, time: np.ndarray, distance: np.ndarray, scale: float | 
     how["start"] = "speed ramp" if start_s is not None else ""
     how["end"] = "speed ramp" if end_s is not None else ""
     if start_s is None and end_s is not None and scale is not None:
-        start_s, how["start"] = _time_at_distance(time, distance, end_s, -effort_m * scale), "distance"
+        by_distance = _time_at_distance(time, distance, end_s, -effort_m * scale)
+        if _agrees(by_distance, rep.start):
+            start_s, how["start"] = by_distance, "distance"
     if end_s is None and start_s is not None and scale is not None:
-        end_s, how["end"] = _time_at_distance(time, distance, start_s, effort_m * scale), "distance"
+        by_distance = _time_at_distance(time, distance, start_s, effort_m * scale)
+        if _agrees(by_distance, rep.end):
+            end_s, how["end"] = by_distance, "distance"
     if start_s is None:
         start_s, how["start"] = (rep.start.corner_s, "gentle ramp") if rep.start else (rep.candidate.start_s, fallback)
     if end_s is None:
@@ -147,6 +156,11 @@ def _bounds(rep: Placed, time: np.ndarray, distance: np.ndarray, scale: float | 
     return RepBounds(
         planned_index=rep.planned_index, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how)
     )
+
+
+def _agrees(by_distance: float, gentle: Ramp | None) -> bool:
+    """Whether a distance-based boundary is near the gentle ramp it would replace."""
+    return gentle is None or abs(by_distance - gentle.corner_s) <= DISTANCE_AGREEMENT_S + gentle.rise_s
 
 
 def _kick_ramp(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, planned: PlannedRep) -> Ramp | None:

@@ -115,7 +115,7 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
                 grid, speed, on_mps=float(on), off_mps=float(on) * OFF_SHARE, min_duration_s=min_duration
             )
             plan = _expand(workout, len(candidates))
-            alignment = align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
+            alignment = _align(candidates, plan, reference)
             if best is None or _objective(alignment) < _objective(best.alignment):
                 details = {
                     "threshold_on_mps": float(on),
@@ -129,6 +129,23 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
     return best
 
 
+def _align(candidates: list[Candidate], plan: _Plan, reference: float | None) -> Alignment:
+    """Align to the plan; without a target speed, align again at the speed the reps agree on.
+
+    The plain reps of a session are run at one pace: once a first alignment has picked them,
+    their median speed becomes the reference, so a brisk stretch of the warm-up that merely has
+    a rep's length no longer fits.
+    """
+    alignment = align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
+    if reference is not None:
+        return alignment
+    speeds = [candidates[j].mean_speed_mps for i, j in alignment.pairs if not plan.reps[i].has_kick]
+    if len(speeds) < 2:
+        return alignment
+    consensus = float(np.median(speeds))
+    return align(candidates, plan.reps, reference_speed_mps=consensus, missing_costs=plan.missing_costs)
+
+
 def _objective(alignment: Alignment) -> float:
     """Alignment cost less a reward per matched rep, to compare thresholds: a preset's missing
     plain reps cost little (runners do 3-6), so without the reward a threshold that sees only
@@ -138,11 +155,11 @@ def _objective(alignment: Alignment) -> float:
 
 def _from_laps(activity: Activity, grid: SessionGrid, workout: Workout, reference: float | None) -> _Found | None:
     """Align the watch's laps (and runs of laps) to the plan, when laps could be the reps."""
-    candidates = lap_candidates(activity, grid)
+    candidates = lap_candidates(activity, grid, max(r.distance_m + r.kick_m for r in workout.reps))
     if not candidates:
         return None
     plan = _expand(workout, len(candidates))
-    alignment = align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
+    alignment = _align(candidates, plan, reference)
     if not alignment.pairs:
         return None
     return _Found(plan, tuple(candidates), alignment, {"laps": len(activity.laps)})

@@ -111,8 +111,11 @@ def _session(
         warmup_s=float(rng.uniform(600.0, 1200.0)),
         cooldown_s=float(rng.uniform(300.0, 720.0)),
         rest_mode=_REST_MODES[int(rng.integers(len(_REST_MODES)))],
-        warmup_speed_mps=float(np.clip(1000.0 / pace * 0.78, 2.2, 3.8)),
-        cooldown_speed_mps=float(np.clip(1000.0 / pace * 0.72, 2.1, 3.4)),
+        # Easy speeds scale with the runner: a 6:30/km rep runner jogs at 8:30-9:30/km, not at
+        # a fast runner's 7:00/km. Recovery jogs run at 60-72 % of the rep speed.
+        warmup_speed_mps=float(np.clip(1000.0 / pace * 0.78, 1.9, 3.8)),
+        cooldown_speed_mps=float(np.clip(1000.0 / pace * 0.72, 1.8, 3.4)),
+        jog_speed_mps=float(np.clip(1000.0 / pace * rng.uniform(0.60, 0.72), 1.7, 3.4)),
     )
     athlete = dataclasses.replace(athlete, **athlete_changes)  # type: ignore[arg-type]
     plan = SessionPlan(
