@@ -82,6 +82,14 @@ def analyze(
             if as_json:
                 outputs.append({"source": path.name, "status": "failed", "error": exc.reason})
             continue
+        except Exception as exc:  # a bug of ours: one line, not a traceback, and say so
+            typer.echo(
+                f"hk-analyze: {path.name}: internal error ({type(exc).__name__}: {exc}); please report it", err=True
+            )
+            failed += 1
+            if as_json:
+                outputs.append({"source": path.name, "status": "failed", "error": f"internal error: {exc}"})
+            continue
         if as_json:
             outputs.append(report_to_dict(report))
         else:

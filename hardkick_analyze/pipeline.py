@@ -18,6 +18,9 @@ from .workout import PRESETS, goal_5k_to_rep_pace, parse_workout, with_pace
 
 __all__ = ["analyze_session"]
 
+#: Shorter activities cannot hold the workout (two 200 m reps and a rest take longer) [s].
+MIN_DURATION_S = 120.0
+MIN_SAMPLES = 20
 #: Sports that can hold a hard-kick session.
 RUNNING_SPORTS = frozenset({"running", "generic", "training", None})
 
@@ -53,6 +56,8 @@ def analyze_session(
     activity = source if isinstance(source, Activity) else read_activity(source)
     pace, pace_source = _given_pace(pace_s_per_km, goal_5k)
     candidates = _candidate_workouts(workout, pace)
+    if activity.duration_s < MIN_DURATION_S or len(activity.track) < MIN_SAMPLES:
+        return _not_a_session(activity, candidates[0], pace, pace_source, "too short to hold a session")
     if candidates[0].reps and all(r.pace_s_per_km is not None for r in candidates[0].reps) and pace is None:
         pace_source = "given"
     grid = make_grid(activity)
@@ -85,6 +90,27 @@ def analyze_session(
         score=score if hard_kick else None,
         verdicts=session_verdicts(reps, missing, score) if hard_kick else ("no hard-kick session found",),
         warnings=warnings,
+    )
+
+
+def _not_a_session(
+    activity: Activity, workout: Workout, pace: float | None, pace_source: str, why: str
+) -> SessionReport:
+    return SessionReport(
+        source=activity.metadata.source,
+        format=activity.metadata.format,
+        start_time=activity.start_time,
+        workout=workout,
+        target_pace_s_per_km=pace,
+        target_pace_source=pace_source,
+        segmentation=Segmentation(method="none", workout=workout, reps=()),
+        reps=(),
+        missing=(),
+        extra_efforts=(),
+        is_hard_kick=False,
+        score=None,
+        verdicts=("no hard-kick session found",),
+        warnings=(*activity.warnings, f"the activity is {why}"),
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
 from hardkick_analyze import HardkickError, read_activity
+from hardkick_analyze.cli import app
 from hardkick_analyze.errors import (
     CorruptFileError,
     EmptyFileError,
@@ -121,3 +124,17 @@ def test_same_activity_in_two_formats_agrees(corpus_dir: Path, first: str, secon
     # jitter while standing adds metres; the two stay within 5 %.
     total_a, total_b = a["distance_m"].iloc[-1], b["distance_m"].iloc[-1]
     assert abs(total_a - total_b) <= 0.05 * max(total_a, total_b)
+
+
+@pytest.mark.parametrize("relative", _corpus_files() or ["<corpus absent>"])
+def test_corpus_file_through_hk_analyze_json(corpus_dir: Path, relative: str):
+    result = CliRunner().invoke(app, [str(corpus_dir / relative), "--json"])
+    if relative in REFUSED:
+        assert result.exit_code == 2
+        assert json.loads(result.stdout)["status"] == "failed"
+        assert len(result.stderr.strip().splitlines()) == 1
+        return
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert isinstance(document["is_hard_kick"], bool)
+    assert document["source"].split("!")[0] == Path(relative).name
