@@ -90,6 +90,7 @@ def analyze_session(
         score=score if hard_kick else None,
         verdicts=session_verdicts(reps, missing, score) if hard_kick else ("no hard-kick session found",),
         warnings=warnings,
+        grid=grid,
     )
 
 

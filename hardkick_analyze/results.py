@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from .clean import SessionGrid
 from .models import PlannedRep, Workout
 
 __all__ = [
@@ -175,7 +176,11 @@ class SessionScore:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SessionReport:
-    """Everything the analysis says about one session."""
+    """Everything the analysis says about one session.
+
+    ``grid`` is the session on the uniform time grid the analysis measured on (for charts and
+    notebooks); it is not part of the JSON contract.
+    """
 
     source: str
     format: str
@@ -191,3 +196,4 @@ class SessionReport:
     score: SessionScore | None
     verdicts: tuple[str, ...]
     warnings: tuple[str, ...]
+    grid: SessionGrid | None = field(default=None, repr=False, compare=False)
