@@ -38,7 +38,7 @@ def render_activity_summary(activity: Activity) -> str:
     track = activity.track
     distance = track["distance_m"].dropna()
     distance_text = f"{distance.iloc[-1] / 1000:.2f} km" if len(distance) else "-"
-    device = " ".join(x for x in (meta.manufacturer, meta.product) if x) or meta.device_name or "unknown device"
+    device = meta.device_name or " ".join(x for x in (meta.manufacturer, meta.product) if x) or "unknown device"
     sport = "/".join(x for x in (meta.sport, meta.sub_sport) if x) or "unknown sport"
     interval = (
         f"{meta.recording} ({meta.recording_interval_s:g} s median)"

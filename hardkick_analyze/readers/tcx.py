@@ -27,6 +27,9 @@ _TRACKPOINT_VALUES = {
     "Speed": "speed_mps",
     "Watts": "power_w",
 }
+#: A lap whose last trackpoint comes this much after start + timer time held a pause [s]
+#: (trackpoints are whole seconds, so up to a second of difference is just rounding).
+PAUSED_LAP_SLACK_S = 1.5
 _SPORTS = {"running": "running", "biking": "cycling", "other": None}
 _TRIGGERS = {
     "manual": "manual",
@@ -61,6 +64,7 @@ def parse_tcx(raw: RawSource) -> ParsedActivity:
                     state.activity_rows = len(rows)
                 elif name == "Lap":
                     state.lap_start = element.get("StartTime")
+                    state.lap_rows = len(rows)
                 continue
             if name == "Trackpoint":
                 row = _trackpoint(element)
@@ -68,7 +72,8 @@ def parse_tcx(raw: RawSource) -> ParsedActivity:
                 rows.append(row)
                 element.clear()
             elif name == "Lap":
-                lap = _lap(element, state.lap_start, len(laps))
+                last_point = next((r["time"] for r in reversed(rows[state.lap_rows :]) if "time" in r), None)
+                lap = _lap(element, state.lap_start, last_point, len(laps))
                 if lap is not None:
                     laps.append(lap)
                     lap_activity.append(len(sessions))
@@ -112,6 +117,7 @@ class _State:
         self.sport: str | None = None
         self.activity_rows = 0
         self.lap_start: str | None = None
+        self.lap_rows = 0
 
 
 def _trackpoint(element: ET.Element) -> dict[str, Any]:
@@ -134,18 +140,27 @@ def _trackpoint(element: ET.Element) -> dict[str, Any]:
     return row
 
 
-def _lap(element: ET.Element, start_text: str | None, index: int) -> Lap | None:
+def _lap(element: ET.Element, start_text: str | None, last_point: str | None, index: int) -> Lap | None:
+    """A lap; it ends at its last trackpoint when that is well after start + TotalTimeSeconds.
+
+    Garmin writes the *timer* time as TotalTimeSeconds, so a lap holding a pause would
+    otherwise end before its own last point.
+    """
     values = {_local(c.tag): (c.text or "").strip() for c in element}
     start = _time(start_text)
-    elapsed = _float(values.get("TotalTimeSeconds", ""))
-    if start is None or not np.isfinite(elapsed):
+    timer = _float(values.get("TotalTimeSeconds", ""))
+    if start is None or not np.isfinite(timer):
         return None
+    end = start + pd.Timedelta(seconds=timer)
+    last = _time(last_point)
+    if last is not None and (last - end).total_seconds() > PAUSED_LAP_SLACK_S:
+        end = last
     return Lap(
         index=index,
         start_time=start,
-        end_time=start + pd.Timedelta(seconds=elapsed),
-        elapsed_time_s=elapsed,
-        timer_time_s=elapsed,
+        end_time=end,
+        elapsed_time_s=(end - start).total_seconds(),
+        timer_time_s=timer,
         distance_m=_finite_or_none(_float(values.get("DistanceMeters", ""))),
         trigger=_TRIGGERS.get(values.get("TriggerMethod", "").lower(), values.get("TriggerMethod") or None),
         intensity=_INTENSITIES.get(values.get("Intensity", "").lower(), values.get("Intensity") or None),
