@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 from .errors import HardkickError
-from .models import Activity
+from .models import Activity, PlannedRep, Workout
+from .pipeline import analyze_session
 from .readers import read_activity
+from .report_json import report_to_dict, reps_table
+from .results import SessionReport
+from .workout import parse_workout
 
-__all__ = ["Activity", "HardkickError", "read_activity"]
+__all__ = [
+    "Activity",
+    "HardkickError",
+    "PlannedRep",
+    "SessionReport",
+    "Workout",
+    "analyze_session",
+    "parse_workout",
+    "read_activity",
+    "report_to_dict",
+    "reps_table",
+]
 __version__ = "0.1.0"

@@ -99,7 +99,7 @@ def render_report(report: SessionReport, units: str = "km") -> str:
     lines = [header, ""]
     lines.append(
         f"  {'rep':>3}  {'planned':<12} {'start':>7} {'time':>7} {'pace':>9} {'error':>7} "
-        f"{'HR avg/max':>10} {'rest':>6}   {'kick':>6} {'avg':>6} {'peak':>6} {'fade':>5}"
+        f"{'HR avg/max':>10} {'rest':>6}   {'kick':>6} {'avg m/s':>7} {'peak':>6} {'fade':>5}"
     )
     for rep in report.reps:
         planned_text = _planned_text(rep.planned)
@@ -111,7 +111,7 @@ def render_report(report: SessionReport, units: str = "km") -> str:
         )
         kick = rep.kick
         kick_text = (
-            f"{format_split(kick.duration_s):>6} {_speed(kick.avg_speed_mps):>6} {_speed(kick.peak_speed_mps):>6} "
+            f"{format_split(kick.duration_s):>6} {_speed(kick.avg_speed_mps):>7} {_speed(kick.peak_speed_mps):>6} "
             f"{kick.fade_pct:>4.0f}%"
             if kick
             else ""
@@ -127,12 +127,27 @@ def render_report(report: SessionReport, units: str = "km") -> str:
         parts = ", ".join(f"{k} {v:.0f}" for k, v in report.score.components.items())
         lines += ["", f"  score {report.score.total:.0f}/100 ({parts})"]
     lines += [""] + [f"  - {v}" for v in report.verdicts]
-    seg = report.segmentation
-    lines += ["", f"  segmentation: {seg.method}; " + ", ".join(f"{k}={v}" for k, v in seg.details.items())]
+    lines += ["", "  " + _how_found(report)]
     if report.extra_efforts:
         lines.append(f"  extra efforts: {len(report.extra_efforts)} (strides or unplanned reps)")
     lines += [f"  warning  {w}" for w in report.warnings]
     return "\n".join(lines)
+
+
+def _how_found(report: SessionReport) -> str:
+    """One line on how the reps were found: the path, the watch's lag and distance error."""
+    seg = report.segmentation
+    path = {"laps": "from the watch's laps, timed on the speed", "detected": "detected on the speed"}.get(
+        seg.method, seg.method
+    )
+    parts = [f"reps found {path}"]
+    lag = seg.details.get("distance_lag_s") or seg.details.get("speed_lag_s")
+    if lag:
+        parts.append(f"watch lag {lag:.1f} s corrected")
+    scale = seg.details.get("distance_scale")
+    if scale:
+        parts.append(f"watch distance {100 * (scale - 1):+.1f} % vs the planned metres")
+    return "; ".join(parts) + " (details in --json)"
 
 
 def _planned_text(planned: PlannedRep) -> str:

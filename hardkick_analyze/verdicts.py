@@ -44,7 +44,7 @@ def session_verdicts(
     if kicks:
         verdicts.append(
             "; ".join(
-                f"kick {n} ({rep}) {k.avg_speed_mps:.2f} m/s, peak {k.peak_speed_mps:.2f}, faded {k.fade_pct:.0f} %"
+                f"kick {n} (rep {rep}) {k.avg_speed_mps:.2f} m/s, peak {k.peak_speed_mps:.2f}, faded {k.fade_pct:.0f} %"
                 for n, (rep, k) in enumerate(kicks, start=1)
             )
         )
