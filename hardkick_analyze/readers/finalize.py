@@ -107,7 +107,8 @@ def _drop_untimed(samples: pd.DataFrame, columns: list[str], warnings: list[str]
 
 def _drop_backwards(samples: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
     """Drop samples stamped earlier than one already seen (a clock stepping back)."""
-    times = samples["time"].to_numpy()
+    # Integer ticks, not the object array a tz-aware column would give.
+    times = samples["time"].array.asi8
     previous_max = np.maximum.accumulate(times)
     backwards = np.zeros(len(times), dtype=bool)
     backwards[1:] = times[1:] < previous_max[:-1]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import NoUsableDataError, UnsupportedFormatError
 from ..models import Lap, Pause, SessionInfo, WorkoutStep
-from .fit_fitparse import decode_with_fitparse
+from .fit_fast import decode_fast
 from .fit_messages import FIT_EPOCH_UNIX_S, FitMessages
 from .parsed import ParsedActivity
 from .source import RawSource
@@ -48,8 +48,8 @@ _DIRECT_CHANNELS = {
 
 
 def parse_fit(raw: RawSource) -> ParsedActivity:
-    """Decode and normalize a FIT file's bytes."""
-    return parsed_from_fit_messages(decode_with_fitparse(raw.data, raw.name), raw.name)
+    """Decode and normalize a FIT file's bytes (the fast path; fitparse where it must)."""
+    return parsed_from_fit_messages(decode_fast(raw.data, raw.name), raw.name)
 
 
 def parsed_from_fit_messages(messages: FitMessages, name: str) -> ParsedActivity:
