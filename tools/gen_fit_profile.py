@@ -22,8 +22,6 @@ from fitparse.records import BASE_TYPES
 from hardkick_analyze.readers.fit_messages import WANTED_FIELDS
 
 OUT = Path(__file__).resolve().parents[1] / "hardkick_analyze" / "readers" / "fit_profile.py"
-# The messages whose data messages change how later ones decode (developer field sizes).
-DEVELOPER_MESSAGES = {"developer_data_id": 207, "field_description": 206}
 # Each base type's "invalid" value, checked below against fitparse's own parse functions.
 INVALID = {
     "enum": 0xFF,
@@ -134,7 +132,7 @@ def main() -> None:
     """Generate the module and format it with ruff."""
     version = metadata.version("fitparse")
     sdk = _sdk_version()
-    wanted_messages = {**{_mesg_num(name): name for name in WANTED_FIELDS}, **_developer_numbers()}
+    wanted_messages = {_mesg_num(name): name for name in WANTED_FIELDS}
     types: dict[str, dict[int, str]] = {}
     lines = [HEADER.format(version=version, sdk=sdk)]
     lines.append("#: Base type number -> base type (unknown numbers decode as 'byte').")
@@ -146,13 +144,11 @@ def main() -> None:
     lines.append("MESSAGES: dict[int, Message] = {")
     for number, name in sorted(wanted_messages.items()):
         message = MESSAGE_TYPES[number]
-        wanted = set(WANTED_FIELDS.get(name, ())) | _developer_fields(name)
-        # Developer messages are read raw: their value names are never needed.
-        named = types if name in WANTED_FIELDS else None
+        wanted = set(WANTED_FIELDS[name])
         lines.append(f"    {number}: Message({name!r}, {{")
         for def_num, field in sorted(message.fields.items()):
             if _produces(message, field, wanted):
-                lines.append(f"        {def_num}: {_field(message, field, wanted, named)},")
+                lines.append(f"        {def_num}: {_field(message, field, wanted, types)},")
         lines.append("    }),")
     lines.append("}\n")
     lines.append("#: Type name -> raw value -> the name fitparse renders.")
@@ -187,24 +183,6 @@ def _sdk_version() -> str:
 
 def _mesg_num(name: str) -> int:
     return next(n for n, m in MESSAGE_TYPES.items() if m.name == name)
-
-
-def _developer_numbers() -> dict[int, str]:
-    for name, number in DEVELOPER_MESSAGES.items():
-        assert MESSAGE_TYPES[number].name == name
-    return {number: name for name, number in DEVELOPER_MESSAGES.items()}
-
-
-def _developer_fields(name: str) -> set[str]:
-    return {
-        "developer_data_id": {"developer_data_index"},
-        "field_description": {
-            "developer_data_index",
-            "field_definition_number",
-            "fit_base_type_id",
-            "field_name",
-        },
-    }.get(name, set())
 
 
 def _base_type(base: Any) -> tuple[str, int, str, str, int | None]:
@@ -243,23 +221,25 @@ def _components(message: Any, variant: Any, wanted: set[str]) -> tuple[Any, ...]
     return tuple(kept)
 
 
-def _type(variant: Any, types: dict[str, dict[int, str]] | None) -> str | None:
+def _type(variant: Any, types: dict[str, dict[int, str]]) -> str | None:
     # fitparse's processors rewrite bool values: a wanted bool field would need that too.
     assert variant.type.name != "bool", variant.name
     values = getattr(variant.type, "values", None)
-    if not values or types is None:
+    if not values:
         return None
     assert variant.type.name not in ("date_time", "local_date_time", "localtime_into_day")
     types[variant.type.name] = dict(values)
     return str(variant.type.name)
 
 
-def _field(message: Any, field: Any, wanted: set[str], types: dict[str, dict[int, str]] | None) -> str:
+def _field(message: Any, field: Any, wanted: set[str], types: dict[str, dict[int, str]]) -> str:
     subfields = []
     for sub in field.subfields or ():
         refs = tuple((r.def_num, r.raw_value) for r in sub.ref_fields)
         parts = (sub.name, _type(sub, types), sub.scale, sub.offset, _components(message, sub, wanted), refs)
         subfields.append(f"SubField{parts!r}")
+    # The record columns are decoded vectorised: no names to render, no subfields to resolve.
+    assert message.name != "record" or (_type(field, types) is None and not subfields), field.name
     components = _components(message, field, wanted)
     for c in components:
         target = message.fields[c[0]]

@@ -152,6 +152,8 @@ def _compressed_timestamps(buffer: np.ndarray, layout: Layout) -> dict[int, int]
         if compressed.any():
             offsets_at.append(positions[compressed].astype(np.int64))
             offsets.append((buffer[positions[compressed]] & 0x1F).astype(np.int64))
+    if not offsets_at:
+        return {}  # the only compressed header was the broken message
     where = np.concatenate(set_at)
     order = np.argsort(where, kind="stable")
     where, bases = where[order], np.concatenate(set_values)[order]

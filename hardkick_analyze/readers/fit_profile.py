@@ -313,21 +313,6 @@ MESSAGES: dict[int, Message] = {
             254: Field("message_index", "message_index", None, None, (), ()),
         },
     ),
-    206: Message(
-        "field_description",
-        {
-            0: Field("developer_data_index", None, None, None, (), ()),
-            1: Field("field_definition_number", None, None, None, (), ()),
-            2: Field("fit_base_type_id", None, None, None, (), ()),
-            3: Field("field_name", None, None, None, (), ()),
-        },
-    ),
-    207: Message(
-        "developer_data_id",
-        {
-            3: Field("developer_data_index", None, None, None, (), ()),
-        },
-    ),
 }
 
 #: Type name -> raw value -> the name fitparse renders.

@@ -34,6 +34,11 @@ _BYTE = BASE_TYPES[0x0D]
 _TIMESTAMP = 253
 _DEVELOPER_DATA_ID = 207
 _FIELD_DESCRIPTION = 206
+# The fields fitparse reads (by name) from them: developer_data_id.developer_data_index, and
+# field_description's developer_data_index, field_definition_number, fit_base_type_id,
+# field_name and units.
+_ID_INDEX = 3
+_INDEX, _NUMBER, _BASE_TYPE, _NAME, _UNITS = 0, 1, 2, 3, 8
 _RECORD = 20
 _WANTED_BY_NUMBER = {
     n: frozenset(WANTED_FIELDS[m.name]) for n, m in MESSAGES.items() if m.name in WANTED_FIELDS
@@ -358,17 +363,22 @@ class _Walker:
         for field_def, value in zip(definition.fields, values, strict=False):
             first.setdefault(field_def.def_num, value)
         if definition.mesg_num == _DEVELOPER_DATA_ID:
-            index = first.get(3)
+            index = first.get(_ID_INDEX)
             if not isinstance(index, int):
                 raise FastPathUnsupported("a developer_data_id without a valid index")
             self.developer[index] = {}
             return
-        index, def_num, base_num = first.get(0), first.get(1), first.get(2)
+        index, def_num, base_num = first.get(_INDEX), first.get(_NUMBER), first.get(_BASE_TYPE)
         if not isinstance(index, int) or index not in self.developer:
             raise FastPathUnsupported("a field_description for a developer data index not declared before")
         if base_num not in BASE_TYPES:
             raise FastPathUnsupported("a field_description with an unknown base type")
-        name = first.get(3) or f"unnamed_dev_field_{def_num}"
+        if def_num is not None and not isinstance(def_num, int):
+            raise FastPathUnsupported("a field_description whose field number is not a number")
+        # fitparse formats the name and units into method names: a tuple there fails later.
+        if isinstance(first.get(_NAME), tuple) or isinstance(first.get(_UNITS), tuple):
+            raise FastPathUnsupported("a field_description whose name or units are not text")
+        name = first.get(_NAME) or f"unnamed_dev_field_{def_num}"
         self.developer[index][def_num] = (BASE_TYPES[base_num], name)
 
 
