@@ -60,13 +60,11 @@ def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
     track = samples.set_index(pd.DatetimeIndex(samples.pop("time"), name="time").as_unit("ns"))
     sources = {}
     for column in CORE_COLUMNS[1:]:
-        present = column in track.columns and bool(track[column].notna().any())
+        present = column in track.columns and bool(pd.notna(track[column].to_numpy()).any())
         sources[column] = "device" if present else "absent"
     track = _complete_channels(track, sources, warnings)
     start = track.index[0]
-    track.insert(0, "elapsed_s", (track.index - start).total_seconds().astype(np.float64))
-    ordered = [c for c in GLOSSARY if c in track.columns]
-    track = track[ordered].astype(np.float64)
+    track = _ordered_float_frame(track, (track.index - start).total_seconds().to_numpy(dtype=np.float64))
 
     laps = tuple(_shift_lap(lap, shifts) for lap in parsed.laps)
     timer_pauses = [_shift_pause(p, shifts) for p in parsed.pauses]
@@ -95,13 +93,17 @@ def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
 
 def _drop_untimed(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
     timed = samples["time"].notna().to_numpy()
-    has_value = samples[columns].notna().any(axis=1).to_numpy() if columns else np.zeros(len(samples), bool)
+    has_value = np.zeros(len(samples), bool)
+    for column in columns:
+        has_value |= pd.notna(samples[column].to_numpy())
     keep = timed & has_value
     if (~timed).any():
         warnings.append(f"{int((~timed).sum())} samples without a valid time dropped")
     empty = timed & ~has_value
     if empty.any():
         warnings.append(f"{int(empty.sum())} samples without any value dropped")
+    if keep.all() and samples.index.equals(pd.RangeIndex(len(samples))):
+        return samples  # nothing to drop: the caller copies before changing anything
     return samples.loc[keep].reset_index(drop=True)
 
 
@@ -119,10 +121,12 @@ def _drop_backwards(samples: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
 
 
 def _merge_duplicates(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
-    duplicated = samples["time"].duplicated()
-    if not duplicated.any():
+    """Merge samples sharing a time (the times are sorted by now: repeats are neighbours)."""
+    times = samples["time"].array.asi8
+    repeated = times[1:] == times[:-1]
+    if not repeated.any():
         return samples
-    warnings.append(f"{int(duplicated.sum())} samples with a repeated time merged into the first")
+    warnings.append(f"{int(repeated.sum())} samples with a repeated time merged into the first")
     return samples.groupby("time", sort=False, as_index=False)[columns].first()
 
 
@@ -144,9 +148,10 @@ def _clock_jumps(
     A hole is a clock jump when the timer kept running across it and either it is longer than
     :data:`CLOCK_JUMP_S`, or the file's own session length only adds up without it.
     """
+    ticks = times.array.asi8.view(f"m8[{times.dt.unit}]")
+    if len(ticks) < 3 or not (np.diff(ticks) > np.timedelta64(int(JUMP_CANDIDATE_S), "s")).any():
+        return []  # no hole long enough to be a jump
     steps = times.diff().dt.total_seconds().to_numpy()
-    if len(steps) < 3:
-        return []
     usual = float(np.nanmedian(steps[1:]))
     span = (times.iloc[-1] - times.iloc[0]).total_seconds()
     shifts = []
@@ -242,12 +247,18 @@ def _complete_channels(track: pd.DataFrame, sources: dict[str, str], warnings: l
     if sources["speed_mps"] == "absent" and sources["distance_m"] != "absent":
         track["speed_mps"] = _speed_from_distance(track.index, track["distance_m"].to_numpy())
         sources["speed_mps"] = "derived"
-    speed = track["speed_mps"]
-    implausible = speed > 100.0
+    implausible = track["speed_mps"].to_numpy() > 100.0
     if implausible.any():
         warnings.append(f"{int(implausible.sum())} speeds above 100 m/s blanked")
-        track["speed_mps"] = speed.mask(implausible)
+        track["speed_mps"] = track["speed_mps"].mask(implausible)
     return track
+
+
+def _ordered_float_frame(track: pd.DataFrame, elapsed_s: np.ndarray) -> pd.DataFrame:
+    """The glossary's columns in its order, as one float64 block, with ``elapsed_s`` first."""
+    names = [c for c in GLOSSARY if c != "elapsed_s" and c in track.columns]
+    values = np.column_stack([elapsed_s, *(track[c].to_numpy(dtype=np.float64) for c in names)])
+    return pd.DataFrame(values, index=track.index, columns=["elapsed_s", *names])
 
 
 def _distance_from_positions(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
