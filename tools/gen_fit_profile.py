@@ -162,9 +162,7 @@ def main() -> None:
     lines.append("COMPONENT_FIELDS: dict[int, frozenset[int]] = {")
     for number, message in sorted(MESSAGE_TYPES.items()):
         with_components = sorted(
-            n
-            for n, f in message.fields.items()
-            if f.components or any(s.components for s in f.subfields or ())
+            n for n, f in message.fields.items() if f.components or any(s.components for s in f.subfields or ())
         )
         if with_components:
             lines.append(f"    {number}: frozenset({with_components!r}),")

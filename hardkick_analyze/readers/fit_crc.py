@@ -68,9 +68,7 @@ def _word_tables() -> np.ndarray:
     first = _byte_table()
     by_byte = [_carry(first, ROW_BYTES - 1 - j) for j in range(ROW_BYTES)]
     words = np.arange(65536)
-    return np.stack(
-        [by_byte[2 * k][words & 0xFF] ^ by_byte[2 * k + 1][words >> 8] for k in range(ROW_BYTES // 2)]
-    )
+    return np.stack([by_byte[2 * k][words & 0xFF] ^ by_byte[2 * k + 1][words >> 8] for k in range(ROW_BYTES // 2)])
 
 
 @cache

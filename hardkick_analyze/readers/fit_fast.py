@@ -75,9 +75,7 @@ def _decode(data: bytes, name: str) -> FitMessages:
         if stop.kind == "eof":
             if not count:
                 raise TruncatedFileError(name, "the file ends before its first record")
-            warnings.append(
-                f"the file ends unexpectedly (truncated?); kept the {count} records before the break"
-            )
+            warnings.append(f"the file ends unexpectedly (truncated?); kept the {count} records before the break")
         elif stop.kind == "header":
             if not count:
                 raise CorruptFileError(name, f"invalid FIT header ({stop.text})")
@@ -85,9 +83,7 @@ def _decode(data: bytes, name: str) -> FitMessages:
         else:
             if not count:
                 raise CorruptFileError(name, f"undecodable FIT data ({stop.text})")
-            warnings.append(
-                f"decoding stopped at a broken message ({stop.text}); kept the {count} records before it"
-            )
+            warnings.append(f"decoding stopped at a broken message ({stop.text}); kept the {count} records before it")
     return FitMessages(records=records, messages=messages, warnings=tuple(warnings), decoder="fast")
 
 
@@ -254,9 +250,7 @@ def _record_columns(
             columns[name] = values
 
     fields = [(f, _RECORD_PROFILE.fields.get(f.def_num)) for f in definition.fields]
-    fields += [
-        (f, _developer_spec(n)) for f, n in zip(definition.dev_fields, definition.dev_names, strict=True)
-    ]
+    fields += [(f, _developer_spec(n)) for f, n in zip(definition.dev_fields, definition.dev_names, strict=True)]
     # An array is a tuple for fitparse, never kept.
     read = [(f, spec) for f, spec in fields if spec is not None and (f.base.kind == "b" or f.count == 1)]
     raws = _gather(buffer, definition, positions, [f for f, _ in read])
@@ -363,14 +357,7 @@ def _sources(definition: Definition, target: int) -> list[tuple[FieldDef, Compon
 @cache
 def _accumulating_targets() -> tuple[tuple[int, int], ...]:
     return tuple(
-        sorted(
-            {
-                (c.def_num, c.bits)
-                for f in _RECORD_PROFILE.fields.values()
-                for c in f.components
-                if c.accumulate
-            }
-        )
+        sorted({(c.def_num, c.bits) for f in _RECORD_PROFILE.fields.values() for c in f.components if c.accumulate})
     )
 
 
@@ -403,9 +390,7 @@ class _RowReader:
         self.fields = [f for f in definition.fields if f.def_num in profile.fields or f.def_num in references]
         #: Developer fields named like a wanted field (fitparse goes by the name alone).
         self.developer = [
-            (f, n)
-            for f, n in zip(definition.dev_fields, definition.dev_names, strict=True)
-            if n in self.wanted
+            (f, n) for f, n in zip(definition.dev_fields, definition.dev_names, strict=True) if n in self.wanted
         ]
         read = {id(f) for f in self.fields} | {id(f) for f, _ in self.developer}
         parts = []
@@ -475,9 +460,7 @@ class _RowReader:
 
 @cache
 def _reference_numbers(mesg_num: int) -> frozenset[int]:
-    return frozenset(
-        ref for f in MESSAGES[mesg_num].fields.values() for sub in f.subfields for ref, _ in sub.refs
-    )
+    return frozenset(ref for f in MESSAGES[mesg_num].fields.values() for sub in f.subfields for ref, _ in sub.refs)
 
 
 def _valid_or_none(value: Any, kind: str, invalid: int | None) -> Any:

@@ -204,9 +204,7 @@ MESSAGES: dict[int, Message] = {
                     SubField("comm_timeout", "comm_timeout_type", None, None, (), ((0, 47),)),
                     SubField("course_point_index", "message_index", None, None, (), ((0, 10),)),
                     SubField("distance_duration_alert", None, 100, None, (), ((0, 24),)),
-                    SubField(
-                        "fitness_equipment_state", "fitness_equipment_state", None, None, (), ((0, 27),)
-                    ),
+                    SubField("fitness_equipment_state", "fitness_equipment_state", None, None, (), ((0, 27),)),
                     SubField("gear_change_data", None, None, None, (), ((0, 42), (0, 43))),
                     SubField("hr_high_alert", None, None, None, (), ((0, 13),)),
                     SubField("hr_low_alert", None, None, None, (), ((0, 14),)),

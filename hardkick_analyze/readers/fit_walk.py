@@ -40,9 +40,7 @@ _FIELD_DESCRIPTION = 206
 _ID_INDEX = 3
 _INDEX, _NUMBER, _BASE_TYPE, _NAME, _UNITS = 0, 1, 2, 3, 8
 _RECORD = 20
-_WANTED_BY_NUMBER = {
-    n: frozenset(WANTED_FIELDS[m.name]) for n, m in MESSAGES.items() if m.name in WANTED_FIELDS
-}
+_WANTED_BY_NUMBER = {n: frozenset(WANTED_FIELDS[m.name]) for n, m in MESSAGES.items() if m.name in WANTED_FIELDS}
 # Normal data-message header bytes per local message type (bits 4 and 5 are not part of the
 # local number for fitparse). Compressed-timestamp headers take the slow path: rare in files,
 # they would cost 32 table entries on every redefinition.
@@ -388,14 +386,10 @@ def _check_layout(definition: Definition, layout: Layout) -> None:
     profile = MESSAGES.get(definition.mesg_num)
     for field_def in definition.fields:
         kind = field_def.base.kind
-        if field_def.def_num == _TIMESTAMP and (
-            kind not in "ui" or field_def.count > 1 or field_def.size > 4
-        ):
+        if field_def.def_num == _TIMESTAMP and (kind not in "ui" or field_def.count > 1 or field_def.size > 4):
             layout.odd_timestamp = True
         if field_def.def_num in with_components and (kind in "fs" or (kind != "b" and field_def.count > 1)):
-            raise FastPathUnsupported(
-                f"a field with components stored as {field_def.base.name} x{field_def.count}"
-            )
+            raise FastPathUnsupported(f"a field with components stored as {field_def.base.name} x{field_def.count}")
         if definition.mesg_num != _RECORD or profile is None:
             continue
         spec = profile.fields.get(field_def.def_num)
