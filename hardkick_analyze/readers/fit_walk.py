@@ -3,7 +3,7 @@
 The walk follows the reference decoder (fitparse) step by step, so a damaged file stops at the
 same byte, for the same reason, with the same text: a file header, then messages until the
 header's data size is used up, then the 2-byte CRC, then the next chained part. Data messages
-are not decoded here, only collected per definition by their offset; a data message costs one
+are not decoded here, only collected per layout by their offset; a data message costs one
 table look-up (``sizes[header byte]``), so the walk runs at millions of messages per second.
 
 Anything where fitparse's answer would depend on more than the bytes (developer fields it
@@ -356,7 +356,7 @@ class _Walker:
 
     def _register_developer(self, position: int, definition: Definition) -> None:
         """Keep developer field types as fitparse's add_dev_data_id/add_dev_field_description do."""
-        values = raw_values(self.data, position, definition)
+        values = _raw_values(self.data, position, definition)
         first: dict[int, Any] = {}
         for field_def, value in zip(definition.fields, values, strict=False):
             first.setdefault(field_def.def_num, value)
@@ -401,7 +401,7 @@ def _check_layout(definition: Definition, layout: Layout) -> None:
             raise FastPathUnsupported(f"record field {spec.name!r} stored as {field_def.size} bytes")
 
 
-def raw_values(data: bytes, position: int, definition: Definition) -> list[Any]:
+def _raw_values(data: bytes, position: int, definition: Definition) -> list[Any]:
     """One data message's field values as fitparse reads them (invalid -> None, arrays -> tuples)."""
     values: list[Any] = []
     endian = ">" if definition.big_endian else "<"
