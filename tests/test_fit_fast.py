@@ -38,6 +38,7 @@ from hardkick_analyze.readers.fit_fast import decode_fast
 from hardkick_analyze.readers.fit_fitparse import decode_with_fitparse
 from hardkick_analyze.readers.fit_messages import FitMessages
 from hardkick_analyze.readers.source import RawSource, load_source
+from hardkick_analyze.simulate.scenarios import benchmark_cases
 
 from .conftest import CORPUS, DATA
 
@@ -80,9 +81,18 @@ def _outcome(decode: Callable[[bytes, str], FitMessages], data: bytes, name: str
         return (type(exc).__name__, str(exc))
 
 
-def _reference(path: str) -> Outcome:
-    raw = load_source(path)
+def _reference(file: tuple[bytes, str]) -> Outcome:
+    raw = load_source(file[0], name=file[1])
     return _outcome(decode_with_fitparse, raw.data, raw.name)
+
+
+def _references(files: dict[str, tuple[bytes, str]]) -> dict[str, Outcome]:
+    """fitparse's decoding of each (bytes, name), on every core (it is the slow part here)."""
+    # Biggest first, so that one large file does not run alone at the end.
+    order = sorted(files, key=lambda key: -len(files[key][0]))
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(min(len(order), os.cpu_count() or 1), mp_context=context) as pool:
+        return dict(zip(order, pool.map(_reference, [files[key] for key in order]), strict=True))
 
 
 def assert_same_messages(reference: Outcome, fast: Outcome) -> None:
@@ -122,13 +132,13 @@ def assert_same_activity(reference: Activity | tuple[str, str], fast: Activity |
     assert dataclasses.replace(fast.metadata, decoder="") == dataclasses.replace(reference.metadata, decoder="")
 
 
-def _check_both_ways(path: Path, reference: Outcome) -> Outcome:
-    """Decode ``path`` the fast way and compare messages and the whole activity with ``reference``."""
-    raw = load_source(path)
+def _check_both_ways(data: bytes, name: str, reference: Outcome) -> Outcome:
+    """Decode the file the fast way; compare the messages and the whole activity with ``reference``."""
+    raw = load_source(data, name=name)
     fast = _outcome(decode_fast, raw.data, raw.name)
     assert_same_messages(reference, fast)
     try:
-        activity: Activity | tuple[str, str] = read_activity(path)
+        activity: Activity | tuple[str, str] = read_activity(data, name=name)
     except HardkickError as exc:
         activity = (type(exc).__name__, str(exc))
     assert_same_activity(_activity(reference, raw), activity)
@@ -140,20 +150,14 @@ def _check_both_ways(path: Path, reference: Outcome) -> Outcome:
 
 @pytest.fixture(scope="module")
 def references(corpus_dir: Path) -> dict[str, Outcome]:
-    """fitparse's decoding of every corpus FIT file, on every core (it is the slow part)."""
-    paths = [str(corpus_dir / relative) for relative in CORPUS_FIT]
-    context = multiprocessing.get_context("spawn")
-    workers = min(len(paths), os.cpu_count() or 1)
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        # Biggest first, so one large file does not run alone at the end.
-        order = sorted(paths, key=lambda p: -Path(p).stat().st_size)
-        outcomes = dict(zip(order, pool.map(_reference, order), strict=True))
-    return {relative: outcomes[str(corpus_dir / relative)] for relative in CORPUS_FIT}
+    paths = {relative: corpus_dir / relative for relative in CORPUS_FIT}
+    return _references({relative: (path.read_bytes(), path.name) for relative, path in paths.items()})
 
 
 @pytest.mark.parametrize("relative", CORPUS_FIT or ["<corpus absent>"])
 def test_corpus_file_decodes_as_fitparse_does(corpus_dir: Path, references: dict[str, Outcome], relative: str):
-    _check_both_ways(corpus_dir / relative, references[relative])
+    path = corpus_dir / relative
+    _check_both_ways(path.read_bytes(), path.name, references[relative])
 
 
 def test_only_the_expected_files_fall_back(corpus_dir: Path):
@@ -196,8 +200,44 @@ def test_known_corrupt_files_are_met_the_same_way(corpus_dir: Path, references: 
 
 @pytest.mark.parametrize("name", FIXTURES_FIT)
 def test_fixture_decodes_as_fitparse_does(data_dir: Path, name: str):
-    fast = _check_both_ways(data_dir / name, _reference(str(data_dir / name)))
+    data = (data_dir / name).read_bytes()
+    fast = _check_both_ways(data, name, _reference((data, name)))
     assert isinstance(fast, tuple) or fast.decoder == "fast"
+
+
+# --- the simulator's files ---------------------------------------------------------------------
+
+SAMPLE_DATA = Path(__file__).resolve().parents[1] / "sample_data"
+#: The benchmark's scenarios written as FIT (one seed each), and the FIT sample files.
+SIMULATED = [f"{scenario.name}-{seed}" for scenario, seed in benchmark_cases(1) if "fit" in scenario.file_format]
+SIMULATED += sorted(p.name for p in SAMPLE_DATA.glob("*.fit"))
+
+
+@pytest.fixture(scope="module")
+def simulated_files() -> dict[str, tuple[bytes, str]]:
+    files = {}
+    for scenario, seed in benchmark_cases(1):
+        if "fit" in scenario.file_format:
+            name = f"{scenario.name}-{seed}"
+            files[name] = (scenario.file_bytes(scenario.simulate(seed)), f"{name}.{scenario.file_format}")
+    for path in SAMPLE_DATA.glob("*.fit"):
+        files[path.name] = (path.read_bytes(), path.name)
+    return files
+
+
+@pytest.fixture(scope="module")
+def simulated_references(simulated_files: dict[str, tuple[bytes, str]]) -> dict[str, Outcome]:
+    return _references(simulated_files)
+
+
+@pytest.mark.parametrize("key", SIMULATED)
+def test_simulated_file_decodes_as_fitparse_does(
+    simulated_files: dict[str, tuple[bytes, str]], simulated_references: dict[str, Outcome], key: str
+):
+    data, name = simulated_files[key]
+    fast = _check_both_ways(data, name, simulated_references[key])
+    assert isinstance(fast, FitMessages) and fast.decoder == "fast"
+    assert fast.record_count > 500
 
 
 def test_fixture_values_by_hand(data_dir: Path):
