@@ -238,11 +238,13 @@ def _component_bits(raw: np.ndarray, kind: str, component: Component) -> np.ndar
 
 def _scaled(raw: np.ndarray, valid: np.ndarray, scale: float | None, offset: float | None) -> np.ndarray:
     """fitparse's arithmetic: ``float(raw) / scale - offset`` (each step only when set)."""
-    values = raw.astype(np.float64)
-    if scale:
-        values = values / scale
-    if offset:
-        values = values - offset
+    # A signalling NaN in a float field (invalid, blanked below) would warn when touched.
+    with np.errstate(invalid="ignore"):
+        values = raw.astype(np.float64)
+        if scale:
+            values = values / scale
+        if offset:
+            values = values - offset
     return np.where(valid, values, np.nan)
 
 
