@@ -278,9 +278,11 @@ Measured {today} with
 
     {COMMAND}
 
-on {_machine()} The machine was shared with other jobs (load average {load_before[0]:.1f} before,
+Machine: {_machine()}
+
+The machine was shared with other jobs (load average {load_before[0]:.1f} before the run,
 {load_after[0]:.1f} after), so each fast-path figure is the best of several runs; fitparse and
-fitdecode ran once on the corpus (a minute each), and noise only makes a run slower.
+fitdecode ran once (they take minutes), and noise only ever makes a run slower.
 
 {table}
 
