@@ -21,6 +21,8 @@ __all__ = ["analyze_session"]
 #: Shorter activities cannot hold the workout (two 200 m reps and a rest take longer) [s].
 MIN_DURATION_S = 120.0
 MIN_SAMPLES = 20
+#: Longer activities (a watch left running for days) are not one training session [s].
+MAX_DURATION_S = 24 * 3600.0
 #: Sports that can hold a hard-kick session.
 RUNNING_SPORTS = frozenset({"running", "generic", "training", None})
 
@@ -58,6 +60,8 @@ def analyze_session(
     candidates = _candidate_workouts(workout, pace)
     if activity.duration_s < MIN_DURATION_S or len(activity.track) < MIN_SAMPLES:
         return _not_a_session(activity, candidates[0], pace, pace_source, "too short to hold a session")
+    if activity.duration_s > MAX_DURATION_S:
+        return _not_a_session(activity, candidates[0], pace, pace_source, "longer than a day: not one session")
     if candidates[0].reps and all(r.pace_s_per_km is not None for r in candidates[0].reps) and pace is None:
         pace_source = "given"
     grid = make_grid(activity)

@@ -402,6 +402,22 @@ def test_float_fields_are_invalid_when_nan_even_a_signalling_one():
     assert np.isnan(records["enhanced_speed"][0]) and np.isnan(records["distance"][0])
 
 
+def test_a_timestamp_beyond_uint32_is_no_time_not_a_crash():
+    # A damaged file declaring the timestamp as float64: 1e12 s after 1989 is past pandas'
+    # nanosecond range; that record has no time, the others are read.
+    record = _definition(0, _RECORD, [(253, 8, 0x89), (3, 1, _UINT8)])
+    data = _fit(
+        _file_id(),
+        record,
+        _data(0, "<dB", 1e12, 150),
+        _data(0, "<dB", float(T0), 151),
+        _data(0, "<dB", float(T0 + 1), 152),
+    )
+    activity = read_activity(data, name="far.fit")
+    assert activity.track["heart_rate_bpm"].tolist() == [151.0, 152.0]
+    assert any("without a valid time" in w for w in activity.warnings)
+
+
 def test_crc_check_value():
     # The CRC-16/ARC check value, and a message followed by its CRC sums to zero.
     assert crc16(b"123456789") == 0xBB3D

@@ -20,6 +20,7 @@ __all__ = ["parse_fit", "parsed_from_fit_messages"]
 _SEMICIRCLE_DEG = 180.0 / 2**31
 # FIT date_time values below this are seconds since the device powered on, not since 1989.
 _MIN_ABSOLUTE_FIT_S = 0x10000000
+_MAX_FIT_S = 2**32
 # Sports whose FIT cadence counts one foot (strides/min): steps/min is twice that.
 _FOOT_SPORTS = frozenset({"running", "walking", "hiking", "training", "generic", "transition"})
 # Intensity values newer than fitparse's profile (FIT SDK 21.x) arrive as integers.
@@ -117,7 +118,9 @@ class _FitClock:
         return cls(relative=bool(len(finite)) and not bool((finite >= _MIN_ABSOLUTE_FIT_S).any()))
 
     def valid(self, fit_seconds: np.ndarray) -> np.ndarray:
-        finite = np.isfinite(fit_seconds)
+        # date_time is a uint32: a larger value (a float64 timestamp field in a damaged file) is
+        # not a time, and would overflow pandas' nanosecond range past the year 2262.
+        finite = np.isfinite(fit_seconds) & (np.nan_to_num(fit_seconds, nan=0.0) < _MAX_FIT_S)
         return finite if self.relative else finite & (np.nan_to_num(fit_seconds) >= _MIN_ABSOLUTE_FIT_S)
 
     def time(self, seconds: Any) -> pd.Timestamp | None:

@@ -6,6 +6,7 @@ import io
 from typing import Any
 
 import fitparse
+import fitparse.records
 import numpy as np
 from fitparse.processors import FitFileDataProcessor
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError
@@ -53,6 +54,10 @@ def decode_with_fitparse(data: bytes, name: str) -> FitMessages:
 
 
 def _decode(data: bytes, name: str, *, check_crc: bool, warnings: list[str]) -> FitMessages:
+    # fitparse keeps developer-field declarations in a module-global table: without a reset a
+    # file that uses a developer field before declaring it decodes differently depending on
+    # the files read before it in the same process.
+    fitparse.records.DEV_TYPES.clear()
     columns: dict[str, list[float]] = {f: [] for f in RECORD_FIELDS}
     messages: dict[str, list[dict[str, Any]]] = {m: [] for m in WANTED_FIELDS if m != "record"}
     try:
