@@ -8,7 +8,6 @@ where none was planned (or none where one was).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +16,7 @@ import numpy as np
 from ..models import PlannedRep
 from .efforts import Candidate
 
-__all__ = ["Alignment", "align", "match_cost"]
+__all__ = ["Alignment", "align", "match_costs"]
 
 #: Spread of log(measured / planned distance) for a true match: GPS bias, cut corners, the
 #: seconds of acceleration the detection threshold leaves out.
@@ -50,20 +49,30 @@ class Alignment:
     cost: float
 
 
-def match_cost(candidate: Candidate, planned: PlannedRep, reference_speed_mps: float | None) -> float:
-    """Cost of calling ``candidate`` the run of ``planned`` (0 = a perfect fit)."""
-    total_m = planned.distance_m + planned.kick_m
-    if candidate.distance_m <= 0:
-        return math.inf
-    cost = (math.log(candidate.distance_m / total_m) / DISTANCE_LOG_SIGMA) ** 2
-    cost += max(0.0, (MIN_CONTRAST - candidate.contrast) / CONTRAST_SIGMA) ** 2
-    if planned.has_kick:
-        cost += max(0.0, (KICK_RATIO - candidate.kick_ratio) / KICK_RATIO_SIGMA) ** 2
-    else:
-        cost += max(0.0, (candidate.kick_ratio - PLAIN_RATIO) / KICK_RATIO_SIGMA) ** 2
-        if reference_speed_mps:
-            cost += (math.log(candidate.mean_speed_mps / reference_speed_mps) / SPEED_LOG_SIGMA) ** 2
-    return cost
+def match_costs(
+    candidates: Sequence[Candidate], plan: Sequence[PlannedRep], reference_speed_mps: float | None
+) -> np.ndarray:
+    """Cost of calling each candidate the run of each planned rep, shape (plan, candidates).
+
+    0 is a perfect fit; the terms are squared normalised misfits of distance, contrast with the
+    surroundings, the presence of a sprint at the end, and (plain reps) the speed.
+    """
+    distance = np.array([c.distance_m for c in candidates], dtype=np.float64)
+    ratio = np.array([c.kick_ratio for c in candidates], dtype=np.float64)
+    contrast = np.array([c.contrast for c in candidates], dtype=np.float64)
+    speed = np.array([c.mean_speed_mps for c in candidates], dtype=np.float64)
+    total = np.array([p.distance_m + p.kick_m for p in plan], dtype=np.float64)
+    kick = np.array([p.has_kick for p in plan], dtype=bool)[:, None]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_ratio = np.log(np.where(distance > 0, distance, np.nan)[None, :] / total[:, None])
+    cost = np.nan_to_num((log_ratio / DISTANCE_LOG_SIGMA) ** 2, nan=np.inf)
+    cost = cost + (np.maximum(0.0, (MIN_CONTRAST - contrast) / CONTRAST_SIGMA) ** 2)[None, :]
+    kick_misfit = np.maximum(0.0, (KICK_RATIO - ratio) / KICK_RATIO_SIGMA) ** 2
+    plain_misfit = np.maximum(0.0, (ratio - PLAIN_RATIO) / KICK_RATIO_SIGMA) ** 2
+    if reference_speed_mps:
+        with np.errstate(divide="ignore"):
+            plain_misfit = plain_misfit + (np.log(speed / reference_speed_mps) / SPEED_LOG_SIGMA) ** 2
+    return cost + np.where(kick, kick_misfit[None, :], plain_misfit[None, :])
 
 
 def align(
@@ -88,18 +97,25 @@ def align(
     """
     n, m = len(plan), len(candidates)
     miss = np.full(n, MISSING_COST) if missing_costs is None else np.asarray(missing_costs, dtype=np.float64)
-    match = np.array([[match_cost(c, p, reference_speed_mps) for c in candidates] for p in plan]).reshape(n, m)
-    cost = np.full((n + 1, m + 1), np.inf)
-    step = np.zeros((n + 1, m + 1), dtype=np.int8)  # 1 match, 2 planned missing, 3 extra effort
-    cost[0, 0] = 0.0
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i and j and cost[i - 1, j - 1] + match[i - 1, j - 1] < cost[i, j]:
-                cost[i, j], step[i, j] = cost[i - 1, j - 1] + match[i - 1, j - 1], 1
-            if i and cost[i - 1, j] + miss[i - 1] < cost[i, j]:
-                cost[i, j], step[i, j] = cost[i - 1, j] + miss[i - 1], 2
-            if j and cost[i, j - 1] + EXTRA_COST < cost[i, j]:
-                cost[i, j], step[i, j] = cost[i, j - 1] + EXTRA_COST, 3
+    match = match_costs(candidates, plan, reference_speed_mps).reshape(n, m)
+    extra = EXTRA_COST * np.arange(m + 1)
+    cost = np.empty((n + 1, m + 1))
+    step = np.empty((n + 1, m + 1), dtype=np.int8)  # 1 match, 2 planned missing, 3 extra effort
+    cost[0], step[0] = extra, 3
+    for i in range(1, n + 1):
+        # A row at a time: match (diagonal) or missing (up), then any run of extra efforts
+        # (left) as a running minimum; ties prefer a match, then a missing rep.
+        up = cost[i - 1] + miss[i - 1]
+        best, kind = up.copy(), np.full(m + 1, 2, dtype=np.int8)
+        diagonal = cost[i - 1, :-1] + match[i - 1]
+        matched = diagonal <= up[1:]
+        best[1:] = np.where(matched, diagonal, up[1:])
+        kind[1:][matched] = 1
+        leftward = np.minimum.accumulate(best - extra) + extra
+        # (best - extra) + extra can differ from best in the last bit: only a real gain counts.
+        from_left = leftward < best - 1e-9
+        kind[from_left] = 3
+        cost[i], step[i] = np.where(from_left, leftward, best), kind
     pairs, missing, extras = [], [], []
     i, j = n, m
     while i or j:

@@ -25,6 +25,9 @@ THRESHOLD_QUANTILES = np.linspace(0.30, 0.995, 40)
 OFF_SHARE = 0.8
 #: Shortest effort considered, as a share of the shortest planned rep's expected duration.
 MIN_DURATION_SHARE = 0.35
+#: Candidates this many times a plain rep's length could be plain reps (more or less than
+#: this can never match one, whatever the GPS error).
+PLAUSIBLE_LENGTH = (0.6, 1.6)
 #: Reward per matched rep when comparing thresholds (see :func:`_objective`).
 MATCH_REWARD = 4.0
 #: Fastest pace assumed when the plan gives none, to size the shortest effort [m/s].
@@ -114,7 +117,7 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
             candidates = find_candidates(
                 grid, speed, on_mps=float(on), off_mps=float(on) * OFF_SHARE, min_duration_s=min_duration
             )
-            plan = _expand(workout, len(candidates))
+            plan = _expand(workout, candidates)
             alignment = _align(candidates, plan, reference)
             if best is None or _objective(alignment) < _objective(best.alignment):
                 details = {
@@ -123,7 +126,7 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
                 }
                 best = _Found(plan, tuple(candidates), alignment, details)
     if best is None:
-        plan = _expand(workout, 0)
+        plan = _expand(workout, [])
         best = _Found(plan, (), align([], plan.reps, missing_costs=plan.missing_costs), {})
     best.details["min_effort_s"] = round(min_duration, 1)
     return best
@@ -158,20 +161,26 @@ def _from_laps(activity: Activity, grid: SessionGrid, workout: Workout, referenc
     candidates = lap_candidates(activity, grid, max(r.distance_m + r.kick_m for r in workout.reps))
     if not candidates:
         return None
-    plan = _expand(workout, len(candidates))
+    plan = _expand(workout, candidates)
     alignment = _align(candidates, plan, reference)
     if not alignment.pairs:
         return None
     return _Found(plan, tuple(candidates), alignment, {"laps": len(activity.laps)})
 
 
-def _expand(workout: Workout, candidate_count: int) -> _Plan:
-    """A preset's plain reps, as many as there are candidates (runners do 3-6), then its kicks."""
+def _expand(workout: Workout, candidates: list[Candidate]) -> _Plan:
+    """A preset's plain reps, as many as there are candidates of a plain rep's length (runners
+    do 3-6), then its kicks."""
     if not workout.flexible_plain_reps:
         return _Plan(workout.reps, (MISSING_COST,) * len(workout.reps), None)
     plain = [r for r in workout.reps if not r.has_kick]
     kicks = [r for r in workout.reps if r.has_kick]
-    count = max(len(plain), candidate_count)
+    plausible = sum(
+        1
+        for c in candidates
+        if plain and PLAUSIBLE_LENGTH[0] <= c.distance_m / plain[0].distance_m <= PLAUSIBLE_LENGTH[1]
+    )
+    count = max(len(plain), plausible)
     reps = tuple([plain[0]] * count + kicks) if plain else tuple(kicks)
     costs = (FLEXIBLE_MISSING_COST,) * (count if plain else 0) + (MISSING_COST,) * len(kicks)
     return _Plan(reps, costs, len(plain))
