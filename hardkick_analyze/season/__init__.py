@@ -1,0 +1,33 @@
+"""Season review: many files at once, which were hard-kick sessions, and how the reps and kicks trend.
+
+Stages, one module each: :mod:`.inputs` (PATHs -> inputs, bundles walked safely), :mod:`.cache`
+(results by file content), :mod:`.worker` (one file -> one small entry, never raising),
+:mod:`.batch` (the composer, over any ``concurrent.futures.Executor``), :mod:`.checks` (the
+day after, warm-up and cool-down, the base), :mod:`.plan` (dates -> goal or pace),
+:mod:`.outputs` (CSV, JSON) and :mod:`.html` (the self-contained report).
+"""
+
+from __future__ import annotations
+
+from .batch import analyze_season, default_workers
+from .cache import ResultCache, default_cache_dir
+from .inputs import BundleCaps, SessionInput, expand_paths, is_bundle
+from .plan import Plan, PlanEntry, read_plan
+from .records import SeasonResult, SessionCheck, SessionRecord
+
+__all__ = [
+    "BundleCaps",
+    "Plan",
+    "PlanEntry",
+    "ResultCache",
+    "SeasonResult",
+    "SessionCheck",
+    "SessionInput",
+    "SessionRecord",
+    "analyze_season",
+    "default_cache_dir",
+    "default_workers",
+    "expand_paths",
+    "is_bundle",
+    "read_plan",
+]

@@ -1,0 +1,253 @@
+"""The season composer: inputs -> (cache or executor) -> records -> checks. No analysis of its own.
+
+Bytes are loaded and hashed in this process; only files the cache does not hold go to the
+executor, as ``analyze_file(name, bytes, options)``. Any ``concurrent.futures.Executor`` works:
+the default process pool, a thread pool in tests, or a Dask cluster's ``Client.get_executor()``.
+At most a few tasks per worker are in flight, so memory stays flat however long the season.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..errors import HardkickError
+from .cache import ResultCache
+from .checks import season_checks
+from .inputs import BundleCaps, SessionInput, expand_paths
+from .plan import Plan
+from .records import KINDS, SeasonResult, SessionRecord, record_from_entry
+from .worker import AnalysisOptions, analyze_file
+
+__all__ = ["ProgressCallback", "analyze_season", "default_workers"]
+
+#: Called after each file with (files done, files in all, the file's name).
+ProgressCallback = Callable[[int, int, str], None]
+# Tasks in flight per worker: enough to keep every worker busy while results come back.
+_IN_FLIGHT_PER_WORKER = 4
+
+
+def default_workers() -> int:
+    """The cores this process may use [count]."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def analyze_season(
+    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]],
+    *,
+    executor: Executor | None = None,
+    workers: int | None = None,
+    cache: ResultCache | None = None,
+    workout: str | None = None,
+    pace_s_per_km: float | None = None,
+    goal_5k: str | None = None,
+    plan: Plan | None = None,
+    caps: BundleCaps | None = None,
+    progress: ProgressCallback | None = None,
+) -> SeasonResult:
+    """Analyse every file of a season and check the workout's demands around each hard-kick session.
+
+    Parameters
+    ----------
+    inputs
+        :class:`SessionInput` values (see :func:`expand_paths`), or paths of files, folders and
+        bundles to expand.
+    executor
+        Runs the per-file analysis; its worker count is not known, so ``workers`` only sets how
+        many tasks are kept in flight. Default: a process pool of ``workers`` processes (none
+        at all when every file is cached, or when ``workers`` is 1: then files run here).
+    workers
+        Parallel processes [count]; default: every core this process may use.
+    cache
+        Where results are kept by file content; None analyses every file.
+    workout
+        Workout spec or preset for every file; None recognises the workout per file.
+    pace_s_per_km
+        Target rep pace [s/km] for files the plan does not cover; None infers it.
+    goal_5k
+        Goal 5 km time (``'25:00'``) for files the plan does not cover.
+    plan
+        Dates -> goal, pace or workout (:func:`read_plan`).
+    caps
+        Safety caps for bundles, when ``inputs`` are paths.
+    progress
+        Called after each file (see :data:`ProgressCallback`).
+
+    Returns
+    -------
+    SeasonResult
+        One record per input (analysed, other or failed; never fewer), the checks of each
+        hard-kick session, and how many results came from the cache.
+    """
+    items = _as_inputs(inputs, caps)
+    options = AnalysisOptions(workout=workout, pace_s_per_km=pace_s_per_km, goal_5k=goal_5k, plan=plan)
+    run = _Run(items=items, options=options, cache=cache, progress=progress)
+    count = workers if workers is not None else default_workers()
+    if executor is not None:
+        run.execute(executor, in_flight=max(count, 1) * _IN_FLIGHT_PER_WORKER)
+    elif count <= 1:
+        run.execute(None, in_flight=1)
+    else:
+        with _LazyProcessPool(count) as pool:
+            run.execute(pool, in_flight=count * _IN_FLIGHT_PER_WORKER)
+    records = tuple(sorted(run.records.values(), key=_order))
+    return SeasonResult(
+        records=records,
+        checks=season_checks(records),
+        analysed_now=run.analysed_now,
+        cache_hits=run.cache_hits,
+    )
+
+
+def _as_inputs(
+    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]], caps: BundleCaps | None
+) -> list[SessionInput]:
+    if all(isinstance(i, SessionInput) for i in inputs):
+        return [i for i in inputs if isinstance(i, SessionInput)]
+    if any(isinstance(i, SessionInput) for i in inputs):
+        raise TypeError("give either SessionInput values or paths, not both")
+    return expand_paths([i for i in inputs if not isinstance(i, SessionInput)], caps=caps)
+
+
+def _order(record: SessionRecord) -> tuple[bool, pd.Timestamp, str]:
+    start = record.start_time if record.start_time is not None else pd.Timestamp.max.tz_localize("UTC")
+    return (record.start_time is None, start, record.source)
+
+
+@dataclass(slots=True)
+class _Pending:
+    position: int
+    item: SessionInput
+    sha256: str
+    key: str | None
+
+
+@dataclass(slots=True)
+class _Run:
+    """The bookkeeping of one season run: every input ends in exactly one record."""
+
+    items: list[SessionInput]
+    options: AnalysisOptions
+    cache: ResultCache | None
+    progress: ProgressCallback | None
+    records: dict[int, SessionRecord] = field(default_factory=dict)
+    analysed_now: int = 0
+    cache_hits: int = 0
+
+    def execute(self, executor: Executor | None, *, in_flight: int) -> None:
+        futures: dict[Future[dict[str, Any]], _Pending] = {}
+        options_key = self.options.as_key()
+        for position, item in enumerate(self.items):
+            loaded = self._load(position, item, options_key)
+            if loaded is None:
+                continue
+            pending, data = loaded
+            if executor is None:
+                self._finish(pending, analyze_file(item.source_name, data, self.options))
+                continue
+            while len(futures) >= in_flight:
+                self._collect(futures)
+            futures[executor.submit(analyze_file, item.source_name, data, self.options)] = pending
+        while futures:
+            self._collect(futures)
+
+    def _load(self, position: int, item: SessionInput, options_key: dict[str, Any]) -> tuple[_Pending, bytes] | None:
+        """Read and hash the bytes; settle the input here when they cannot be read or are cached."""
+        try:
+            data = item.loader()
+        except HardkickError as exc:
+            self._record(position, {"kind": "failed", "error": exc.reason, "error_kind": exc.kind}, None, cached=False)
+            return None
+        sha256 = hashlib.sha256(data).hexdigest()
+        key = None
+        if self.cache is not None:
+            key = self.cache.key(sha256, options_key)
+            entry = self.cache.get(key)
+            if entry is not None and entry.get("kind") in KINDS:
+                self.cache_hits += 1
+                self._record(position, entry, sha256, cached=True)
+                return None
+        return _Pending(position=position, item=item, sha256=sha256, key=key), data
+
+    def _collect(self, futures: dict[Future[dict[str, Any]], _Pending]) -> None:
+        for future in wait(futures, return_when=FIRST_COMPLETED).done:
+            pending = futures.pop(future)
+            try:
+                entry = future.result()
+            except Exception as exc:
+                # The worker itself died (killed, out of memory, a lost Dask worker): a bug or
+                # the machine, never the file's fault alone, so it is not cached.
+                entry = {
+                    "kind": "failed",
+                    "error": f"the worker failed: {type(exc).__name__}: {exc}",
+                    "error_kind": "internal error",
+                    "internal_error": True,
+                }
+            self._finish(pending, entry)
+
+    def _finish(self, pending: _Pending, entry: dict[str, Any]) -> None:
+        self.analysed_now += 1
+        if self.cache is not None and pending.key is not None and not entry.get("internal_error"):
+            self.cache.put(pending.key, entry)
+        self._record(pending.position, entry, pending.sha256, cached=False)
+
+    def _record(self, position: int, entry: dict[str, Any], sha256: str | None, *, cached: bool) -> None:
+        item = self.items[position]
+        self.records[position] = record_from_entry(
+            entry,
+            source=item.source_name,
+            content_sha256=sha256,
+            cached=cached,
+            date_hint=item.date_hint,
+            title_hint=item.title_hint,
+            traceback=entry.get("traceback"),
+        )
+        if self.progress is not None:
+            self.progress(len(self.records), len(self.items), item.source_name)
+
+
+class _LazyProcessPool(Executor):
+    """A process pool started on the first submit, so a fully cached run starts no process.
+
+    Workers come from a fork server that has imported the analysis once: each worker starts
+    without re-importing pandas, and no process forks the caller's threads (a progress bar's,
+    a test runner's).
+    """
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_process_context())
+        try:
+            return self._pool.submit(fn, *args, **kwargs)
+        except BrokenProcessPool:
+            # A worker died and took the pool with it; the files still to come get a new one.
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = ProcessPoolExecutor(self.workers, mp_context=_process_context())
+            return self._pool.submit(fn, *args, **kwargs)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([analyze_file.__module__])
+        return context
+    return multiprocessing.get_context("spawn")

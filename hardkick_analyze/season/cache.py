@@ -1,0 +1,91 @@
+"""A cache of per-file results, keyed by the file's content, so a second run reads only what is new.
+
+The key is the SHA-256 of the file's bytes, the analysis fingerprint (package version plus a hash
+of the package's own source, so any change to the analysis invalidates old entries) and the
+analysis options. Entries are JSON files written atomically (a temporary file, then a rename);
+an entry that does not decode is treated as absent, never as an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CACHE_DIR_ENV", "ResultCache", "analysis_fingerprint", "default_cache_dir"]
+
+#: Environment variable that moves the cache (tests point it at a temporary folder).
+CACHE_DIR_ENV = "HARDKICK_CACHE_DIR"
+_PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+
+
+def default_cache_dir() -> Path:
+    """``$HARDKICK_CACHE_DIR``, else ``$XDG_CACHE_HOME/hardkick-analyze``, else ``~/.cache/hardkick-analyze``."""
+    explicit = os.environ.get(CACHE_DIR_ENV)
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "hardkick-analyze"
+
+
+@cache
+def analysis_fingerprint() -> str:
+    """Version and source hash of the installed package: results cached by other code never match."""
+    from .. import __version__
+
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(_PACKAGE_ROOT.rglob("*.py")):
+        digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+class ResultCache:
+    """Per-file results on disk, one JSON file per key.
+
+    Parameters
+    ----------
+    directory
+        Where entries live (created on first write). Defaults to :func:`default_cache_dir`.
+    """
+
+    def __init__(self, directory: str | os.PathLike[str] | None = None) -> None:
+        self.directory = Path(directory) if directory is not None else default_cache_dir()
+
+    def key(self, content_sha256: str, options: Mapping[str, Any]) -> str:
+        """The entry key for one file's content hash under the given analysis options."""
+        parts = {"sha256": content_sha256, "analysis": analysis_fingerprint(), "options": options}
+        text = json.dumps(parts, sort_keys=True)
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The stored entry, or None when it is absent or unreadable."""
+        try:
+            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) else None
+
+    def put(self, key: str, entry: Mapping[str, Any]) -> None:
+        """Store an entry atomically; a cache that cannot be written is skipped, not fatal."""
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    json.dump(entry, stream, allow_nan=False)
+                Path(temporary).replace(path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+        except (OSError, ValueError):
+            return
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
