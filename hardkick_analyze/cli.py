@@ -15,6 +15,7 @@ from .pipeline import analyze_session
 from .readers import read_activity
 from .render import render_activity_summary, render_report
 from .report_json import report_to_dict, reps_table
+from .season.cli_support import SeasonOptions, is_season, run_season_cli
 from .workout import METRES_PER_MILE, parse_clock, parse_workout
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -54,8 +55,30 @@ def analyze(
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of text.")] = False,
     csv: Annotated[Path | None, typer.Option(help="Also write the per-rep table to this CSV file.")] = None,
     summary: Annotated[bool, typer.Option(help="Only summarise what the file holds.")] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Season review: write sessions.csv, reps.csv, season.json, charts and report.html here."),
+    ] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Season review: parallel processes. Default: every core.")
+    ] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Season review: analyse every file again.")] = False,
+    cache_dir: Annotated[
+        Path | None,
+        typer.Option(help="Season review: cache folder. Default: $HARDKICK_CACHE_DIR or ~/.cache/hardkick-analyze."),
+    ] = None,
+    plan: Annotated[
+        Path | None,
+        typer.Option(help="Season review: plan file (CSV or JSON) of dates -> goal_5k, pace or workout."),
+    ] = None,
+    dask_scheduler: Annotated[
+        str | None,
+        typer.Option(help="Season review: run the files on this Dask scheduler (needs the 'dask' extra)."),
+    ] = None,
 ) -> None:
     """Tell how a hard-kick interval session really went, from the watch file.
+
+    Several files, a folder or an export bundle (Strava or Garmin zip) give a season review.
 
     Example: hk-analyze sample_data/hard_kick_500_laps.fit --goal-5k 25:00
     """
@@ -68,6 +91,20 @@ def analyze(
     except WorkoutSpecError as exc:
         typer.echo(f"hk-analyze: {exc.reason}\n  {exc.caret().replace(chr(10), chr(10) + '  ')}", err=True)
         raise typer.Exit(code=2) from None
+    if not summary and is_season(paths):
+        season = SeasonOptions(
+            workout=workout,
+            pace_s_per_km=pace_s_per_km,
+            goal_5k=goal_5k,
+            out=out,
+            workers=workers,
+            cache_dir=cache_dir,
+            no_cache=no_cache,
+            plan=plan,
+            dask_scheduler=dask_scheduler,
+            as_json=as_json,
+        )
+        raise typer.Exit(code=run_season_cli(paths, season))
     failed = 0
     outputs: list[dict[str, object]] = []
     for path in paths:
