@@ -8,6 +8,7 @@ from .pipeline import analyze_session
 from .readers import read_activity
 from .report_json import report_to_dict, reps_table
 from .results import SessionReport
+from .season import analyze_season
 from .workout import parse_workout
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "PlannedRep",
     "SessionReport",
     "Workout",
+    "analyze_season",
     "analyze_session",
     "parse_workout",
     "read_activity",

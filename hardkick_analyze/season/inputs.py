@@ -139,7 +139,7 @@ def is_bundle(path: str | os.PathLike[str]) -> bool:
         return False
     try:
         with zipfile.ZipFile(candidate) as archive:
-            names = [i.filename.lower() for i in archive.infolist() if not i.is_dir()]
+            names = [i.filename.lower() for i in archive.infolist() if not _is_dir(i)]
     except (zipfile.BadZipFile, OSError, ValueError):
         return True
     activities = [n for n in names if n.endswith(ACTIVITY_SUFFIXES)]
@@ -159,22 +159,19 @@ def safe_name(raw: str) -> str:
 
 
 def _walk_folder(folder: Path, prefix: str, caps: BundleCaps) -> list[SessionInput]:
+    candidates = []
+    for root, _, files in os.walk(folder):
+        for file_name in files:
+            if file_name.lower().endswith((*ACTIVITY_SUFFIXES, ".zip")):
+                path = Path(root) / file_name
+                candidates.append((safe_name(_join(prefix, path.relative_to(folder).as_posix())), path))
     found = []
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for file_name in sorted(files):
-            path = Path(root) / file_name
-            relative = safe_name(_join(prefix, path.relative_to(folder).as_posix()))
-            lower = file_name.lower()
-            if lower.endswith(".zip"):
-                found += _walk_bundle(path, relative, caps) if is_bundle(path) else [_file_input(relative, path, caps)]
-            elif lower.endswith(ACTIVITY_SUFFIXES):
-                found.append(_file_input(relative, path, caps))
+    for relative, path in sorted(candidates):
+        if path.name.lower().endswith(".zip") and is_bundle(path):
+            found += _walk_bundle(path, relative, caps)
+        else:
+            found.append(SessionInput(source_name=relative, loader=_FileLoader(path, caps)))
     return found
-
-
-def _file_input(name: str, path: Path, caps: BundleCaps) -> SessionInput:
-    return SessionInput(source_name=name, loader=_FileLoader(path, caps))
 
 
 def _walk_bundle(path: Path, prefix: str, caps: BundleCaps) -> list[SessionInput]:
@@ -209,7 +206,7 @@ def _walk_archive(
     hints = _strava_hints(archive, infos, caps) if depth == 1 else {}
     for index, info in enumerate(infos):
         lower = info.filename.lower()
-        if info.is_dir() or not lower.endswith((*ACTIVITY_SUFFIXES, ".zip")):
+        if _is_dir(info) or not lower.endswith((*ACTIVITY_SUFFIXES, ".zip")):
             continue
         name = _join(prefix, safe_name(info.filename) or f"member-{index}")
         member_chain = (*chain, index)
@@ -302,6 +299,11 @@ def _strava_date(text: str) -> pd.Timestamp | None:
 def _hint(value: str | None) -> str | None:
     cleaned = "".join(" " if unicodedata.category(c) in ("Cc", "Cs") else c for c in value or "").strip()
     return cleaned or None
+
+
+def _is_dir(info: zipfile.ZipInfo) -> bool:
+    # ZipInfo.is_dir() fails on an empty name, which a NUL at the start of a name produces.
+    return info.filename.endswith("/")
 
 
 def _index_key(name: str) -> str:
