@@ -1,0 +1,233 @@
+"""hk-analyze over a season: dispatch, exit codes, the --json array, --out files, the HTML report."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import hardkick_analyze.season.worker as worker_module
+from hardkick_analyze.cli import app
+from hardkick_analyze.season.cache import CACHE_DIR_ENV
+from hardkick_analyze.season.cli_support import SeasonOptions, run_season_cli
+from hardkick_analyze.season.outputs import REPS_COLUMNS, SESSIONS_COLUMNS
+
+from .test_season_batch import SEASON, write_season
+from .test_season_sessions import KINDS, gpx_bytes
+
+runner = CliRunner()
+CHROMIUM = Path("/usr/bin/chromium")
+SCRIPT_NAME = "<script>alert(1)</script>.gpx"
+ONERROR_NAME = "<img src=x onerror=alert(1)>.gpx"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """The default cache lives in the test's folder, never in the real home."""
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path / "default-cache"))
+
+
+@pytest.fixture(scope="module")
+def season_dir(tmp_path_factory) -> Path:
+    folder = write_season(tmp_path_factory.mktemp("season"))
+    (folder / ONERROR_NAME).write_bytes(gpx_bytes(KINDS[2]))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "activities.csv",
+            "Activity ID,Activity Date,Activity Name,Activity Type,Filename\n"
+            f'1,"Mar 5, 2026, 7:00:00 AM",<b>bold</b> & co,Run,"activities/{SCRIPT_NAME}.gz"\n',
+        )
+        archive.writestr(f"activities/{SCRIPT_NAME}.gz", gzip.compress(gpx_bytes(KINDS[2])))
+    (folder / "strava.zip").write_bytes(buffer.getvalue())
+    return folder
+
+
+def _all_names() -> set[str]:
+    return {*SEASON, ONERROR_NAME, f"strava.zip/activities/{SCRIPT_NAME}.gz"}
+
+
+def test_json_prints_one_object_per_input(season_dir):
+    result = runner.invoke(app, [str(season_dir), "--json", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    entries = json.loads(result.stdout)
+    assert isinstance(entries, list)
+    assert {e["source"] for e in entries} == _all_names()
+    assert len(entries) == len(_all_names())
+    for entry in entries:
+        if entry["status"] == "failed":
+            assert set(entry) == {"source", "status", "error", "error_kind"}
+        else:
+            assert entry["status"] == "analysed"
+            assert entry["schema_version"] == "1.0"
+            assert entry["is_hard_kick"] == (entry["kind"] == "hard_kick")
+            assert "spec" in entry["workout"]
+    hard = [e for e in entries if e.get("kind") == "hard_kick"]
+    assert [e["workout"]["spec"] for e in hard] == ["hard-kick-500"] * 3
+    assert {e["workout"]["target_pace_source"] for e in hard} == {"inferred"}
+    failed = {e["source"]: e["error_kind"] for e in entries if e["status"] == "failed"}
+    assert failed == {name: kind for name, (activity, kind) in SEASON.items() if name.startswith("broken/")}
+    # Failures still get their one line on stderr; no progress bar when stderr is no terminal.
+    assert "hk-analyze: broken/empty.fit: the file is empty" in result.stderr
+    assert "analysing" not in result.stderr
+
+
+def test_out_writes_tables_json_charts_and_a_self_contained_report(season_dir, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(app, [str(season_dir), "--out", str(out), "--workers", "1", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == [
+        "kick_fade.png",
+        "kick_speed.png",
+        "pace_error.png",
+        "rep_heatmap.png",
+        "report.html",
+        "reps.csv",
+        "season.json",
+        "sessions.csv",
+    ]
+    sessions = pd.read_csv(out / "sessions.csv")
+    assert tuple(sessions.columns) == SESSIONS_COLUMNS
+    assert set(sessions["file"]) == _all_names()
+    assert sessions["kind"].value_counts().to_dict() == {"other": 9, "hard_kick": 3, "failed": 5}
+    reps = pd.read_csv(out / "reps.csv")
+    assert tuple(reps.columns) == REPS_COLUMNS
+    # 6 + 5 + 6 reps, two kicks in each session.
+    assert reps["part"].value_counts().to_dict() == {"rep": 17, "kick": 6}
+    season = json.loads((out / "season.json").read_text())
+    assert season["counts"] == {"hard_kick": 3, "other": 9, "failed": 5, "files": 17}
+    for chart in out.glob("*.png"):
+        assert chart.read_bytes().startswith(b"\x89PNG")
+    page = (out / "report.html").read_text()
+    assert "<script" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.gpx" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;.gpx" in page
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in page
+    assert page.count("data:image/png;base64,") == 4
+    assert "http://" not in page and "https://" not in page
+
+
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium is not installed")
+def test_the_report_renders_in_headless_chromium(season_dir, tmp_path):
+    out = tmp_path / "out"
+    assert runner.invoke(app, [str(season_dir), "--out", str(out), "--workers", "1"]).exit_code == 0
+    profile = tmp_path / "chromium-profile"
+    done = subprocess.run(
+        [
+            str(CHROMIUM),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={profile}",
+            "--dump-dom",
+            (out / "report.html").as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    dom = done.stdout
+    assert "Hard-kick season review" in dom
+    assert dom.count('<img id="chart-') == 4
+    assert dom.count("<tr>") >= len(_all_names())
+    # The hostile names arrive as text: no script element, no img element beyond the charts.
+    assert "<script" not in dom
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;.gpx" in dom
+    assert dom.count("<img") == 4
+
+
+def test_exit_2_when_no_file_could_be_read(tmp_path):
+    (tmp_path / "empty.fit").write_bytes(b"")
+    (tmp_path / "noise.gpx").write_bytes(b"\x00\x01 not xml")
+    result = runner.invoke(app, [str(tmp_path)])
+    assert result.exit_code == 2
+    assert "hk-analyze: empty.fit: the file is empty" in result.stderr
+    assert "2 files: 0 hard-kick sessions, 0 other, 2 failed" in result.stdout
+
+
+def test_exit_2_for_a_folder_without_activity_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("nothing here")
+    result = runner.invoke(app, [str(tmp_path)])
+    assert result.exit_code == 2
+    assert "no activity files" in result.stderr
+
+
+def test_several_files_are_a_season_and_one_file_is_a_session(data_dir):
+    several = runner.invoke(app, [str(data_dir / "run.fit"), str(data_dir / "run_garmin.tcx"), "--workers", "1"])
+    assert several.exit_code == 0, several.output
+    assert "2 files: 0 hard-kick sessions, 2 other, 0 failed" in several.stdout
+    single = runner.invoke(app, [str(data_dir / "run.fit"), "--json"])
+    assert json.loads(single.stdout)["source"] == "run.fit"
+
+
+def test_the_second_run_reads_the_cache_and_no_cache_skips_it(season_dir, tmp_path):
+    args = [str(season_dir), "--workers", "1", "--cache-dir", str(tmp_path / "cache")]
+    assert "from the cache" not in runner.invoke(app, args).stdout
+    assert f"({len(_all_names())} from the cache)" in runner.invoke(app, args).stdout
+    assert "from the cache" not in runner.invoke(app, [*args, "--no-cache"]).stdout
+
+
+def test_a_bug_in_the_analysis_is_loud_but_does_not_stop_the_batch(data_dir, monkeypatch):
+    def broken(activity, **options):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(worker_module, "analyze_session", broken)
+    result = runner.invoke(app, [str(data_dir / "run.fit"), str(data_dir / "run_garmin.tcx"), "--workers", "1"])
+    assert result.exit_code == 2
+    assert "hk-analyze: BUG, please report: run.fit: ZeroDivisionError: a bug" in result.stderr
+    assert "Traceback" in result.stderr
+
+
+def test_a_bad_plan_is_one_line_and_exit_2(season_dir, tmp_path):
+    plan = tmp_path / "plan.csv"
+    plan.write_text("date,pace\nsoon,4:40\n")
+    result = runner.invoke(app, [str(season_dir), "--plan", str(plan)])
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "hk-analyze: plan.csv: row 1: expected a date such as 2026-03-01"
+
+
+def test_a_progress_bar_only_on_a_terminal(data_dir, monkeypatch, capsys):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    paths = [data_dir / "run.fit", data_dir / "run_garmin.tcx"]
+    assert run_season_cli(paths, SeasonOptions(workers=1, no_cache=True)) == 0
+    assert "analysing" in terminal.getvalue()
+    silent = Terminal()
+    monkeypatch.setattr(sys, "stderr", silent)
+    assert run_season_cli(paths, SeasonOptions(workers=1, no_cache=True, as_json=True)) == 0
+    assert silent.getvalue() == ""
+    capsys.readouterr()
+
+
+def test_the_installed_command_runs_a_season_in_parallel(season_dir, tmp_path):
+    command = shutil.which("hk-analyze")
+    args = [command] if command else [sys.executable, "-m", "hardkick_analyze"]
+    done = subprocess.run(
+        [*args, str(season_dir), "--workers", "2", "--json", "--cache-dir", str(tmp_path / "cache")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    entries = json.loads(done.stdout)
+    assert {e["source"] for e in entries} == _all_names()
+    assert "Traceback" not in done.stderr
