@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
+import io
 import math
 import os
 import platform
@@ -305,18 +306,33 @@ print(sum(len(f) for f in frames))
 """
 
 
+def time_split(paths: list[Path]) -> tuple[float, float]:
+    """Mean time per file to read (decode and normalise) and to analyse, in this process [s]."""
+    from hardkick_analyze.pipeline import analyze_session
+    from hardkick_analyze.readers import read_activity
+
+    read_s = analyse_s = 0.0
+    for path in paths:
+        started = time.perf_counter()
+        activity = read_activity(path)
+        read_s += time.perf_counter() - started
+        started = time.perf_counter()
+        analyze_session(activity)
+        analyse_s += time.perf_counter() - started
+    return read_s / len(paths), analyse_s / len(paths)
+
+
 def profile_one(path: Path) -> str:
     """Where the time of one file's analysis goes (cumulative, top entries)."""
     from hardkick_analyze.season.worker import AnalysisOptions, analyze_file
 
     data = path.read_bytes()
-    analyze_file(path.name, data, AnalysisOptions())
     profiler = cProfile.Profile()
     profiler.enable()
     analyze_file(path.name, data, AnalysisOptions())
     profiler.disable()
-    stream = __import__("io").StringIO()
-    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(18)
+    stream = io.StringIO()
+    pstats.Stats(profiler, stream=stream).sort_stats("cumulative").print_stats(15)
     return stream.getvalue()
 
 
@@ -336,6 +352,7 @@ def main() -> None:
         size_mb = sum(p.stat().st_size for p in paths) / 1e6
         took_s = time.perf_counter() - started
         print(f"wrote {len(paths)} sessions ({size_mb:.1f} MB) in {took_s:.1f} s", file=sys.stderr)
+        load = os.getloadavg()[0]
         command = [sys.executable, "-m", "hardkick_analyze", str(season), "--out", str(work / "out")]
         command += ["--cache-dir", str(work / "cache")]
         cold_s, cold_bytes = run_command(command)
@@ -345,7 +362,11 @@ def main() -> None:
         base_s, base_bytes = run_command([sys.executable, "-c", BASELINE, str(season)])
         print(f"baseline {base_s:.1f} s", file=sys.stderr)
         largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        read_s, analyse_s = time_split(paths[:10])
         table = _table(
+            load=load,
+            read_s=read_s,
+            analyse_s=analyse_s,
             sessions=len(paths),
             size_mb=size_mb,
             cold_s=cold_s,
@@ -366,6 +387,9 @@ def main() -> None:
 
 def _table(
     *,
+    load: float,
+    read_s: float,
+    analyse_s: float,
     sessions: int,
     size_mb: float,
     cold_s: float,
@@ -379,8 +403,8 @@ def _table(
     speedup = base_s / cold_s
     lines = [
         f"{sessions} one-hour sessions at 1 s ({size_mb:.1f} MB of FIT), {cores} cores, "
-        f"Python {platform.python_version()}, {platform.machine()}; "
-        f"command: `python bench/season.py --sessions {sessions}`",
+        f"Python {platform.python_version()}, {platform.machine()}, load average {load:.1f} at the start; "
+        f"command: `python bench/season.py --sessions {sessions} --write-docs`",
         "",
         "| measure | value | target |",
         "|---|---:|---|",
@@ -391,6 +415,8 @@ def _table(
         f"| peak memory, whole process tree | {peak_mb:.0f} MiB | < 1 GiB: {'met' if peak_mb < 1024 else 'missed'} |",
         f"| peak memory of the plain loop | {base_mb:.0f} MiB | |",
         f"| largest single process (getrusage) | {largest_mb:.0f} MiB | |",
+        f"| per file, one process: read (fitparse + normalise) | {read_s:.3f} s | |",
+        f"| per file, one process: analyse (grid, segment, score) | {analyse_s:.3f} s | |",
     ]
     return "\n".join(lines)
 
