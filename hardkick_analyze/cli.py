@@ -32,7 +32,9 @@ class Units(str, Enum):
 def analyze(
     paths: Annotated[
         list[Path],
-        typer.Argument(help="Watch files (FIT, GPX, TCX, also .gz).", show_default=False),
+        typer.Argument(
+            help="Watch files (FIT, GPX, TCX, also .gz); folders or export zips for a season.", show_default=False
+        ),
     ],
     workout: Annotated[
         str | None,
@@ -78,7 +80,8 @@ def analyze(
 ) -> None:
     """Tell how a hard-kick interval session really went, from the watch file.
 
-    Several files, a folder or an export bundle (Strava or Garmin zip) give a season review.
+    Several files, a folder or an export bundle (Strava or Garmin zip) give a season review:
+    hk-analyze ~/watch-files/2026 --out review/
 
     Example: hk-analyze sample_data/hard_kick_500_laps.fit --goal-5k 25:00
     """

@@ -15,6 +15,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import hardkick_analyze.season.cli_support as cli_support
 import hardkick_analyze.season.worker as worker_module
 from hardkick_analyze.cli import app
 from hardkick_analyze.season.cache import CACHE_DIR_ENV
@@ -53,7 +54,7 @@ def season_dir(tmp_path_factory) -> Path:
 
 
 def _all_names() -> set[str]:
-    return {*SEASON, ONERROR_NAME, f"strava.zip/activities/{SCRIPT_NAME}.gz"}
+    return {*SEASON, ONERROR_NAME, f"strava.zip!activities/{SCRIPT_NAME}.gz"}
 
 
 def test_json_prints_one_object_per_input(season_dir):
@@ -231,3 +232,21 @@ def test_the_installed_command_runs_a_season_in_parallel(season_dir, tmp_path):
     entries = json.loads(done.stdout)
     assert {e["source"] for e in entries} == _all_names()
     assert "Traceback" not in done.stderr
+
+
+def test_a_dask_scheduler_address_runs_the_season_there(season_dir):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+    ) as cluster:
+        result = runner.invoke(app, [str(season_dir), "--json", "--dask-scheduler", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    assert {e["source"] for e in json.loads(result.stdout)} == _all_names()
+
+
+def test_an_unreachable_dask_scheduler_is_one_line_and_exit_2(season_dir, monkeypatch):
+    pytest.importorskip("distributed")
+    monkeypatch.setattr(cli_support, "DASK_CONNECT_TIMEOUT_S", 0.5)
+    result = runner.invoke(app, [str(season_dir), "--dask-scheduler", "tcp://127.0.0.1:9", "--no-cache"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("hk-analyze: cannot reach the Dask scheduler at tcp://127.0.0.1:9")

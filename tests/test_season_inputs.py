@@ -56,8 +56,17 @@ def test_several_paths_prefix_folders_and_keep_names_unique(tmp_path, data_dir):
         (tmp_path / folder / "run.fit").write_bytes(b"x")
     single = tmp_path / "run.fit"
     single.write_bytes(b"x")
-    names = [i.source_name for i in expand_paths([tmp_path / "a", tmp_path / "b", single, single])]
-    assert names == ["a/run.fit", "b/run.fit", "run.fit", "run.fit (2)"]
+    bundle = tmp_path / "export.zip"
+    bundle.write_bytes(_zip([("activities/1.gpx", b"<gpx/>"), ("activities/2.gpx", b"<gpx/>")]))
+    names = [i.source_name for i in expand_paths([tmp_path / "a", tmp_path / "b", single, single, bundle])]
+    assert names == [
+        "a/run.fit",
+        "b/run.fit",
+        "run.fit",
+        "run.fit (2)",
+        "export.zip!activities/1.gpx",
+        "export.zip!activities/2.gpx",
+    ]
 
 
 def test_strava_bundle_gives_names_and_dates_from_activities_csv(tmp_path):

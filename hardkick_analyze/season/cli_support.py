@@ -26,6 +26,9 @@ from .records import SeasonResult, SessionRecord
 
 __all__ = ["SeasonOptions", "is_season", "run_season_cli"]
 
+#: How long to keep trying to reach a Dask scheduler before giving up [s].
+DASK_CONNECT_TIMEOUT_S = 30.0
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SeasonOptions:
@@ -152,7 +155,7 @@ def _executor(address: str | None) -> Iterator[tuple[Executor | None, int | None
     except ImportError as exc:
         raise _SchedulerError("--dask-scheduler needs the dask extra: pip install 'hardkick-analyze[dask]'") from exc
     try:
-        client = Client(address, timeout=30)
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
     except OSError as exc:
         raise _SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc})") from exc
     with client:

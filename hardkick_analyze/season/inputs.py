@@ -102,7 +102,8 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]], *, caps: BundleCaps | 
     -------
     list of SessionInput
         In the order given (folders sorted by path). Names are relative to the folder or bundle;
-        with several PATHs, folders and bundles prefix their own name. Names are unique: a
+        with several PATHs, folders and bundles prefix their own name (``export.zip!activities/1.fit.gz``;
+        ``!`` marks a zip's members, also for zips inside zips). Names are unique: a
         repeat gets `` (2)``, `` (3)``, ...
     """
     limits = caps or BundleCaps()
@@ -181,7 +182,9 @@ def _walk_bundle(path: Path, prefix: str, caps: BundleCaps) -> list[SessionInput
         archive = reader.outer(label)
     except HardkickError as exc:
         return [SessionInput(source_name=label, loader=_Raise(exc))]
-    found = list(_walk_archive(reader, archive, (), prefix, label, 1, _Budget(caps.max_total_bytes)))
+    # Inside a folder, or with several PATHs, "!" marks where the bundle's own names begin.
+    members = prefix + "!" if prefix else ""
+    found = list(_walk_archive(reader, archive, (), members, label, 1, _Budget(caps.max_total_bytes)))
     if not found:
         return [SessionInput(source_name=label, loader=_Raise(EmptyFileError(label, "a zip with no activity files")))]
     return found
