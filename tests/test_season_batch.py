@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import random
+import shutil
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 import hardkick_analyze.readers.source as source_module
 import hardkick_analyze.season.batch as batch_module
+import hardkick_analyze.season.cache as cache_module
 import hardkick_analyze.season.worker as worker_module
 from hardkick_analyze import HardkickError, analyze_season
 from hardkick_analyze.season import ResultCache, expand_paths, read_plan
@@ -296,3 +298,22 @@ def test_a_local_dask_cluster_runs_the_season_unchanged(season, season_dir):
     ):
         result = analyze_season(expand_paths([season_dir]), executor=client.get_executor(), workers=2)
     assert _kinds(result) == _kinds(season)
+
+
+def test_the_cache_key_follows_the_analysis_code_not_the_presentation(tmp_path, monkeypatch):
+    package = tmp_path / "package"
+    shutil.copytree(Path(cache_module.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(cache_module, "_PACKAGE_ROOT", package)
+
+    def fingerprint() -> str:
+        cache_module.analysis_fingerprint.cache_clear()
+        return cache_module.analysis_fingerprint()
+
+    original = fingerprint()
+    for presentation in ("plots/season.py", "season/html.py", "cli.py"):
+        (package / presentation).write_text((package / presentation).read_text() + "\n# a comment\n")
+    assert fingerprint() == original
+    (package / "score.py").write_text((package / "score.py").read_text() + "\n# a comment\n")
+    assert fingerprint() != original
+    monkeypatch.undo()
+    cache_module.analysis_fingerprint.cache_clear()

@@ -158,6 +158,24 @@ def test_caps_on_nesting_member_count_and_size_fail_inputs_without_losing_them(t
     assert list(outcomes.values()) == [gpx, gpx, "too large", "too large", "too large"]
 
 
+def test_a_nested_zip_declaring_too_many_entries_is_refused_before_it_is_opened(tmp_path, monkeypatch):
+    crowded = _zip([(f"{n}.gpx", b"") for n in range(50)])
+    bundle = tmp_path / "outer.zip"
+    bundle.write_bytes(_zip([("inner.zip", crowded), ("ok.gpx", b"<gpx/>")]))
+    opened = []
+    real = zipfile.ZipFile
+
+    def spy(file, *args, **kwargs):
+        opened.append(file)
+        return real(file, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile, "ZipFile", spy)
+    outcomes = _outcomes(expand_paths([bundle], caps=BundleCaps(max_members=10)))
+    assert outcomes == {"inner.zip": "too large", "ok.gpx": b"<gpx/>"}
+    # The outer zip was opened (to check it and to walk it); the crowded inner one never.
+    assert all(not isinstance(f, io.BytesIO) for f in opened)
+
+
 def test_a_nested_zip_deeper_than_the_cap_is_reported(tmp_path):
     gpx = b"<gpx/>"
     nested = _zip([("deepest.gpx", gpx)])

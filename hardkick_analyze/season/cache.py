@@ -22,6 +22,10 @@ __all__ = ["CACHE_DIR_ENV", "ResultCache", "analysis_fingerprint", "default_cach
 #: Environment variable that moves the cache (tests point it at a temporary folder).
 CACHE_DIR_ENV = "HARDKICK_CACHE_DIR"
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+# Modules that only present results: they never change what the worker returns for a file.
+_PRESENTATION = frozenset({"cli.py", "__main__.py"})
+# The season modules the worker's entry depends on.
+_SEASON_ANALYSIS = frozenset({"season/worker.py", "season/plan.py"})
 
 
 def default_cache_dir() -> Path:
@@ -35,12 +39,22 @@ def default_cache_dir() -> Path:
 
 @cache
 def analysis_fingerprint() -> str:
-    """Version and source hash of the installed package: results cached by other code never match."""
+    """Version and source hash of the code that makes a file's entry: results cached by other code never match.
+
+    Everything but the presentation (CLI, charts, the season's own outputs) counts, so a change
+    to the reader, the segmenter or the scorer invalidates every entry, and a change to a chart
+    does not.
+    """
     from .. import __version__
 
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(_PACKAGE_ROOT.rglob("*.py")):
-        digest.update(path.relative_to(_PACKAGE_ROOT).as_posix().encode())
+        relative = path.relative_to(_PACKAGE_ROOT).as_posix()
+        if relative in _PRESENTATION or relative.startswith("plots/"):
+            continue
+        if relative.startswith("season/") and relative not in _SEASON_ANALYSIS:
+            continue
+        digest.update(relative.encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import struct
 import unicodedata
 import weakref
 import zipfile
@@ -20,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -32,6 +34,8 @@ ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 _ZIP_MAGIC = b"PK\x03\x04"
 # An empty zip is only its end-of-central-directory record.
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+# The end record (22 bytes) may carry a comment of up to 64 KiB, and a zip64 record and locator precede it.
+_EOCD_SEARCH_BYTES = 22 + 65_535 + 56 + 20
 _STRAVA_INDEX = "activities.csv"
 # Strava writes "Activity Date" in UTC, in this English format ("Mar 1, 2026, 7:00:00 AM").
 _STRAVA_DATE_FORMAT = "%b %d, %Y, %I:%M:%S %p"
@@ -218,12 +222,9 @@ def _walk_archive(
             yield SessionInput(source_name=name, loader=_Raise(problem))
         elif lower.endswith(".zip"):
             try:
-                inner = zipfile.ZipFile(io.BytesIO(_read_member(archive, info, caps.max_member_bytes, name)))
+                inner = _open_zip(io.BytesIO(_read_member(archive, info, caps.max_member_bytes, name)), name, caps)
             except HardkickError as exc:
                 yield SessionInput(source_name=name, loader=_Raise(exc))
-                continue
-            except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-                yield SessionInput(source_name=name, loader=_Raise(CorruptFileError(name, f"broken zip ({exc})")))
                 continue
             with inner:
                 yield from _walk_archive(reader, inner, member_chain, name + "!", name, depth + 1, budget)
@@ -250,6 +251,42 @@ def _member_problem(
     if not budget.take(info.file_size):
         return FileTooLargeError(name, f"the bundle decompresses to more than {caps.max_total_bytes} bytes in all")
     return None
+
+
+def _open_zip(stream: BinaryIO, label: str, caps: BundleCaps) -> zipfile.ZipFile:
+    """Open a zip after checking the entry count its end record declares against the cap.
+
+    zipfile builds an object per entry as it opens the archive: a small nested zip whose
+    central directory compresses well could otherwise declare millions of entries.
+    """
+    try:
+        declared = _declared_entries(stream)
+        if declared is not None and declared > caps.max_members:
+            raise FileTooLargeError(label, f"zip with {declared} entries, over the cap of {caps.max_members}")
+        return zipfile.ZipFile(stream)
+    except (zipfile.BadZipFile, ValueError, EOFError, struct.error) as exc:
+        stream.close()
+        raise CorruptFileError(label, f"broken zip ({exc})") from exc
+    except HardkickError:
+        stream.close()
+        raise
+
+
+def _declared_entries(stream: BinaryIO) -> int | None:
+    """Total entries from the end of central directory record (zip64 too), None when absent."""
+    size = stream.seek(0, io.SEEK_END)
+    tail_length = min(size, _EOCD_SEARCH_BYTES)
+    stream.seek(size - tail_length)
+    tail = stream.read(tail_length)
+    stream.seek(0)
+    end = tail.rfind(_EMPTY_ZIP_MAGIC)
+    if end < 0 or end + 22 > len(tail):
+        return None
+    total = int(struct.unpack_from("<H", tail, end + 10)[0])
+    if total != 0xFFFF:
+        return total
+    end64 = tail.rfind(b"PK\x06\x06", 0, end)
+    return int(struct.unpack_from("<Q", tail, end64 + 32)[0]) if end64 >= 0 and end64 + 40 <= len(tail) else None
 
 
 @dataclass(slots=True)
@@ -411,15 +448,14 @@ class _BundleReader:
     def outer(self, label: str) -> zipfile.ZipFile:
         if self._outer is None:
             try:
-                self._outer = zipfile.ZipFile(self.path)
+                handle = self.path.open("rb")
             except FileNotFoundError as exc:
                 raise EmptyFileError(label, "no such file") from exc
-            except (zipfile.BadZipFile, ValueError, EOFError) as exc:
-                raise CorruptFileError(label, f"broken zip ({exc})") from exc
             except OSError as exc:
                 raise ReadError(label, f"cannot be read: {exc.strerror or exc}") from exc
+            self._outer = _open_zip(handle, label, self.caps)
             # Inputs outlive the walk; the archive closes when the last loader is gone.
-            weakref.finalize(self, self._outer.close)
+            weakref.finalize(self, _close_all, self._outer, handle)
         return self._outer
 
     def read(self, chain: tuple[int, ...], label: str) -> bytes:
@@ -437,6 +473,12 @@ class _BundleReader:
             archive = zipfile.ZipFile(io.BytesIO(data))
         self._cached_chain, self._cached = chain, archive
         return archive
+
+
+def _close_all(archive: zipfile.ZipFile, handle: BinaryIO) -> None:
+    # A ZipFile given an open file leaves closing the file to its caller.
+    archive.close()
+    handle.close()
 
 
 @dataclass(frozen=True, slots=True)
