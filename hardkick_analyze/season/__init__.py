@@ -4,7 +4,8 @@ Stages, one module each: :mod:`.inputs` (PATHs -> inputs, bundles walked safely)
 (results by file content), :mod:`.worker` (one file -> one small entry, never raising),
 :mod:`.batch` (the composer, over any ``concurrent.futures.Executor``), :mod:`.checks` (the
 day after, warm-up and cool-down, the base), :mod:`.plan` (dates -> goal or pace),
-:mod:`.outputs` (CSV, JSON) and :mod:`.html` (the self-contained report).
+:mod:`.outputs` (CSV, JSON), :mod:`.html` (the self-contained report) and :mod:`.report`
+(everything ``--out`` writes, charts included).
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from __future__ import annotations
 from .batch import analyze_season, default_workers
 from .cache import ResultCache, default_cache_dir
 from .inputs import BundleCaps, SessionInput, expand_paths, is_bundle
+from .outputs import json_entries, reps_long_table, season_to_dict, sessions_table, write_season_tables
 from .plan import Plan, PlanEntry, read_plan
 from .records import SeasonResult, SessionCheck, SessionRecord
+from .report import write_season
 
 __all__ = [
     "BundleCaps",
@@ -29,5 +32,11 @@ __all__ = [
     "default_workers",
     "expand_paths",
     "is_bundle",
+    "json_entries",
     "read_plan",
+    "reps_long_table",
+    "season_to_dict",
+    "sessions_table",
+    "write_season",
+    "write_season_tables",
 ]
