@@ -247,17 +247,25 @@ def write_season(folder: Path, sessions: int) -> list[Path]:
 # --- measuring ------------------------------------------------------------------------------
 
 
-class TreeMemory:
-    """Samples the summed resident memory of a process and all its descendants [bytes]."""
+class TreeMonitor:
+    """Samples a process and all its descendants: peak summed resident memory [bytes], CPU time [s].
+
+    The machine may be shared: CPU time shows the work done, whatever else ran beside it.
+    """
 
     def __init__(self, pid: int, every_s: float = 0.02) -> None:
         self.root = psutil.Process(pid)
         self.every_s = every_s
         self.peak_bytes = 0
+        self._cpu_s: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def __enter__(self) -> TreeMemory:
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu_s.values())
+
+    def __enter__(self) -> TreeMonitor:
         self._thread.start()
         return self
 
@@ -274,23 +282,26 @@ class TreeMemory:
                 processes = []
             for process in processes:
                 try:
-                    total += process.memory_info().rss
+                    with process.oneshot():
+                        total += process.memory_info().rss
+                        times = process.cpu_times()
                 except psutil.Error:
                     continue
+                self._cpu_s[process.pid] = times.user + times.system
             self.peak_bytes = max(self.peak_bytes, total)
             self._stop.wait(self.every_s)
 
 
-def run_command(args: list[str]) -> tuple[float, int]:
-    """Wall time [s] and peak process-tree memory [bytes] of one command."""
+def run_command(args: list[str]) -> tuple[float, int, float]:
+    """Wall time [s], peak process-tree memory [bytes] and process-tree CPU time [s] of one command."""
     start = time.perf_counter()
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    with TreeMemory(process.pid) as memory:
+    with TreeMonitor(process.pid) as monitor:
         _, stderr = process.communicate()
     elapsed = time.perf_counter() - start
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({process.returncode}):\n{stderr.decode()[-3000:]}")
-    return elapsed, memory.peak_bytes
+    return elapsed, monitor.peak_bytes, monitor.cpu_s
 
 
 BASELINE = """
@@ -355,11 +366,11 @@ def main() -> None:
         load = os.getloadavg()[0]
         command = [sys.executable, "-m", "hardkick_analyze", str(season), "--out", str(work / "out")]
         command += ["--cache-dir", str(work / "cache")]
-        cold_s, cold_bytes = run_command(command)
+        cold_s, cold_bytes, cold_cpu_s = run_command(command)
         print(f"cold {cold_s:.1f} s", file=sys.stderr)
-        warm_s, warm_bytes = run_command(command)
+        warm_s, warm_bytes, _ = run_command(command)
         print(f"warm {warm_s:.2f} s", file=sys.stderr)
-        base_s, base_bytes = run_command([sys.executable, "-c", BASELINE, str(season)])
+        base_s, base_bytes, base_cpu_s = run_command([sys.executable, "-c", BASELINE, str(season)])
         print(f"baseline {base_s:.1f} s", file=sys.stderr)
         largest_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         read_s, analyse_s = time_split(paths[:10])
@@ -372,6 +383,8 @@ def main() -> None:
             cold_s=cold_s,
             warm_s=warm_s,
             base_s=base_s,
+            cold_cpu_s=cold_cpu_s,
+            base_cpu_s=base_cpu_s,
             peak_mb=max(cold_bytes, warm_bytes) / 2**20,
             base_mb=base_bytes / 2**20,
             largest_mb=largest_mb,
@@ -395,6 +408,8 @@ def _table(
     cold_s: float,
     warm_s: float,
     base_s: float,
+    cold_cpu_s: float,
+    base_cpu_s: float,
     peak_mb: float,
     base_mb: float,
     largest_mb: float,
@@ -412,6 +427,8 @@ def _table(
         f"| warm run (all cached, with --out) | {warm_s:.2f} s | < 3 s: {'met' if warm_s < 3 else 'missed'} |",
         f"| plain loop: fitparse into pandas | {base_s:.1f} s | |",
         f"| cold speed-up over the plain loop | {speedup:.2f}x | >= 5x: {'met' if speedup >= 5 else 'missed'} |",
+        f"| CPU time, cold run (all processes) | {cold_cpu_s:.1f} s | |",
+        f"| CPU time, plain loop | {base_cpu_s:.1f} s | |",
         f"| peak memory, whole process tree | {peak_mb:.0f} MiB | < 1 GiB: {'met' if peak_mb < 1024 else 'missed'} |",
         f"| peak memory of the plain loop | {base_mb:.0f} MiB | |",
         f"| largest single process (getrusage) | {largest_mb:.0f} MiB | |",
