@@ -40,7 +40,9 @@ def private_cache(tmp_path, monkeypatch):
 @pytest.fixture(scope="module")
 def season_dir(tmp_path_factory) -> Path:
     folder = write_season(tmp_path_factory.mktemp("season"))
-    (folder / ONERROR_NAME).write_bytes(gpx_bytes(KINDS[2]))
+    # The device string comes from the file too: GPX's creator, XML-escaped in the attribute.
+    evil_device = gpx_bytes(KINDS[2]).replace(b'creator="season-test"', b'creator="&lt;svg onload=alert(2)&gt;"')
+    (folder / ONERROR_NAME).write_bytes(evil_device)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr(
@@ -113,6 +115,7 @@ def test_out_writes_tables_json_charts_and_a_self_contained_report(season_dir, t
     assert "&lt;script&gt;alert(1)&lt;/script&gt;.gpx" in page
     assert "&lt;img src=x onerror=alert(1)&gt;.gpx" in page
     assert "&lt;b&gt;bold&lt;/b&gt; &amp; co" in page
+    assert "&lt;svg onload=alert(2)&gt;" in page and "<svg" not in page
     assert page.count("data:image/png;base64,") == 4
     assert "http://" not in page and "https://" not in page
 
