@@ -15,24 +15,24 @@ Usage::
 
     python bench/season.py [--sessions 250] [--write-docs] [--profile]
 
-The files come from a small FIT writer in this script (file_id, timer events, 1 s records with
-position, distance, speed, heart rate, cadence and altitude, a lap per segment, session and
-activity messages), mixing hard-kick sessions with easy runs, tempo runs and fartleks.
+The files come from the project's session simulator (:mod:`hardkick_analyze.simulate`) and its
+FIT writer: a watch recording every second, with GPS, heart rate, cadence and manual laps; a
+hard-kick session every third day (paces 4:20-5:20/km, 3-5 plain reps, 1-2 kicks), easy runs on
+the other days.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import dataclasses
 import datetime as dt
 import io
-import math
 import os
 import platform
 import pstats
 import resource
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -41,195 +41,39 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import psutil
+
+from hardkick_analyze.models import Workout
+from hardkick_analyze.simulate import Athlete, SessionConfig, SessionPlan, simulate_session
+from hardkick_analyze.simulate.scenarios import hard_kick_500
 
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs" / "performance.md"
 SECTION = "## Season review"
-FIT_EPOCH = dt.datetime(1989, 12, 31, tzinfo=dt.timezone.utc)
-SESSION_S = 3600
-SEMICIRCLES_PER_DEG = 2**31 / 180.0
-REP_SPEED_MPS = 1000.0 / 295.0
-
-# --- a minimal FIT writer -------------------------------------------------------------------
-
-_CRC_TABLE = (0x0000, 0xCC01, 0xD801, 0x1400, 0xF001, 0x3C00, 0x2800, 0xE401,
-              0xA001, 0x6C00, 0x7800, 0xB401, 0x5000, 0x9C01, 0x8801, 0x4400)  # fmt: skip
-# Base types: (FIT code, struct format).
-_ENUM, _U8, _U16, _S32, _U32, _U32Z = (0x00, "B"), (0x02, "B"), (0x84, "H"), (0x85, "i"), (0x86, "I"), (0x8C, "I")
-# Message number -> (local type, fields as (field number, base type)).
-_MESSAGES = {
-    "file_id": (0, 0, ((0, _ENUM), (1, _U16), (2, _U16), (3, _U32Z), (4, _U32))),
-    "event": (1, 21, ((253, _U32), (0, _ENUM), (1, _ENUM))),
-    "record": (2, 20, ((253, _U32), (0, _S32), (1, _S32), (2, _U16), (3, _U8), (4, _U8), (5, _U32), (6, _U16))),
-    "lap": (
-        3,
-        19,
-        (
-            (254, _U16),
-            (253, _U32),
-            (2, _U32),
-            (7, _U32),
-            (8, _U32),
-            (9, _U32),
-            (0, _ENUM),
-            (1, _ENUM),
-            (24, _ENUM),
-            (25, _ENUM),
-            (23, _ENUM),
-        ),
-    ),
-    "session": (
-        4,
-        18,
-        (
-            (253, _U32),
-            (2, _U32),
-            (7, _U32),
-            (8, _U32),
-            (9, _U32),
-            (5, _ENUM),
-            (6, _ENUM),
-            (0, _ENUM),
-            (1, _ENUM),
-            (25, _U16),
-            (26, _U16),
-        ),
-    ),
-    "activity": (5, 34, ((253, _U32), (0, _U32), (1, _U16), (2, _ENUM), (3, _ENUM), (4, _ENUM))),
-}
-
-
-def _crc(data: bytes, crc: int = 0) -> int:
-    for byte in data:
-        for nibble in (byte & 0x0F, byte >> 4):
-            tmp = _CRC_TABLE[crc & 0x0F]
-            crc = ((crc >> 4) & 0x0FFF) ^ tmp ^ _CRC_TABLE[nibble]
-    return crc
-
-
-class FitWriter:
-    """Definitions first, then data messages; ``finish()`` adds the header and the CRCs."""
-
-    def __init__(self) -> None:
-        self.body = bytearray()
-        self.formats = {}
-        for name, (local, number, fields) in _MESSAGES.items():
-            definition = struct.pack("<BBBHB", 0x40 | local, 0, 0, number, len(fields))
-            sizes = {"B": 1, "H": 2, "i": 4, "I": 4}
-            definition += b"".join(struct.pack("BBB", f, sizes[t[1]], t[0]) for f, t in fields)
-            self.body += definition
-            self.formats[name] = (local, struct.Struct("<B" + "".join(t[1] for _, t in fields)))
-
-    def write(self, name: str, *values: int) -> None:
-        local, layout = self.formats[name]
-        self.body += layout.pack(local, *values)
-
-    def finish(self) -> bytes:
-        header = struct.pack("<BBHI4s", 14, 0x20, 2132, len(self.body), b".FIT")
-        header += struct.pack("<H", _crc(header))
-        data = header + bytes(self.body)
-        return data + struct.pack("<H", _crc(data))
-
+SESSION_S = 3600.0
 
 # --- the season -----------------------------------------------------------------------------
 
 
-def _segments(kind: str, rng: np.random.Generator) -> list[tuple[float, float, int, bool]]:
-    """(duration s, speed m/s, lap intensity, starts a lap) for one session.
-
-    Intensity is FIT's: 0 active, 1 rest, 2 warm-up, 3 cool-down. A kick runs on in its rep's lap,
-    as a runner sprints through without pressing the lap button.
-    """
-    if kind == "hard_kick":
-        rep = REP_SPEED_MPS * rng.uniform(0.97, 1.03)
-        segments = [(900.0, 2.8, 2, True), (120.0, 1.0, 1, True)]
-        for _ in range(int(rng.integers(3, 6))):
-            segments += [(400.0 / rep, rep, 0, True), (90.0, 1.0, 1, True)]
-        for _ in range(2):
-            kick = rng.uniform(5.6, 6.6)
-            segments += [(400.0 / rep, rep, 0, True), (100.0 / kick, kick, 0, False), (120.0, 1.0, 1, True)]
-        return segments
-    if kind == "tempo":
-        return [(900.0, 2.8, 2, True), (1500.0, 3.7, 0, True)]
-    if kind == "fartlek":
-        segments = [(600.0, 2.8, 2, True)]
-        while sum(s[0] for s in segments) < 2700:
-            surge = (float(rng.integers(30, 180)), rng.uniform(3.4, 4.6), 0, True)
-            segments += [surge, (float(rng.integers(60, 150)), 2.6, 1, True)]
-        return segments
-    return [(float(SESSION_S - 600), rng.uniform(2.6, 3.0), 0, True)]
-
-
-def session_fit(number: int, start: dt.datetime) -> bytes:
-    """One hour at 1 s, deterministic from ``number``: a hard-kick session every fifth day."""
-    rng = np.random.default_rng(number)
-    kind = ("hard_kick", "easy", "tempo", "easy", "fartlek")[number % 5]
-    segments = _segments(kind, rng)
-    segments.append((SESSION_S - sum(s[0] for s in segments), 2.7, 3, True))
-    edges = np.cumsum([0.0, *(s[0] for s in segments)])
-    time_s = np.arange(0.0, float(SESSION_S))
-    index = np.minimum(np.searchsorted(edges, time_s, side="right") - 1, len(segments) - 1)
-    target = np.array([s[1] for s in segments])[index]
-    # The body does not change speed at once: a first-order lag of about 2 s, plus noise.
-    speed = np.empty_like(target)
-    speed[0] = target[0]
-    for i in range(1, len(target)):
-        speed[i] = speed[i - 1] + (target[i] - speed[i - 1]) * 0.45
-    speed = np.clip(speed + rng.normal(0.0, 0.05, len(speed)), 0.0, None)
-    distance = np.concatenate([[0.0], np.cumsum((speed[1:] + speed[:-1]) / 2.0)])
-    heart = np.clip(95 + 20 * speed + np.convolve(rng.normal(0, 1.5, len(speed)), np.ones(5) / 5, "same"), 60, 200)
-    cadence = np.clip(75 + 4 * speed + rng.normal(0, 1, len(speed)), 50, 120)
-    lat, lon = _track(distance)
-    t0 = int((start - FIT_EPOCH).total_seconds())
-    fit = FitWriter()
-    fit.write("file_id", 4, 1, 3113, 3_900_000_000 + number, t0)
-    fit.write("event", t0, 0, 0)
-    for i in range(len(time_s)):
-        fit.write(
-            "record",
-            t0 + i,
-            round(lat[i] * SEMICIRCLES_PER_DEG),
-            round(lon[i] * SEMICIRCLES_PER_DEG),
-            round((521.0 + 500.0) * 5),
-            round(heart[i]),
-            round(cadence[i]),
-            round(distance[i] * 100),
-            round(speed[i] * 1000),
-        )
-    end = t0 + SESSION_S - 1
-    fit.write("event", end, 0, 4)
-    laps = [(edges[i], segments[i][2]) for i in range(len(segments)) if segments[i][3]]
-    for number_in_file, ((begin, intensity), finish) in enumerate(
-        zip(laps, [b for b, _ in laps[1:]] + [float(SESSION_S)], strict=True)
-    ):
-        first, last = int(begin), min(int(finish), SESSION_S - 1)
-        elapsed = round((finish - begin) * 1000)
-        lap_distance = round((distance[last] - distance[first]) * 100)
-        fit.write("lap", number_in_file, t0 + last, t0 + first, elapsed, elapsed, lap_distance, 9, 1, 0, 1, intensity)
-    total = SESSION_S * 1000
-    fit.write("session", end, t0, total, total, round(distance[-1] * 100), 1, 0, 8, 1, 0, len(laps))
-    fit.write("activity", end, total, 1, 0, 26, 1)
-    return fit.finish()
-
-
-def _track(distance_m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions round a 400 m track (two 84.39 m straights, 36.5 m bends)."""
-    straight, radius = 84.39, 36.5
-    bend = math.pi * radius
-    s = distance_m % (2 * straight + 2 * bend)
-    x = np.where(s < straight, s, 0.0)
-    y = np.zeros_like(s)
-    turn = (s >= straight) & (s < straight + bend)
-    x = np.where(turn, straight + radius * np.sin((s - straight) / radius), x)
-    y = np.where(turn, radius * (1 - np.cos((s - straight) / radius)), y)
-    back = (s >= straight + bend) & (s < 2 * straight + bend)
-    x = np.where(back, straight - (s - straight - bend), x)
-    y = np.where(back, 2 * radius, y)
-    last = s >= 2 * straight + bend
-    x = np.where(last, -radius * np.sin((s - 2 * straight - bend) / radius), x)
-    y = np.where(last, radius * (1 + np.cos((s - 2 * straight - bend) / radius)), y)
-    return 48.137 + y / 111_320.0, 11.575 + x / (111_320.0 * math.cos(math.radians(48.137)))
+def session_config(number: int, start: dt.datetime) -> SessionConfig:
+    """One hour at 1 s, deterministic from ``number``: a hard-kick session every third day, else an easy run."""
+    rng = np.random.default_rng([number, 0x5EA5])
+    athlete = Athlete(warmup_speed_mps=float(rng.uniform(2.5, 3.1)), cooldown_s=600.0)
+    when = pd.Timestamp(start)
+    if number % 3:
+        easy = SessionPlan(workout=Workout(spec="easy run", reps=()), start_time=when, name="Easy run")
+        # The simulated watch runs about 150 s beyond the jog (standing at the start and the end).
+        jog = dataclasses.replace(athlete, warmup_s=SESSION_S - 150.0, cooldown_s=0.0)
+        return SessionConfig(plan=easy, athlete=jog)
+    pace = float(rng.uniform(260.0, 320.0))
+    workout = hard_kick_500(pace, plain=int(rng.integers(3, 6)), kicks=int(rng.integers(1, 3)))
+    rest_s = float(rng.uniform(90.0, 150.0))
+    # Fill the hour: the reps and rests, a little slack the simulator adds, then the warm-up.
+    reps_s = sum(r.distance_m * pace / 1000.0 + r.kick_m / 6.0 + rest_s for r in workout.reps) + 170.0
+    warmup_s = max(SESSION_S - athlete.cooldown_s - reps_s, 900.0)
+    plan = SessionPlan(workout=workout, rest_s=rest_s, start_time=when, name="Hard kick")
+    return SessionConfig(plan=plan, athlete=dataclasses.replace(athlete, warmup_s=warmup_s))
 
 
 def write_season(folder: Path, sessions: int) -> list[Path]:
@@ -239,7 +83,7 @@ def write_season(folder: Path, sessions: int) -> list[Path]:
     for number in range(sessions):
         start = dt.datetime(2026, 1, 1, 7, tzinfo=dt.timezone.utc) + dt.timedelta(days=number)
         path = folder / f"{start:%Y-%m-%d}-{number:03d}.fit"
-        path.write_bytes(session_fit(number, start))
+        path.write_bytes(simulate_session(session_config(number, start), seed=number).to_fit())
         paths.append(path)
     return paths
 

@@ -8,6 +8,7 @@ import random
 import shutil
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +19,10 @@ import hardkick_analyze.season.batch as batch_module
 import hardkick_analyze.season.cache as cache_module
 import hardkick_analyze.season.worker as worker_module
 from hardkick_analyze import HardkickError, analyze_season
+from hardkick_analyze.models import Workout
 from hardkick_analyze.season import ResultCache, expand_paths, read_plan
+from hardkick_analyze.simulate import Athlete, SessionConfig, SessionPlan, simulate_session
+from hardkick_analyze.simulate.scenarios import hard_kick_500
 
 from .test_season_sessions import (
     Simulated,
@@ -36,6 +40,21 @@ from .test_season_sessions import (
 
 DATA = Path(__file__).parent / "data"
 
+
+@dataclass(frozen=True)
+class FromSimulator:
+    """A session from the project's simulator, written in ``file_format``."""
+
+    config: SessionConfig
+    file_format: str
+
+
+def _simulated(day_number: int, workout: Workout, warmup_s: float = 1200.0) -> SessionConfig:
+    start = pd.Timestamp(day(day_number))
+    plan = SessionPlan(workout=workout, rest_s=100.0, start_time=start, name='Track <Tuesday> & "kick"')
+    return SessionConfig(plan=plan, athlete=Athlete(warmup_s=warmup_s, cooldown_s=600.0))
+
+
 #: The simulated season: file name -> (activity or None for a broken file, expected kind or failure kind).
 SEASON = {
     "2026-03-02 hard kick.gpx": (Simulated("hk", "hard_kick", day(2), hard_kick()), "hard_kick"),
@@ -46,6 +65,15 @@ SEASON = {
     "track/2026-03-09 hard kick.tcx.gz": (Simulated("hk", "hard_kick", day(9), hard_kick(plain=3)), "hard_kick"),
     "2026-03-10 tempo.gpx": (Simulated("tempo", "other", day(10), tempo_run()), "other"),
     "2026-03-16 short warm-up.gpx": (Simulated("hk", "hard_kick", day(16), hard_kick(warmup_s=240.0)), "hard_kick"),
+    "sim/2026-03-12 hard kick.fit": (FromSimulator(_simulated(12, hard_kick_500(280.0)), "fit"), "hard_kick"),
+    "sim/2026-03-13 easy.fit.gz": (
+        FromSimulator(_simulated(13, Workout(spec="easy", reps=()), 2400.0), "fit.gz"),
+        "other",
+    ),
+    "sim/2026-03-14 hard kick.gpx.gz": (
+        FromSimulator(_simulated(14, hard_kick_500(285.0, plain=3)), "gpx.gz"),
+        "hard_kick",
+    ),
     "watch/run.fit": (None, "other"),
     "watch/fenix.fit": (None, "other"),
     "broken/empty.fit": (None, "empty"),
@@ -59,7 +87,11 @@ SEASON = {
 def write_season(folder: Path) -> Path:
     """Write the simulated season (and its broken files) into ``folder``."""
     for seed, (name, (activity, _)) in enumerate(SEASON.items()):
-        if activity is not None:
+        if isinstance(activity, FromSimulator):
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(simulate_session(activity.config, seed).to_bytes(activity.file_format))
+        elif activity is not None:
             write(activity, folder, name, seed=seed)
     watch = folder / "watch"
     watch.mkdir()
@@ -82,6 +114,20 @@ def season_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
+def small_dir(tmp_path_factory) -> Path:
+    """Four files of four kinds, for the tests that run a season many times."""
+    folder = tmp_path_factory.mktemp("small")
+    write(Simulated("easy", "other", day(3), easy_run(minutes=20.0)), folder, "easy.gpx")
+    write(Simulated("hk", "hard_kick", day(2), hard_kick()), folder, "hk.tcx.gz")
+    (folder / "run.fit").write_bytes((DATA / "run.fit").read_bytes())
+    (folder / "empty.fit").write_bytes(b"")
+    return folder
+
+
+SMALL = {"easy.gpx": "other", "hk.tcx.gz": "hard_kick", "run.fit": "other", "empty.fit": "empty"}
+
+
+@pytest.fixture(scope="module")
 def season(season_dir):
     return analyze_season([season_dir], workers=1)
 
@@ -95,7 +141,7 @@ def test_every_input_is_accounted_for_once_with_its_kind(season):
     assert sorted(names) == sorted(SEASON)
     assert len(names) == len(set(names))
     assert _kinds(season) == {name: kind for name, (_, kind) in SEASON.items()}
-    assert season.read_count == 10
+    assert season.read_count == 13
 
 
 def test_records_are_in_date_order_with_failures_last(season):
@@ -114,9 +160,15 @@ def test_failures_carry_a_one_line_reason(season):
 
 def test_hard_kick_sessions_say_which_workout_and_that_the_pace_was_inferred(season):
     hard = season.of_kind("hard_kick")
-    assert [r.report["workout"]["spec"] for r in hard] == ["hard-kick-500"] * 3
+    assert [r.report["workout"]["spec"] for r in hard] == ["hard-kick-500"] * 5
     assert {r.report["workout"]["target_pace_source"] for r in hard} == {"inferred"}
-    assert [len(r.report["reps"]) for r in hard] == [6, 5, 6]
+    # 2 and 9 March: 4 and 3 plain reps; 12 and 14 March from the simulator: 4 and 3; 16 March: 4.
+    assert [len(r.report["reps"]) for r in hard] == [6, 5, 6, 5, 6]
+    assert [sum(rep["kick"] is not None for rep in r.report["reps"]) for r in hard] == [2] * 5
+    by_source = {r.source: r.report["workout"]["target_pace_s_per_km"] for r in hard}
+    # The simulated runner scatters around the plan (about 1 % per rep, slow drift within a rep).
+    assert by_source["sim/2026-03-12 hard kick.fit"] == pytest.approx(280.0, rel=0.03)
+    assert by_source["sim/2026-03-14 hard kick.gpx.gz"] == pytest.approx(285.0, rel=0.03)
     assert hard[0].report["source"] == "2026-03-02 hard kick.gpx"
 
 
@@ -153,7 +205,7 @@ def test_a_process_pool_and_any_executor_give_the_same_result(season, season_dir
         assert _kinds(analyze_season([season_dir], executor=pool)) == expected
 
 
-def test_a_second_run_is_served_from_the_cache(season_dir, tmp_path, monkeypatch):
+def test_a_second_run_is_served_from_the_cache(small_dir, tmp_path, monkeypatch):
     calls: list[str] = []
     real = batch_module.analyze_file
 
@@ -163,50 +215,51 @@ def test_a_second_run_is_served_from_the_cache(season_dir, tmp_path, monkeypatch
 
     monkeypatch.setattr(batch_module, "analyze_file", counting)
     cache = ResultCache(tmp_path / "cache")
-    first = analyze_season([season_dir], workers=1, cache=cache)
+    first = analyze_season([small_dir], workers=1, cache=cache)
+    assert _kinds(first) == SMALL
     # Every file whose bytes could be read went to the worker once (empty bytes too).
-    assert len(calls) == len(SEASON) == first.analysed_now
+    assert len(calls) == len(SMALL) == first.analysed_now
     calls.clear()
-    second = analyze_season([season_dir], workers=1, cache=cache)
+    second = analyze_season([small_dir], workers=1, cache=cache)
     assert calls == []
-    assert second.cache_hits == len(SEASON) and second.analysed_now == 0
+    assert second.cache_hits == len(SMALL) and second.analysed_now == 0
     assert all(r.cached for r in second.records)
     assert _kinds(second) == _kinds(first)
     assert [r.report for r in second.records] == [r.report for r in first.records]
 
 
-def test_a_corrupt_cache_entry_is_ignored(season_dir, tmp_path):
+def test_a_corrupt_cache_entry_is_ignored(small_dir, tmp_path):
     cache = ResultCache(tmp_path / "cache")
-    first = analyze_season([season_dir], workers=1, cache=cache)
+    first = analyze_season([small_dir], workers=1, cache=cache)
     entries = sorted((tmp_path / "cache").rglob("*.json"))
-    assert len(entries) == len(SEASON)
+    assert len(entries) == len(SMALL)
     entries[0].write_text("{not json")
     entries[1].write_bytes(b"\x00\xff")
     entries[2].write_text("[1, 2]")
-    again = analyze_season([season_dir], workers=1, cache=cache)
-    assert again.analysed_now == 3 and again.cache_hits == len(SEASON) - 3
+    again = analyze_season([small_dir], workers=1, cache=cache)
+    assert again.analysed_now == 3 and again.cache_hits == len(SMALL) - 3
     assert _kinds(again) == _kinds(first)
 
 
-def test_an_unexpected_exception_fails_one_file_loudly_and_is_not_cached(season_dir, tmp_path, monkeypatch):
+def test_an_unexpected_exception_fails_one_file_loudly_and_is_not_cached(small_dir, tmp_path, monkeypatch):
     real = worker_module.analyze_session
 
     def broken(activity, **options):
-        if activity.metadata.source == "2026-03-03 easy.tcx.gz":
+        if activity.metadata.source == "easy.gpx":
             raise ZeroDivisionError("a bug")
         return real(activity, **options)
 
     monkeypatch.setattr(worker_module, "analyze_session", broken)
     cache = ResultCache(tmp_path / "cache")
-    result = analyze_season([season_dir], workers=1, cache=cache)
-    record = next(r for r in result.records if r.source == "2026-03-03 easy.tcx.gz")
+    result = analyze_season([small_dir], workers=1, cache=cache)
+    record = next(r for r in result.records if r.source == "easy.gpx")
     assert record.kind == "failed" and record.internal_error
     assert record.error_kind == "internal error"
     assert record.error == "ZeroDivisionError: a bug"
     assert "ZeroDivisionError" in record.traceback
-    assert len(result.records) == len(SEASON)
+    assert len(result.records) == len(SMALL)
     monkeypatch.setattr(worker_module, "analyze_session", real)
-    assert analyze_season([season_dir], workers=1, cache=cache).analysed_now == 1
+    assert analyze_season([small_dir], workers=1, cache=cache).analysed_now == 1
 
 
 def test_a_gzip_bomb_over_the_cap_fails_alone(tmp_path, monkeypatch):
@@ -273,6 +326,8 @@ def test_a_plan_gives_the_target_by_date(season_dir, tmp_path):
     assert targets == {
         "2026-03-02 hard kick.gpx": (295.0, "goal"),
         "track/2026-03-09 hard kick.tcx.gz": (280.0, "given"),
+        "sim/2026-03-12 hard kick.fit": (280.0, "given"),
+        "sim/2026-03-14 hard kick.gpx.gz": (280.0, "given"),
         "2026-03-16 short warm-up.gpx": (280.0, "given"),
     }
 

@@ -75,7 +75,7 @@ def test_json_prints_one_object_per_input(season_dir):
             assert entry["is_hard_kick"] == (entry["kind"] == "hard_kick")
             assert "spec" in entry["workout"]
     hard = [e for e in entries if e.get("kind") == "hard_kick"]
-    assert [e["workout"]["spec"] for e in hard] == ["hard-kick-500"] * 3
+    assert [e["workout"]["spec"] for e in hard] == ["hard-kick-500"] * 5
     assert {e["workout"]["target_pace_source"] for e in hard} == {"inferred"}
     failed = {e["source"]: e["error_kind"] for e in entries if e["status"] == "failed"}
     assert failed == {name: kind for name, (activity, kind) in SEASON.items() if name.startswith("broken/")}
@@ -101,13 +101,13 @@ def test_out_writes_tables_json_charts_and_a_self_contained_report(season_dir, t
     sessions = pd.read_csv(out / "sessions.csv")
     assert tuple(sessions.columns) == SESSIONS_COLUMNS
     assert set(sessions["file"]) == _all_names()
-    assert sessions["kind"].value_counts().to_dict() == {"other": 9, "hard_kick": 3, "failed": 5}
+    assert sessions["kind"].value_counts().to_dict() == {"other": 10, "hard_kick": 5, "failed": 5}
     reps = pd.read_csv(out / "reps.csv")
     assert tuple(reps.columns) == REPS_COLUMNS
-    # 6 + 5 + 6 reps, two kicks in each session.
-    assert reps["part"].value_counts().to_dict() == {"rep": 17, "kick": 6}
+    # 6 + 5 + 6 + 5 + 6 reps, two kicks in each session.
+    assert reps["part"].value_counts().to_dict() == {"rep": 28, "kick": 10}
     season = json.loads((out / "season.json").read_text())
-    assert season["counts"] == {"hard_kick": 3, "other": 9, "failed": 5, "files": 17}
+    assert season["counts"] == {"hard_kick": 5, "other": 10, "failed": 5, "files": 20}
     for chart in out.glob("*.png"):
         assert chart.read_bytes().startswith(b"\x89PNG")
     page = (out / "report.html").read_text()
@@ -179,10 +179,11 @@ def test_several_files_are_a_season_and_one_file_is_a_session(data_dir):
     assert json.loads(single.stdout)["source"] == "run.fit"
 
 
-def test_the_second_run_reads_the_cache_and_no_cache_skips_it(season_dir, tmp_path):
-    args = [str(season_dir), "--workers", "1", "--cache-dir", str(tmp_path / "cache")]
+def test_the_second_run_reads_the_cache_and_no_cache_skips_it(data_dir, tmp_path):
+    files = [str(data_dir / "run.fit"), str(data_dir / "run_garmin.tcx"), str(data_dir / "Settings.fit")]
+    args = [*files, "--workers", "1", "--cache-dir", str(tmp_path / "cache")]
     assert "from the cache" not in runner.invoke(app, args).stdout
-    assert f"({len(_all_names())} from the cache)" in runner.invoke(app, args).stdout
+    assert "(3 from the cache)" in runner.invoke(app, args).stdout
     assert "from the cache" not in runner.invoke(app, [*args, "--no-cache"]).stdout
 
 
