@@ -101,6 +101,9 @@ def analyze_season(
     else:
         with _LazyProcessPool(count) as pool:
             run.execute(pool, in_flight=count * _IN_FLIGHT_PER_WORKER)
+    if len(run.records) != len(items):
+        # Nothing may be lost: a gap here is a bug in this module, never a bad file.
+        raise RuntimeError(f"season bookkeeping lost {len(items) - len(run.records)} of {len(items)} inputs")
     records = tuple(sorted(run.records.values(), key=_order))
     return SeasonResult(
         records=records,
