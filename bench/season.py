@@ -276,7 +276,7 @@ def _table(
         f"| peak memory, whole process tree | {peak_mb:.0f} MiB | < 1 GiB: {'met' if peak_mb < 1024 else 'missed'} |",
         f"| peak memory of the plain loop | {base_mb:.0f} MiB | |",
         f"| largest single process (getrusage) | {largest_mb:.0f} MiB | |",
-        f"| per file, one process: read (fitparse + normalise) | {read_s:.3f} s | |",
+        f"| per file, one process: read (decode + normalise) | {read_s:.3f} s | |",
         f"| per file, one process: analyse (grid, segment, score) | {analyse_s:.3f} s | |",
     ]
     return "\n".join(lines)
