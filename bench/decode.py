@@ -33,6 +33,7 @@ from typing import Any
 import fitdecode
 import numpy as np
 
+from bench.docs import write_section
 from hardkick_analyze import HardkickError, read_activity
 from hardkick_analyze.readers.finalize import finalize
 from hardkick_analyze.readers.fit import parsed_from_fit_messages
@@ -46,6 +47,7 @@ from hardkick_analyze.simulate.scenarios import hard_kick_500
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "real_activities"
 REPORT = ROOT / "docs" / "performance.md"
+SECTION = "## Decoding FIT files"
 COMMAND = "python -m bench.decode"
 #: Targets from issue 8.
 TARGET_SPEEDUP = 40.0
@@ -78,8 +80,7 @@ def main() -> None:
     table = _table(rows, len(corpus), fallbacks, hour_times)
     print(table)
     if not args.no_report:
-        REPORT.parent.mkdir(exist_ok=True)
-        REPORT.write_text(_report(table, load_before, load_after), encoding="utf-8")
+        write_section(REPORT, SECTION, _report(table, load_before, load_after), title="Performance")
         print(f"\nwrote {REPORT.relative_to(ROOT)}")
 
 
@@ -272,9 +273,7 @@ def _machine() -> str:
 
 def _report(table: str, load_before: tuple[float, ...], load_after: tuple[float, ...]) -> str:
     today = time.strftime("%Y-%m-%d", time.gmtime())
-    return f"""# Performance: decoding FIT files
-
-Measured {today} with
+    return f"""Measured {today} with
 
     {COMMAND}
 

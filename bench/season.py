@@ -13,7 +13,7 @@ It prints a Markdown table and, with ``--write-docs``, puts it in ``docs/perform
 
 Usage::
 
-    python bench/season.py [--sessions 250] [--write-docs] [--profile]
+    python -m bench.season [--sessions 250] [--write-docs] [--profile]
 
 The files come from the project's session simulator (:mod:`hardkick_analyze.simulate`) and its
 FIT writer: a watch recording every second, with GPS, heart rate, cadence and manual laps; a
@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 import psutil
 
+from bench.docs import write_section
 from hardkick_analyze.models import Workout
 from hardkick_analyze.simulate import Athlete, SessionConfig, SessionPlan, simulate_session
 from hardkick_analyze.simulate.scenarios import hard_kick_500
@@ -263,7 +264,7 @@ def _table(
     lines = [
         f"{sessions} one-hour sessions at 1 s ({size_mb:.1f} MB of FIT), {cores} cores, "
         f"Python {platform.python_version()}, {platform.machine()}, load average {load:.1f} at the start; "
-        f"command: `python bench/season.py --sessions {sessions} --write-docs`",
+        f"command: `python -m bench.season --sessions {sessions} --write-docs`",
         "",
         "| measure | value | target |",
         "|---|---:|---|",
@@ -282,24 +283,21 @@ def _table(
     return "\n".join(lines)
 
 
-_START = "<!-- season-bench:start -->"
-_END = "<!-- season-bench:end -->"
-
-
 def _write_docs(table: str) -> None:
     """Replace the measured block of the Season review section; keep every other word of the file."""
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
+    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else ""
+    section = text.partition(SECTION)[2].split("\n## ")[0] if SECTION in text else ""
     block = f"{_START}\n{table}\n{_END}"
-    if _START in text and _END in text:
-        head, _, rest = text.partition(_START)
-        text = head + block + rest.partition(_END)[2]
-    elif SECTION in text:
-        head, _, rest = text.partition(SECTION)
-        text = f"{head}{SECTION}\n\n{block}\n{rest}"
+    if _START in section and _END in section:
+        head, _, rest = section.partition(_START)
+        body = head + block + rest.partition(_END)[2]
     else:
-        text = f"{text.rstrip()}\n\n{SECTION}\n\n{block}\n"
-    DOCS.parent.mkdir(parents=True, exist_ok=True)
-    DOCS.write_text(text, encoding="utf-8")
+        body = f"{block}\n{section}"
+    write_section(DOCS, SECTION, body, title="Performance")
+
+
+_START = "<!-- season-bench:start -->"
+_END = "<!-- season-bench:end -->"
 
 
 if __name__ == "__main__":

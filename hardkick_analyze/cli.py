@@ -16,7 +16,7 @@ from .readers import read_activity
 from .render import render_activity_summary, render_report
 from .report_json import report_to_dict, reps_table
 from .season.cli_support import SeasonOptions, is_season, run_season_cli
-from .workout import METRES_PER_MILE, parse_clock, parse_workout
+from .workout import parse_clock, parse_pace, parse_workout
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -86,7 +86,7 @@ def analyze(
     Example: hk-analyze sample_data/hard_kick_500_laps.fit --goal-5k 25:00
     """
     try:
-        pace_s_per_km = _pace(pace)
+        pace_s_per_km = parse_pace(pace) if pace is not None else None
         if workout is not None:
             parse_workout(workout, pace_s_per_km=pace_s_per_km)
         if goal_5k is not None:
@@ -140,15 +140,6 @@ def analyze(
         typer.echo(json.dumps(outputs[0] if len(paths) == 1 and outputs else outputs, indent=2))
     if failed == len(paths):
         raise typer.Exit(code=2)
-
-
-def _pace(text: str | None) -> float | None:
-    if text is None:
-        return None
-    value = text.strip().lower()
-    per_mile = value.endswith("/mi")
-    seconds = parse_clock(value.removesuffix("/mi").removesuffix("/km"))
-    return seconds * 1000.0 / METRES_PER_MILE if per_mile else seconds
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ exit 2 without a traceback. Third-party exceptions are wrapped once, with ``rais
      │    ├── FileTooLargeError        decompressed size or member count over a safety cap
      │    └── NoUsableDataError        decodes, but holds no timed samples to analyse
      ├── WorkoutSpecError            a workout spec that does not parse (points at the character)
+     ├── PlanError                   a training-plan file that cannot be used
      └── BundleError                 an export bundle (zip) that cannot be walked safely
 """
 
@@ -27,6 +28,7 @@ __all__ = [
     "FileTooLargeError",
     "HardkickError",
     "NoUsableDataError",
+    "PlanError",
     "ReadError",
     "TruncatedFileError",
     "UnsupportedFormatError",
@@ -121,6 +123,12 @@ class WorkoutSpecError(HardkickError):
     def caret(self) -> str:
         """The spec with a caret under the offending character (two lines)."""
         return f"{self.spec}\n{self.pointer}"
+
+
+class PlanError(HardkickError):
+    """A training-plan file (dates -> goal or pace) that cannot be used."""
+
+    kind = "bad plan"
 
 
 class BundleError(HardkickError):

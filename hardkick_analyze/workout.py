@@ -27,6 +27,7 @@ __all__ = [
     "PRESETS",
     "goal_5k_to_rep_pace",
     "parse_clock",
+    "parse_pace",
     "parse_workout",
     "with_pace",
 ]
@@ -72,6 +73,19 @@ def parse_clock(text: str) -> float:
     for value in values:
         seconds = seconds * 60 + value
     return seconds
+
+
+def parse_pace(text: str) -> float:
+    """``'4:55'`` or ``'4:55/km'`` -> 295.0 s/km; ``'7:55/mi'`` -> the same pace per km [s/km].
+
+    Raises
+    ------
+    WorkoutSpecError
+        When the text is not a pace.
+    """
+    value = text.strip().lower()
+    seconds = parse_clock(value.removesuffix("/mi").removesuffix("/km"))
+    return seconds * 1000.0 / METRES_PER_MILE if value.endswith("/mi") else seconds
 
 
 def goal_5k_to_rep_pace(goal_time: str) -> float:

@@ -24,10 +24,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import HardkickError
-from ..workout import METRES_PER_MILE, goal_5k_to_rep_pace, parse_clock, parse_workout
+from ..errors import PlanError, WorkoutSpecError
+from ..workout import goal_5k_to_rep_pace, parse_pace, parse_workout
 
-__all__ = ["Plan", "PlanEntry", "parse_pace", "read_plan"]
+__all__ = ["Plan", "PlanEntry", "read_plan"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -58,19 +58,6 @@ class Plan:
         return current
 
 
-def parse_pace(text: str) -> float:
-    """``'4:55'`` or ``'4:55/km'`` -> 295.0 s/km; ``'7:55/mi'`` -> the same pace per km [s/km].
-
-    Raises
-    ------
-    WorkoutSpecError
-        When the text is not a pace.
-    """
-    value = text.strip().lower()
-    seconds = parse_clock(value.removesuffix("/mi").removesuffix("/km"))
-    return seconds * 1000.0 / METRES_PER_MILE if value.endswith("/mi") else seconds
-
-
 def read_plan(path: str | os.PathLike[str]) -> Plan:
     """Read a plan file (CSV or JSON, recognised from the content).
 
@@ -83,11 +70,11 @@ def read_plan(path: str | os.PathLike[str]) -> Plan:
     try:
         text = source.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise HardkickError(source.name, f"cannot read the plan file ({exc})") from exc
+        raise PlanError(source.name, f"cannot read the plan file ({exc})") from exc
     rows = _json_rows(text, source.name) if text.lstrip().startswith(("[", "{")) else _csv_rows(text)
     entries = [_entry(row, source.name, number) for number, row in enumerate(rows, start=1)]
     if not entries:
-        raise HardkickError(source.name, "the plan file has no rows")
+        raise PlanError(source.name, "the plan file has no rows")
     return Plan(entries=tuple(sorted(entries, key=lambda e: e.start_date)))
 
 
@@ -95,9 +82,9 @@ def _json_rows(text: str, name: str) -> list[dict[str, Any]]:
     try:
         rows = json.loads(text)
     except ValueError as exc:
-        raise HardkickError(name, f"the plan file is not valid JSON ({exc})") from exc
+        raise PlanError(name, f"the plan file is not valid JSON ({exc})") from exc
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise HardkickError(name, "a JSON plan is a list of objects with a 'date'")
+        raise PlanError(name, "a JSON plan is a list of objects with a 'date'")
     return rows
 
 
@@ -111,7 +98,7 @@ def _entry(row: dict[str, Any], name: str, number: int) -> PlanEntry:
     try:
         start = dt.date.fromisoformat(values.get("date", ""))
     except ValueError:
-        raise HardkickError(name, f"{where}: expected a date such as 2026-03-01") from None
+        raise PlanError(name, f"{where}: expected a date such as 2026-03-01") from None
     try:
         pace = parse_pace(values["pace"]) if "pace" in values else None
         goal = values.get("goal_5k")
@@ -120,8 +107,8 @@ def _entry(row: dict[str, Any], name: str, number: int) -> PlanEntry:
         workout = values.get("workout")
         if workout is not None:
             parse_workout(workout)
-    except HardkickError as exc:
-        raise HardkickError(name, f"{where}: {exc.reason}") from exc
+    except WorkoutSpecError as exc:
+        raise PlanError(name, f"{where}: {exc.reason}") from exc
     if pace is None and goal is None and workout is None:
-        raise HardkickError(name, f"{where}: give a goal_5k, a pace or a workout")
+        raise PlanError(name, f"{where}: give a goal_5k, a pace or a workout")
     return PlanEntry(start_date=start, goal_5k=goal, pace_s_per_km=pace, workout=workout)
