@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -21,9 +22,11 @@ from .results import FormChange, KickResult, RepBounds, RepResult, Segmentation,
 __all__ = [
     "FADE_FINAL_SHARE",
     "PEAK_WINDOW_S",
+    "SpeedTrace",
     "score_kick",
     "score_rep",
     "score_session",
+    "speed_trace",
 ]
 
 #: Peak speed is the top of the speed smoothed over this window [s].
@@ -142,18 +145,15 @@ def score_kick(
     """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``."""
     duration = end_s - start_s
     measured = _distance_between(grid, start_s, end_s)
-    time = grid.time_s
-    inside = (time >= start_s) & (time <= end_s)
-    speed = grid.frame["raw_speed_mps"].to_numpy(dtype=np.float64) / speed_scale
-    # A recorded speed is already an average over the recording interval; smooth only by what
-    # the 2 s of the definition leave (box widths add in quadrature).
-    window_s = math.sqrt(max(PEAK_WINDOW_S**2 - grid.sample_interval_s**2, 0.0))
-    smoothed = rolling_mean(speed, window_s / grid.dt_s)
-    peak_index = int(np.flatnonzero(inside)[np.nanargmax(smoothed[inside])]) if inside.any() else 0
-    peak = float(smoothed[peak_index]) if inside.any() else math.nan
+    trace = speed_trace(grid, start_s, end_s, distance_scale=distance_scale, speed_scale=speed_scale)
+    if trace.on_grid.any():
+        peak_row = int(np.flatnonzero(trace.on_grid)[np.nanargmax(trace.smoothed_speed_mps[trace.on_grid])])
+        peak, peak_time = float(trace.smoothed_speed_mps[peak_row]), float(trace.time_s[peak_row])
+    else:
+        peak, peak_time = math.nan, float(grid.time_s[0])
     final_from = _time_at_fraction(grid, start_s, end_s, 1.0 - FADE_FINAL_SHARE)
-    final = _mean(time, speed, final_from, end_s)
-    average = _mean(time, speed, start_s, end_s)
+    final = _mean(trace.time_s, trace.speed_mps, final_from, end_s)
+    average = _mean(trace.time_s, trace.speed_mps, start_s, end_s)
     return KickResult(
         start_s=start_s,
         end_s=end_s,
@@ -164,12 +164,88 @@ def score_kick(
         peak_speed_mps=peak,
         final_speed_mps=final,
         fade_pct=100.0 * (peak - final) / peak if peak > 0 else math.nan,
-        time_to_peak_s=float(time[peak_index]) - start_s,
-        distance_to_peak_m=_distance_between(grid, start_s, float(time[peak_index])) / distance_scale,
+        time_to_peak_s=peak_time - start_s,
+        distance_to_peak_m=_distance_between(grid, start_s, peak_time) / distance_scale,
         speed_vs_rep_pct=100.0 * average / rep_speed_mps if rep_speed_mps > 0 else math.nan,
         bins=_speed_bins(grid, start_s, end_s, kick_m),
         form=form_change(grid, start_s, end_s),
     )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpeedTrace:
+    """The samples a kick is scored on (and charted from), over ``[start_s, end_s]``.
+
+    Rows are ``start_s``, every grid time strictly inside, and ``end_s``; the two ends are
+    interpolated between their neighbouring grid samples, so the trace spans the window exactly
+    and its time-weighted mean is the kick's average speed.
+
+    Attributes
+    ----------
+    time_s
+        Clock time of each row [s].
+    distance_m
+        Distance from ``start_s``: the watch's distance divided by the session's distance scale [m].
+    speed_mps
+        The unsmoothed lag-corrected speed divided by the session's speed scale [m/s].
+    smoothed_speed_mps
+        The same smoothed over :data:`PEAK_WINDOW_S` (the peak is its top) [m/s].
+    on_grid
+        True where the row is a grid sample (the peak is searched there), False at an
+        interpolated end.
+    """
+
+    time_s: np.ndarray
+    distance_m: np.ndarray
+    speed_mps: np.ndarray
+    smoothed_speed_mps: np.ndarray
+    on_grid: np.ndarray
+
+
+def speed_trace(
+    grid: SessionGrid, start_s: float, end_s: float, *, distance_scale: float, speed_scale: float
+) -> SpeedTrace:
+    """The speed against distance between ``start_s`` and ``end_s``, as the kick scorer sees it.
+
+    Parameters
+    ----------
+    grid
+        The session on its uniform grid.
+    start_s, end_s
+        The window, e.g. a kick's start and end [s].
+    distance_scale, speed_scale
+        Watch distance (and integrated watch speed) / true distance for the session (1.0 when
+        unknown); distances and speeds are divided by them.
+
+    Returns
+    -------
+    SpeedTrace
+        One row per grid sample inside the window plus its two interpolated ends.
+    """
+    time = grid.time_s
+    speed = grid.frame["raw_speed_mps"].to_numpy(dtype=np.float64) / speed_scale
+    # A recorded speed is already an average over the recording interval; smooth only by what
+    # the 2 s of the definition leave (box widths add in quadrature).
+    window_s = math.sqrt(max(PEAK_WINDOW_S**2 - grid.sample_interval_s**2, 0.0))
+    smoothed = rolling_mean(speed, window_s / grid.dt_s)
+    distance = grid.frame["distance_m"].to_numpy(dtype=np.float64)
+    inside = (time > start_s) & (time < end_s)
+    ends = np.array([start_s, end_s])
+    rows = np.concatenate([[start_s], time[inside], [end_s]])
+    on_grid = np.concatenate([np.isin(ends[:1], time), np.ones(int(inside.sum()), dtype=bool), np.isin(ends[1:], time)])
+    return SpeedTrace(
+        time_s=rows,
+        distance_m=(_with_ends(time, distance, inside, ends) - _distance_at(grid, start_s)) / distance_scale,
+        speed_mps=_with_ends(time, speed, inside, ends),
+        smoothed_speed_mps=_with_ends(time, smoothed, inside, ends),
+        on_grid=on_grid,
+    )
+
+
+def _with_ends(time: np.ndarray, values: np.ndarray, inside: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """``values`` strictly inside a window, with the values interpolated at its two ends."""
+    at_ends = np.interp(ends, time, values)
+    return np.concatenate([at_ends[:1], values[inside], at_ends[1:]])
 
 
 def form_change(grid: SessionGrid, start_s: float, end_s: float) -> FormChange | None:
