@@ -15,6 +15,7 @@ from .pipeline import analyze_session
 from .readers import read_activity
 from .render import render_activity_summary, render_report
 from .report_json import report_to_dict, reps_table
+from .results import SessionReport
 from .season.cli_support import SeasonOptions, is_season, run_season_cli
 from .workout import parse_clock, parse_pace, parse_workout
 
@@ -26,6 +27,13 @@ class Units(str, Enum):
 
     km = "km"
     mi = "mi"
+
+
+class ChartFormat(str, Enum):
+    """File format of the charts."""
+
+    png = "png"
+    svg = "svg"
 
 
 @app.command()
@@ -77,6 +85,11 @@ def analyze(
         str | None,
         typer.Option(help="Season review: run the files on this Dask scheduler (needs the 'dask' extra)."),
     ] = None,
+    charts: Annotated[
+        Path | None,
+        typer.Option(help="Also draw the session, rep and kick-fade charts into this folder.", file_okay=False),
+    ] = None,
+    chart_format: Annotated[ChartFormat, typer.Option(help="File format of the charts.")] = ChartFormat.png,
 ) -> None:
     """Tell how a hard-kick interval session really went, from the watch file.
 
@@ -136,10 +149,26 @@ def analyze(
             typer.echo(render_report(report, units.value))
         if csv is not None:
             reps_table(report).to_csv(csv, index=False)
+        if charts is not None:
+            _write_charts(report, charts, chart_format.value, units.value, to_stderr=as_json)
     if as_json:
         typer.echo(json.dumps(outputs[0] if len(paths) == 1 and outputs else outputs, indent=2))
     if failed == len(paths):
         raise typer.Exit(code=2)
+
+
+def _write_charts(report: SessionReport, folder: Path, fmt: str, units: str, *, to_stderr: bool) -> None:
+    """Draw the charts and print their paths (on stderr beside JSON, which owns stdout)."""
+    # Imported here: matplotlib is slow to import and only charts need it.
+    from .plots import save_session_charts
+
+    try:
+        paths = save_session_charts(report, folder, fmt, units=units)
+    except OSError as exc:
+        typer.echo(f"hk-analyze: cannot write the charts to {folder}: {exc.strerror or exc}", err=True)
+        raise typer.Exit(code=2) from None
+    for path in paths:
+        typer.echo(str(path), err=to_stderr)
 
 
 def main() -> None:
