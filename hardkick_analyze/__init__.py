@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from .errors import HardkickError
 from .models import Activity, PlannedRep, Workout
 from .pipeline import analyze_session
@@ -25,3 +28,14 @@ __all__ = [
     "reps_table",
 ]
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from . import plots as plots
+
+
+def __getattr__(name: str) -> object:
+    # ``hardkick_analyze.plots`` (charts) imports matplotlib, which analysis and JSON never need
+    # and which takes a while to import: it is loaded on first use.
+    if name == "plots":
+        return importlib.import_module(".plots", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
