@@ -42,7 +42,7 @@ def pace_tick_label(pace_s: float, units: str = "km") -> str:
     return format_pace(_to_s_per_km(pace_s, units), units).split("/")[0]
 
 
-def pace_ticks(low_s: float, high_s: float, max_ticks: int = 7) -> np.ndarray:
+def pace_ticks(low_s: float, high_s: float, max_ticks: int = 8) -> np.ndarray:
     """Round paces between ``low_s`` and ``high_s``, at most ``max_ticks`` of them [s per unit]."""
     span = max(high_s - low_s, 1.0)
     step = next((s for s in _PACE_STEPS_S if span / s <= max_ticks - 1), _PACE_STEPS_S[-1])
@@ -103,7 +103,9 @@ def session_caption(report: SessionReport, units: str = "km") -> str:
     """``'Tue 12 May 2026 · hard-kick-500: 4x400 m, 2x(400+100 m) · target 4:55/km'`` (the date in UTC)."""
     parts = [report.start_time.strftime("%a %d %b %Y"), _workout_text(report)]
     if report.target_pace_s_per_km is not None:
-        parts.append(f"target {format_pace(report.target_pace_s_per_km, units)}")
+        # An inferred target is only the pace the reps agree on: say so.
+        inferred = " (inferred)" if report.target_pace_source == "inferred" else ""
+        parts.append(f"target {format_pace(report.target_pace_s_per_km, units)}{inferred}")
     return " · ".join(parts)
 
 

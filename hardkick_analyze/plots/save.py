@@ -71,6 +71,8 @@ def _save(axes: Axes, path: Path, fmt: str) -> None:
 
 def _stem(source: str) -> str:
     """A file-name-safe stem of the session's source (``'<bytes>'`` -> ``'session'``)."""
+    if source.startswith("<"):
+        return "session"
     name = Path(source).name
     for suffix in (".gz", ".fit", ".gpx", ".tcx"):
         name = name.removesuffix(suffix).removesuffix(suffix.upper())

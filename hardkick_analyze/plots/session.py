@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
@@ -24,6 +25,7 @@ from .style import (
     KICK_FILL,
     KICK_HATCH,
     MUTED,
+    PAUSE_HATCH,
     REP_FILL,
     REST_FILL,
     SLACK_FILL,
@@ -99,25 +101,24 @@ def plot_session_overview(
             return axes
         frame = report.grid.frame
         time = report.grid.time_s
-        speed = frame["speed_mps"].to_numpy(dtype=np.float64)
+        # Nothing is measured in a pause (the grid holds or zeroes the channels there): no line.
+        stopped = frame["stopped"].to_numpy(dtype=bool)
+        speed = np.where(stopped, np.nan, frame["speed_mps"].to_numpy(dtype=np.float64))
         axes.plot(time, speed, color=INK, linewidth=0.8, gid="speed", zorder=3)
         top = float(np.nanmax(speed)) if np.isfinite(speed).any() else 1.0
         axes.set_ylim(0.0, top * (1.0 + _HEADROOM))
         axes.set_xlim(0.0, float(time[-1]))
         _shade_parts(axes, report)
-        _mark_pauses(axes, time, frame["stopped"].to_numpy(dtype=bool))
-        if report.target_pace_s_per_km and report.reps:
-            target = 1000.0 / report.target_pace_s_per_km
-            axes.axhline(target, color=TARGET, linewidth=0.9, linestyle=(0, (5, 3)), gid="target", zorder=2)
-            axes.text(
-                report.reps[0].start_s, target, f"target {format_pace(report.target_pace_s_per_km, units)} ",
-                color=TARGET, ha="right", va="bottom", fontsize=8.0,
-            )  # fmt: skip
+        _mark_pauses(axes, time, stopped)
         if not report.reps:
             show_note(axes, "no hard-kick reps found")
         _note_missing(axes, report)
+        top_axes = axes
         if "heart_rate_bpm" in frame and frame["heart_rate_bpm"].notna().any():
-            _draw_heart_rate(axes, time, frame["heart_rate_bpm"].to_numpy(dtype=np.float64))
+            heart = np.where(stopped, np.nan, frame["heart_rate_bpm"].to_numpy(dtype=np.float64))
+            top_axes = _draw_heart_rate(axes, time, heart)
+        if report.target_pace_s_per_km and report.reps:
+            _draw_target(axes, top_axes, format_pace(report.target_pace_s_per_km, units), report.target_pace_s_per_km)
         axes.set_xlabel("time since start [min:s]")
         axes.set_ylabel("speed [m/s]")
         clock_ticks(axes, float(time[-1]))
@@ -154,15 +155,19 @@ def _shade_parts(axes: Axes, report: SessionReport) -> None:
 
 
 def _mark_pauses(axes: Axes, time: np.ndarray, stopped: np.ndarray) -> None:
-    """Hatch every run of stopped grid samples (timer pauses and long recording holes)."""
+    """Hatch every run of stopped grid samples (timer pauses and long recording holes): no data there."""
     if not stopped.any():
         return
     edges = np.flatnonzero(np.diff(np.concatenate([[False], stopped, [False]]).astype(np.int8)))
     for number, (first, after) in enumerate(zip(edges[::2], edges[1::2], strict=True), start=1):
         end = time[after] if after < len(time) else time[-1]
         axes.axvspan(
-            time[first], end, facecolor="none", edgecolor=MUTED, hatch="xx", linewidth=0, gid=f"paused-{number}"
+            time[first], end, facecolor="white", edgecolor=PAUSE_HATCH, hatch="//", linewidth=0, gid=f"paused-{number}"
         )
+    # The one thing on the chart its own label cannot name (pauses are often seconds wide).
+    swatch = Patch(facecolor="white", edgecolor=PAUSE_HATCH, hatch="//", linewidth=0, label="watch paused (no data)")
+    # Under the axes, beside the time label: inside, it would hide part of the session.
+    axes.legend(handles=[swatch], loc="upper right", bbox_to_anchor=(1.0, -0.06), borderaxespad=0.0)
 
 
 def _note_missing(axes: Axes, report: SessionReport) -> None:
@@ -174,7 +179,27 @@ def _note_missing(axes: Axes, report: SessionReport) -> None:
     axes.text(0.995, 0.87, f"not run: {names}", transform=axes.transAxes, ha="right", va="top", color=INK)
 
 
-def _draw_heart_rate(axes: Axes, time: np.ndarray, heart: np.ndarray) -> None:
+def _draw_target(axes: Axes, top_axes: Axes, label: str, pace_s_per_km: float) -> None:
+    """The target pace as a line on the speed axes, labelled on the topmost axes so no line crosses the label."""
+    target = 1000.0 / pace_s_per_km
+    axes.axhline(target, color=TARGET, linewidth=0.9, linestyle=(0, (5, 3)), gid="target", zorder=2)
+    # At the far left, where the warm-up runs below it and no pause or rep is in the way.
+    top_axes.annotate(
+        f"target {label}",
+        (0.0, target),
+        xycoords=axes.transData,
+        xytext=(3.0, 2.0),
+        textcoords="offset points",
+        color=TARGET,
+        ha="left",
+        va="bottom",
+        fontsize=8.0,
+        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
+    )
+
+
+def _draw_heart_rate(axes: Axes, time: np.ndarray, heart: np.ndarray) -> Axes:
+    """Heart rate on a twin axis on the right; returns that axis."""
     heart_axes = axes.twinx()
     heart_axes.plot(time, heart, color=HEART, linewidth=1.0, gid="heart-rate", zorder=2)
     low, high = float(np.nanmin(heart)), float(np.nanmax(heart))
@@ -187,3 +212,4 @@ def _draw_heart_rate(axes: Axes, time: np.ndarray, heart: np.ndarray) -> None:
     heart_axes.tick_params(axis="y", colors=HEART)
     heart_axes.spines["right"].set_visible(True)
     heart_axes.spines["right"].set_color(HEART)
+    return heart_axes

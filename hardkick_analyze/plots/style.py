@@ -23,6 +23,7 @@ __all__ = [
     "KICK_FILL",
     "KICK_HATCH",
     "MUTED",
+    "PAUSE_HATCH",
     "RC",
     "REP_FILL",
     "REST_FILL",
@@ -43,6 +44,7 @@ KICK_FILL = "#D55E00"  # a kick, vermillion [54], drawn translucent and hatched
 KICK_HATCH = "////"
 SLACK_FILL = "#D9D9D9"  # warm-up and cool-down [87]
 REST_FILL = "#F0F0F0"  # rests between reps [95]
+PAUSE_HATCH = "#A0A0A0"  # hatching where the watch was paused (on white) [66]
 
 #: One (colour, line style) per kick, alternating dark and light so kick 1 and kick 2 differ in grey.
 _KICK_STYLES: tuple[tuple[str, LineStyleType], ...] = (
