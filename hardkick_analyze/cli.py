@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
 class Units(str, Enum):
-    """Distance unit for paces in the text report."""
+    """Distance unit for paces in the text report and the charts."""
 
     km = "km"
     mi = "mi"
@@ -61,7 +61,7 @@ def analyze(
         str | None,
         typer.Option("--goal-5k", help="Goal 5 km time M:SS; rep pace = goal pace - 5 s/km."),
     ] = None,
-    units: Annotated[Units, typer.Option(help="Pace unit in the text report.")] = Units.km,
+    units: Annotated[Units, typer.Option(help="Pace unit in the text report and the charts.")] = Units.km,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of text.")] = False,
     csv: Annotated[Path | None, typer.Option(help="Also write the per-rep table to this CSV file.")] = None,
     summary: Annotated[bool, typer.Option(help="Only summarise what the file holds.")] = False,

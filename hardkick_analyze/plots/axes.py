@@ -63,6 +63,7 @@ def add_pace_axis(ax: Axes, units: str = "km") -> SecondaryAxis:
     metres = METRES_PER_MILE if units == "mi" else 1000.0
 
     def reciprocal(values: ArrayLike) -> np.ndarray:
+        """Speed [m/s] <-> pace [s per unit]; a standing runner has an infinite pace."""
         values = np.asarray(values, dtype=np.float64)
         with np.errstate(divide="ignore"):
             return np.where(values > 0, metres / np.where(values > 0, values, 1.0), np.inf)
@@ -126,4 +127,5 @@ def _workout_text(report: SessionReport) -> str:
 
 
 def _to_s_per_km(pace_s: float, units: str) -> float:
+    """A pace per ``units`` in s/km, the unit :func:`format_pace` takes."""
     return pace_s * 1000.0 / METRES_PER_MILE if units == "mi" else pace_s

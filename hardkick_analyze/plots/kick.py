@@ -211,6 +211,7 @@ def _draw_context(axes: Axes, report: SessionReport, kick_m: float, units: str) 
 
 
 def _marker_handles() -> list[Line2D]:
+    """Legend entries saying what the peak and final markers are."""
     return [
         Line2D([], [], color=MUTED, marker="^", linestyle="none", markersize=7, label="peak (2 s)"),
         Line2D(
@@ -227,12 +228,14 @@ def _marker_handles() -> list[Line2D]:
 
 
 def _kick_of(rep: RepResult) -> KickResult:
+    """The rep's kick; a rep without one is a caller's mistake."""
     if rep.kick is None:
         raise ValueError(f"rep {rep.index} has no kick")
     return rep.kick
 
 
 def _grid_of(report: SessionReport) -> SessionGrid:
+    """The grid the analysis measured on; a report without one has no kicks to draw."""
     if report.grid is None:
         raise ValueError("the report has no grid (the activity was too short to analyse)")
     return report.grid

@@ -145,9 +145,11 @@ def _rep_label(rep: RepResult) -> str:
 
 
 def _missing_label(planned: PlannedRep) -> str:
+    """A rep not run has no number, as in the text report: ``'-\n400 m'``."""
     return f"-\n{_planned_text(planned)}"
 
 
 def _planned_text(planned: PlannedRep) -> str:
+    """``'400 m'`` or ``'400+100 m'``."""
     kick = f"+{planned.kick_m:.0f}" if planned.has_kick else ""
     return f"{planned.distance_m:.0f}{kick} m"

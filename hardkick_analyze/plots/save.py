@@ -61,6 +61,7 @@ def save_session_charts(
 
 
 def _save(axes: Axes, path: Path, fmt: str) -> None:
+    """Write the figure ``axes`` sits on, in the house style."""
     # No creation date or version in the file, so the same session gives the same bytes.
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     with style_context():

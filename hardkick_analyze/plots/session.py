@@ -171,6 +171,7 @@ def _mark_pauses(axes: Axes, time: np.ndarray, stopped: np.ndarray) -> None:
 
 
 def _note_missing(axes: Axes, report: SessionReport) -> None:
+    """Name the planned reps that were not run, top right."""
     if not report.missing:
         return
     names = ", ".join(
