@@ -13,7 +13,7 @@ from .readers.source import PathOrFile
 from .results import RepResult, Segmentation, SessionReport
 from .score import score_rep, score_session
 from .segment import segment_session
-from .verdicts import is_hard_kick, session_verdicts
+from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .workout import PRESETS, goal_5k_to_rep_pace, parse_workout, with_pace
 
 __all__ = ["analyze_session"]
@@ -77,6 +77,8 @@ def analyze_session(
     hard_kick = running and is_hard_kick(segmentation, reps)
     missing = tuple(segmentation.workout.reps[i] for i in segmentation.missing)
     warnings = activity.warnings + segmentation.warnings
+    if hard_kick:
+        warnings += sparse_recording_warnings(activity.track["elapsed_s"].to_numpy(), reps)
     if not running:
         warnings += (f"the file is a {activity.metadata.sport} activity, not a run",)
     return SessionReport(

@@ -150,7 +150,7 @@ def score_kick(
         peak_row = int(np.flatnonzero(trace.on_grid)[np.nanargmax(trace.smoothed_speed_mps[trace.on_grid])])
         peak, peak_time = float(trace.smoothed_speed_mps[peak_row]), float(trace.time_s[peak_row])
     else:
-        peak, peak_time = math.nan, float(grid.time_s[0])
+        peak, peak_time = math.nan, start_s
     final_from = _time_at_fraction(grid, start_s, end_s, 1.0 - FADE_FINAL_SHARE)
     final = _mean(trace.time_s, trace.speed_mps, final_from, end_s)
     average = _mean(trace.time_s, trace.speed_mps, start_s, end_s)
@@ -167,7 +167,7 @@ def score_kick(
         time_to_peak_s=peak_time - start_s,
         distance_to_peak_m=_distance_between(grid, start_s, peak_time) / distance_scale,
         speed_vs_rep_pct=100.0 * average / rep_speed_mps if rep_speed_mps > 0 else math.nan,
-        bins=_speed_bins(grid, start_s, end_s, kick_m),
+        bins=_speed_bins(grid, start_s, kick_m, distance_scale),
         form=form_change(grid, start_s, end_s),
     )
 
@@ -356,16 +356,32 @@ def _linear_credit(value: float | None, full_at: float, zero_at: float) -> float
     return float(np.clip((zero_at - abs(value)) / (zero_at - full_at), 0.0, 1.0))
 
 
-def _speed_bins(grid: SessionGrid, start_s: float, end_s: float, kick_m: float) -> tuple[SpeedBin, ...]:
-    """Speed over each :data:`KICK_BIN_M` of the kick, timing the bins on the distance channel."""
-    bins = []
+def _speed_bins(grid: SessionGrid, start_s: float, kick_m: float, distance_scale: float) -> tuple[SpeedBin, ...]:
+    """Speed over each :data:`KICK_BIN_M` of the kick, timed on the watch's distance.
+
+    The bins are measured from the kick's start in true metres (the watch's distance divided by
+    the session's distance scale), not as fractions of the kick window, so a window ending a
+    little late does not stretch every bin.
+    """
     edges = np.arange(0.0, kick_m + 1e-9, KICK_BIN_M)
     if edges[-1] < kick_m:
         edges = np.append(edges, kick_m)
-    times = [_time_at_fraction(grid, start_s, end_s, edge / kick_m) for edge in edges]
-    for low, high, t_low, t_high in zip(edges[:-1], edges[1:], times[:-1], times[1:], strict=True):
-        if t_high > t_low:
-            bins.append(SpeedBin(from_m=float(low), to_m=float(high), speed_mps=(high - low) / (t_high - t_low)))
+    distance = np.maximum.accumulate(np.nan_to_num(grid.frame["distance_m"].to_numpy(), nan=-np.inf))
+    origin = _distance_at(grid, start_s)
+    targets = origin + edges * distance_scale
+    reachable = targets <= distance[-1]
+    times = np.interp(targets, distance, grid.time_s)
+    times[0] = start_s
+    bins = []
+    for k in range(len(edges) - 1):
+        if reachable[k + 1] and times[k + 1] > times[k]:
+            bins.append(
+                SpeedBin(
+                    from_m=float(edges[k]),
+                    to_m=float(edges[k + 1]),
+                    speed_mps=float(edges[k + 1] - edges[k]) / float(times[k + 1] - times[k]),
+                )
+            )
     return tuple(bins)
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+import numpy as np
+
 from .models import PlannedRep
 from .render import format_clock, format_pace
 from .results import RepResult, Segmentation, SessionScore
 from .score import MIN_COOLDOWN_S, MIN_WARMUP_S
 
-__all__ = ["is_hard_kick", "session_verdicts"]
+__all__ = ["is_hard_kick", "session_verdicts", "sparse_recording_warnings"]
 
 #: A hard-kick session has at least this many reps found ...
 MIN_REPS = 3
@@ -18,6 +20,8 @@ MIN_REPS = 3
 MAX_PACE_SPREAD = 0.12
 #: ... and at least one kick reaching this share of the rep speed on average [%].
 MIN_KICK_SPEED_PCT = 110.0
+#: A kick recorded with holes longer than this cannot be timed to a second [s].
+SPARSE_KICK_GAP_S = 2.5
 #: Reps within this many seconds of the target time count as on target [s].
 ON_TARGET_S = 2.0
 
@@ -96,3 +100,25 @@ def _span(reps: Sequence[RepResult]) -> str:
 def _describe(rep: PlannedRep) -> str:
     kick = f" + {rep.kick_m:.0f} m kick" if rep.has_kick else ""
     return f"{rep.distance_m:.0f} m{kick}"
+
+
+def sparse_recording_warnings(sample_times_s: np.ndarray, reps: Sequence[RepResult]) -> tuple[str, ...]:
+    """Warn when "smart" recording left holes around a kick: its times are then uncertain.
+
+    ``sample_times_s`` are the recorded samples' offsets from the first record [s].
+    """
+    warnings = []
+    kicks = [(rep.index, rep.kick) for rep in reps if rep.kick is not None]
+    for number, (rep_index, kick) in enumerate(kicks, start=1):
+        around = sample_times_s[
+            (sample_times_s >= kick.start_s - SPARSE_KICK_GAP_S) & (sample_times_s <= kick.end_s + SPARSE_KICK_GAP_S)
+        ]
+        edges = np.concatenate([[kick.start_s - SPARSE_KICK_GAP_S], around, [kick.end_s + SPARSE_KICK_GAP_S]])
+        widest = float(np.max(np.diff(edges)))
+        if widest > SPARSE_KICK_GAP_S:
+            warnings.append(
+                f"kick {number} (rep {rep_index}): the watch recorded only every {widest:.0f} s around it "
+                f"(smart recording), so its times and speeds are uncertain by about {widest / 2:.0f} s; "
+                "record every second for kick sessions"
+            )
+    return tuple(warnings)

@@ -203,3 +203,20 @@ def test_workout_spec_and_pace_sources():
     assert by_pace.target_pace_source == "given"
     assert by_goal.target_pace_s_per_km == by_pace.target_pace_s_per_km == 295.0
     assert [r.start_s for r in by_goal.reps] == [r.start_s for r in by_pace.reps]
+
+
+def test_sparse_recording_around_a_kick_is_flagged():
+    sparse = analyze_session("sample_data/hard_kick_250.tcx")  # smart recording, up to 7 s apart
+    dense = analyze_session("sample_data/hard_kick_500_laps.fit")  # 1 s recording
+    assert [w for w in sparse.warnings if "smart recording" in w] and len(sparse.reps) == 6
+    assert not [w for w in dense.warnings if "smart recording" in w]
+
+
+def test_kick_bins_are_timed_in_true_metres(perfect):
+    _, report = perfect
+    for rep in report.reps:
+        if rep.kick is None:
+            continue
+        # Four 25 m bins whose times add up to the kick's duration (within a grid step).
+        seconds = sum((b.to_m - b.from_m) / b.speed_mps for b in rep.kick.bins)
+        assert seconds == pytest.approx(rep.kick.duration_s, abs=0.5)
