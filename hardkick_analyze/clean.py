@@ -21,7 +21,7 @@ import pandas as pd
 from .geo import local_xy_m
 from .models import Activity
 
-__all__ = ["GRID_STEP_S", "SessionGrid", "make_grid", "rolling_mean"]
+__all__ = ["GRID_STEP_S", "SessionGrid", "distance_speeds", "make_grid", "position_origin_deg", "rolling_mean"]
 
 #: Spacing of the uniform grid [s].
 GRID_STEP_S = 0.5
@@ -86,11 +86,12 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
     sources = activity.metadata.channel_sources
     columns: dict[str, np.ndarray] = {}
 
-    has_positions = bool(track["lat_deg"].notna().sum() >= 2)
-    if has_positions:
+    origin = position_origin_deg(track)
+    has_positions = origin is not None
+    if origin is not None:
         valid = track["lat_deg"].notna().to_numpy() & track["lon_deg"].notna().to_numpy()
         lat, lon = track["lat_deg"].to_numpy()[valid], track["lon_deg"].to_numpy()[valid]
-        x, y = local_xy_m(lat, lon, float(np.median(lat)), float(np.median(lon)))
+        x, y = local_xy_m(lat, lon, *origin)
         columns["x_m"] = _interp(elapsed[valid], x, grid_s)
         columns["y_m"] = _interp(elapsed[valid], y, grid_s)
         position_speed = np.hypot(np.gradient(columns["x_m"], dt_s), np.gradient(columns["y_m"], dt_s))
@@ -106,11 +107,9 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
     if sources.get("distance_m") == "device" and has_positions:
         distance_lag, _ = estimate_lag(distance_speed, position_speed, dt_s)
     distance = _shift(distance, distance_lag, dt_s)
-    window = (
-        DERIVED_DISTANCE_SPEED_WINDOW_S if sources.get("distance_m") == "derived" else DEVICE_DISTANCE_SPEED_WINDOW_S
-    )
-    raw_distance_speed = np.where(stopped, 0.0, np.gradient(distance, dt_s))
-    distance_speed = rolling_mean(raw_distance_speed, window / dt_s)
+    derived = sources.get("distance_m") == "derived"
+    window = DERIVED_DISTANCE_SPEED_WINDOW_S if derived else DEVICE_DISTANCE_SPEED_WINDOW_S
+    distance_speed, raw_distance_speed = distance_speeds(distance, stopped, dt_s, derived=derived)
     columns["distance_m"] = distance
 
     speed_source = sources.get("speed_mps", "absent")
@@ -120,12 +119,8 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
         lag_s, correlation = estimate_lag(device_speed, position_speed, dt_s)
     columns["device_speed_mps"] = np.clip(_shift(device_speed, lag_s, dt_s), 0.0, None)
     has_distance = bool(np.isfinite(distance).any())
-    columns["speed_mps"] = np.clip(distance_speed, 0.0, None) if has_distance else columns["device_speed_mps"]
-    # Unsmoothed, for metrics that define their own smoothing (a kick's peak over 2 s); a
-    # distance summed from raw GPS positions is too jittery to use unsmoothed.
-    if sources.get("distance_m") == "derived":
-        raw_distance_speed = rolling_mean(raw_distance_speed, DERIVED_RAW_SPEED_WINDOW_S / dt_s)
-    columns["raw_speed_mps"] = np.clip(raw_distance_speed, 0.0, None) if has_distance else columns["device_speed_mps"]
+    columns["speed_mps"] = distance_speed if has_distance else columns["device_speed_mps"]
+    columns["raw_speed_mps"] = raw_distance_speed if has_distance else columns["device_speed_mps"]
 
     for name in track.columns:
         if name in ("elapsed_s", "distance_m", "speed_mps", "lat_deg", "lon_deg"):
@@ -143,6 +138,47 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
         distance_lag_s=distance_lag,
         lag_correlation=correlation,
     )
+
+
+def distance_speeds(
+    distance_m: np.ndarray, stopped: np.ndarray, dt_s: float, *, derived: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """The speeds the analysis times boundaries on, from a cumulative distance on the grid [m/s].
+
+    Parameters
+    ----------
+    distance_m
+        Cumulative distance on the grid [m].
+    stopped
+        Grid points inside a pause (speed 0 there).
+    dt_s
+        Grid spacing [s].
+    derived
+        Whether the distance was summed from GPS positions (smoothed more) rather than measured
+        by the device.
+
+    Returns
+    -------
+    speed_mps, raw_speed_mps
+        The derivative smoothed over :data:`DEVICE_DISTANCE_SPEED_WINDOW_S` (or
+        :data:`DERIVED_DISTANCE_SPEED_WINDOW_S`), and the unsmoothed one for metrics that define
+        their own smoothing (a kick's peak over 2 s); both clipped at 0.
+    """
+    window = DERIVED_DISTANCE_SPEED_WINDOW_S if derived else DEVICE_DISTANCE_SPEED_WINDOW_S
+    raw = np.where(stopped, 0.0, np.gradient(distance_m, dt_s))
+    smooth = rolling_mean(raw, window / dt_s)
+    # A distance summed from raw GPS positions is too jittery to use unsmoothed.
+    if derived:
+        raw = rolling_mean(raw, DERIVED_RAW_SPEED_WINDOW_S / dt_s)
+    return np.clip(smooth, 0.0, None), np.clip(raw, 0.0, None)
+
+
+def position_origin_deg(track: pd.DataFrame) -> tuple[float, float] | None:
+    """Origin of the grid's local ``x_m``/``y_m`` frame: the median position [deg], None without GPS."""
+    valid = track["lat_deg"].notna().to_numpy() & track["lon_deg"].notna().to_numpy()
+    if valid.sum() < 2:
+        return None
+    return float(np.median(track["lat_deg"].to_numpy()[valid])), float(np.median(track["lon_deg"].to_numpy()[valid]))
 
 
 def estimate_lag(device_speed: np.ndarray, reference_speed: np.ndarray, dt_s: float) -> tuple[float, float]:
