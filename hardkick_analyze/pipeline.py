@@ -1,8 +1,12 @@
-"""The composer: read -> grid -> segment -> score -> verdicts. It adds no algorithm of its own."""
+"""The composer: read -> grid -> track -> segment -> score -> verdicts. It adds no algorithm of its own."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 
@@ -13,6 +17,7 @@ from .readers.source import PathOrFile
 from .results import RepResult, Segmentation, SessionReport
 from .score import score_rep, score_session
 from .segment import segment_session
+from .track import TrackFit, correct_session, track_details
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .workout import PRESETS, goal_5k_to_rep_pace, parse_workout, with_pace
 
@@ -33,6 +38,7 @@ def analyze_session(
     workout: Workout | str | None = None,
     pace_s_per_km: float | None = None,
     goal_5k: str | None = None,
+    track_correction: bool = True,
 ) -> SessionReport:
     """Find and score the reps and kicks of one session.
 
@@ -48,6 +54,9 @@ def analyze_session(
         Target pace for reps whose spec has none [s/km].
     goal_5k
         Goal 5 km time (``'25:00'``); the rep pace is the goal pace minus 5 s/km.
+    track_correction
+        Recognise a 400 m track in the positions and measure distances on it (see
+        :mod:`hardkick_analyze.track`); False analyses the distance as the watch measured it.
 
     Returns
     -------
@@ -64,9 +73,9 @@ def analyze_session(
         return _not_a_session(activity, candidates[0], pace, pace_source, "longer than a day: not one session")
     if candidates[0].reps and all(r.pace_s_per_km is not None for r in candidates[0].reps) and pace is None:
         pace_source = "given"
-    grid = make_grid(activity)
+    grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
     segmentations = [segment_session(activity, grid, w) for w in candidates]
-    segmentation = min(segmentations, key=_fit_cost)
+    segmentation = _with_track(min(segmentations, key=_fit_cost), grid, track)
     target = pace if pace is not None else _spec_pace(segmentation.workout)
     if target is None:
         target = _inferred_pace(segmentation)
@@ -110,7 +119,12 @@ def _not_a_session(
         workout=workout,
         target_pace_s_per_km=pace,
         target_pace_source=pace_source,
-        segmentation=Segmentation(method="none", workout=workout, reps=()),
+        segmentation=Segmentation(
+            method="none",
+            workout=workout,
+            reps=(),
+            details=MappingProxyType({"track_corrected": False, "track": None}),
+        ),
         reps=(),
         missing=(),
         extra_efforts=(),
@@ -119,6 +133,16 @@ def _not_a_session(
         verdicts=("no hard-kick session found",),
         warnings=(*activity.warnings, f"the activity is {why}"),
     )
+
+
+def _with_track(segmentation: Segmentation, grid: SessionGrid, track: TrackFit | None) -> Segmentation:
+    """The segmentation's details with the track stage's answer added (JSON ``segmentation``)."""
+    details: dict[str, Any] = {
+        **segmentation.details,
+        "track_corrected": track is not None,
+        "track": track_details(grid, track) if track is not None else None,
+    }
+    return dataclasses.replace(segmentation, details=MappingProxyType(details))
 
 
 def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float | None, str]:
@@ -161,6 +185,7 @@ def _score_reps(grid: SessionGrid, segmentation: Segmentation, target: float | N
     bounds = sorted(segmentation.reps, key=lambda b: b.start_s)
     distance_scale = segmentation.details.get("distance_scale") or 1.0
     speed_scale = segmentation.details.get("speed_scale") or 1.0
+    track: Mapping[str, Any] | None = segmentation.details.get("track")
     results = []
     for position, rep in enumerate(bounds, start=1):
         planned: PlannedRep = segmentation.workout.reps[rep.planned_index]
@@ -175,6 +200,7 @@ def _score_reps(grid: SessionGrid, segmentation: Segmentation, target: float | N
                 distance_scale=distance_scale,
                 speed_scale=speed_scale,
                 next_start_s=following,
+                track=track,
             )
         )
     return results

@@ -113,7 +113,10 @@ class KickResult:
     """How one kick went.
 
     ``distance_m`` is the planned kick distance, used for its pace; ``measured_distance_m``
-    is what the watch measured over the same seconds. ``fade_pct`` is
+    is what was measured over the same seconds (on a recognised track, the along-track
+    distance), ``gps_distance_m`` the watch's own distance over them and ``distance_error_m``
+    the error estimate (one standard deviation) of ``measured_distance_m`` when it was measured
+    on the track (None otherwise). ``fade_pct`` is
     ``100 * (peak - final) / peak`` with ``final_speed_mps`` the mean over the kick's last 20 %
     of distance and ``peak_speed_mps`` the top of the speed smoothed over 2 s.
     """
@@ -123,6 +126,8 @@ class KickResult:
     duration_s: float
     distance_m: float
     measured_distance_m: float
+    gps_distance_m: float | None = None
+    distance_error_m: float | None = None
     avg_speed_mps: float
     peak_speed_mps: float
     final_speed_mps: float
@@ -136,7 +141,13 @@ class KickResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RepResult:
-    """How one rep's paced part went, and its kick if it had one."""
+    """How one rep's paced part went, and its kick if it had one.
+
+    ``measured_distance_m`` is the distance measured between the boundaries (on a recognised
+    track, the along-track distance); ``gps_distance_m`` is the watch's own distance over the
+    same seconds, and ``distance_error_m`` the error estimate (one standard deviation) of the
+    measured distance when it was measured on the track (None otherwise).
+    """
 
     index: int
     planned: PlannedRep
@@ -145,6 +156,8 @@ class RepResult:
     duration_s: float
     distance_m: float
     measured_distance_m: float
+    gps_distance_m: float | None = None
+    distance_error_m: float | None = None
     pace_s_per_km: float
     target_pace_s_per_km: float | None
     pace_error_s_per_km: float | None

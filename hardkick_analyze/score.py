@@ -1,23 +1,26 @@
 """Score the reps and kicks the segmenter found against the prescription.
 
 Distances: on a track the planned distance is exact and GPS distance is not, so paces use the
-planned distance over the measured time; the watch's distance over the same seconds is reported
-beside it. Inside a kick, speeds come from the lag-corrected speed channel and the distance
-channel rescaled by the session's measured distance scale (the watch's over- or
-under-measurement, estimated by the segmenter from all reps).
+planned distance over the measured time; the measured distance over the same seconds is reported
+beside it (on a recognised track, the along-track distance of :mod:`hardkick_analyze.track`,
+with the watch's own distance and an error estimate). Inside a kick, speeds come from the
+lag-corrected speed channel and the distance channel rescaled by the session's measured distance
+scale (the watch's over- or under-measurement, estimated by the segmenter from all reps).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from .clean import SessionGrid, rolling_mean
 from .models import PlannedRep
 from .results import FormChange, KickResult, RepBounds, RepResult, Segmentation, SessionScore, SpeedBin
+from .track import rep_distance_error_m
 
 __all__ = [
     "FADE_FINAL_SHARE",
@@ -46,6 +49,8 @@ FORM_EDGE_S = 4.0
 #: The workout calls for a long warm-up and cool-down; shorter ones are flagged [s].
 MIN_WARMUP_S = 10 * 60.0
 MIN_COOLDOWN_S = 5 * 60.0
+#: A stretch is measured on the track when at least this share of it is on the track.
+ON_TRACK_SHARE = 0.9
 #: Score weights (sum 100) and the errors at which a component reaches zero.
 WEIGHTS = {"pace": 40.0, "consistency": 20.0, "kick": 25.0, "completion": 15.0}
 PACE_ERROR_ZERO_S_PER_KM = 15.0
@@ -64,6 +69,7 @@ def score_rep(
     distance_scale: float,
     speed_scale: float,
     next_start_s: float | None,
+    track: Mapping[str, Any] | None = None,
 ) -> RepResult:
     """Measure one rep (and its kick) between the segmenter's boundaries.
 
@@ -84,6 +90,9 @@ def score_rep(
         on its reps (1.0 when unknown): speeds and distances inside kicks are divided by them.
     next_start_s
         Start of the next rep, to measure the rest in between [s].
+    track
+        The track stage's details (:func:`hardkick_analyze.track.track_details`) when the
+        distance was corrected on a track: distances on it get an error estimate.
     """
     duration = bounds.end_s - bounds.start_s
     pace = duration / planned.distance_m * 1000.0
@@ -102,6 +111,7 @@ def score_rep(
             rep_speed_mps=planned.distance_m / duration,
             distance_scale=distance_scale,
             speed_scale=speed_scale,
+            track=track,
         )
         if planned.has_kick and bounds.kick_end_s is not None
         else None
@@ -114,6 +124,8 @@ def score_rep(
         duration_s=duration,
         distance_m=planned.distance_m,
         measured_distance_m=measured,
+        gps_distance_m=_gps_distance_between(grid, bounds.start_s, bounds.end_s),
+        distance_error_m=_distance_error(grid, track, bounds.start_s, bounds.end_s, measured),
         pace_s_per_km=pace,
         target_pace_s_per_km=target_pace_s_per_km,
         pace_error_s_per_km=pace - target_pace_s_per_km if target_pace_s_per_km else None,
@@ -141,8 +153,12 @@ def score_kick(
     rep_speed_mps: float,
     distance_scale: float,
     speed_scale: float,
+    track: Mapping[str, Any] | None = None,
 ) -> KickResult:
-    """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``."""
+    """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``.
+
+    ``track`` is as for :func:`score_rep`.
+    """
     duration = end_s - start_s
     measured = _distance_between(grid, start_s, end_s)
     trace = speed_trace(grid, start_s, end_s, distance_scale=distance_scale, speed_scale=speed_scale)
@@ -160,6 +176,8 @@ def score_kick(
         duration_s=duration,
         distance_m=kick_m,
         measured_distance_m=measured,
+        gps_distance_m=_gps_distance_between(grid, start_s, end_s),
+        distance_error_m=_distance_error(grid, track, start_s, end_s, measured),
         avg_speed_mps=average,
         peak_speed_mps=peak,
         final_speed_mps=final,
@@ -399,6 +417,27 @@ def _distance_at(grid: SessionGrid, when_s: float) -> float:
 
 def _distance_between(grid: SessionGrid, start_s: float, end_s: float) -> float:
     return _distance_at(grid, end_s) - _distance_at(grid, start_s)
+
+
+def _gps_distance_between(grid: SessionGrid, start_s: float, end_s: float) -> float:
+    """The watch's own distance over a window (before any track correction) [m]."""
+    column = "gps_distance_m" if "gps_distance_m" in grid.frame else "distance_m"
+    values = grid.frame[column].to_numpy(dtype=np.float64)
+    return float(np.interp(end_s, grid.time_s, values) - np.interp(start_s, grid.time_s, values))
+
+
+def _distance_error(
+    grid: SessionGrid, track: Mapping[str, Any] | None, start_s: float, end_s: float, measured_m: float
+) -> float | None:
+    """Error estimate of a distance measured on the track [m]; None off the track or uncorrected."""
+    if track is None or "on_track" not in grid.frame:
+        return None
+    time = grid.time_s
+    inside = (time >= start_s) & (time <= end_s)
+    on = grid.frame["on_track"].to_numpy(dtype=bool)
+    if not inside.any() or on[inside].mean() < ON_TRACK_SHARE:
+        return None
+    return rep_distance_error_m(measured_m, track)
 
 
 def _time_at_fraction(grid: SessionGrid, start_s: float, end_s: float, fraction: float) -> float:
