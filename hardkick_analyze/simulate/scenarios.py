@@ -5,7 +5,10 @@ workout variant, the warm-up and so on from the seed) and names the file format 
 in. :data:`SAMPLES` are the files in ``sample_data/``; :func:`benchmark_cases` lists the
 benchmark's sessions: every watch imperfection alone (on an otherwise perfect watch), then
 combined, across both workout presets, a custom 3x(800 m + 200 m kick) and paces from 3:00 to
-6:30/km.
+6:30/km. :data:`TRACK_BENCHMARK` are the sessions the track correction is measured on
+(:func:`track_benchmark_cases`): a typical watch reading the track 5 % short to 5 % long, a
+6 m GPS error, reps in lanes 1-3, a clockwise session, a long road warm-up, a GPX export, a
+watch in its track mode and the other two workouts.
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..geo import latlon_from_xy_m
 from ..models import PlannedRep, Workout
 from .config import Athlete, RestMode, SessionConfig, SessionPlan, Track, Treadmill, Watch
+from .place import track_xy_from_latlon
 from .session import FORMATS, SimulatedSession, simulate_session
 
 __all__ = [
     "BENCHMARK",
     "SAMPLES",
+    "TRACK_BENCHMARK",
     "Scenario",
     "benchmark_cases",
     "custom_800_200",
     "hard_kick_250",
     "hard_kick_500",
+    "track_benchmark_cases",
 ]
 
 #: Fastest and slowest rep paces the benchmark draws from [s/km].
@@ -39,7 +46,10 @@ _REST_MODES: tuple[RestMode, ...] = ("walk", "stand", "walk_then_stand", "jog")
 class Scenario:
     """A recipe for sessions: ``build(seed)`` gives the config; files are written as ``file_format``.
 
-    ``condition`` groups scenarios in the benchmark's breakdown.
+    ``condition`` groups scenarios in the benchmark's breakdown. ``clockwise`` mirrors the
+    recorded positions across the track's long axis: the simulator lays every session out
+    anticlockwise, and the mirror image of an anticlockwise session is a clockwise one (the
+    runner, the watch's distance and the truth are unchanged).
     """
 
     name: str
@@ -47,10 +57,12 @@ class Scenario:
     file_format: str
     condition: str
     build: Callable[[int], SessionConfig]
+    clockwise: bool = False
 
     def simulate(self, seed: int) -> SimulatedSession:
         """Simulate this scenario with ``seed``."""
-        return simulate_session(self.build(seed), seed, scenario=self.name)
+        session = simulate_session(self.build(seed), seed, scenario=self.name)
+        return _mirrored(session) if self.clockwise else session
 
     def file_bytes(self, session: SimulatedSession) -> bytes:
         """The session written in this scenario's format."""
@@ -466,10 +478,140 @@ BENCHMARK: tuple[Scenario, ...] = (
 )
 
 
-def benchmark_cases(seeds_per_scenario: int = 2, first_seed: int = 1000) -> list[tuple[Scenario, int]]:
+def benchmark_cases(
+    seeds_per_scenario: int = 2, first_seed: int = 1000, scenarios: tuple[Scenario, ...] = BENCHMARK
+) -> list[tuple[Scenario, int]]:
     """The benchmark's sessions: every :data:`BENCHMARK` scenario with ``seeds_per_scenario`` seeds."""
     return [
         (scenario, first_seed + 100 * position + k)
-        for position, scenario in enumerate(BENCHMARK)
+        for position, scenario in enumerate(scenarios)
         for k in range(seeds_per_scenario)
     ]
+
+
+# --- the track correction's benchmark -----------------------------------------------------------
+
+
+def _track_session(
+    seed: int,
+    *,
+    watch: Watch,
+    workout: str = "500",
+    rep_lane: int = 1,
+    easy_lane: int = 3,
+    road_share: float = 0.6,
+) -> SessionConfig:
+    """A session on a track drawn from the seed, without laps, reps in ``rep_lane``."""
+    config = _session(seed, workout=workout, watch=watch)
+    if not isinstance(config.venue, Track):
+        raise TypeError("a track session needs a track")
+    venue = dataclasses.replace(config.venue, rep_lane=rep_lane, easy_lane=easy_lane, road_share=road_share)
+    return dataclasses.replace(config, venue=venue)
+
+
+def _track_watch(bias_pct: float, **changes: object) -> Watch:
+    """A typical GPS watch without laps that reads the track ``bias_pct`` long (negative: short)."""
+    return dataclasses.replace(Watch(laps="none", distance_bias_pct=bias_pct), **changes)  # type: ignore[arg-type]
+
+
+def _biased(bias_pct: float) -> Callable[[int], SessionConfig]:
+    """The build of a track session whose watch reads ``bias_pct`` long."""
+    return lambda seed: _track_session(seed, watch=_track_watch(bias_pct))
+
+
+def _mirrored(session: SimulatedSession) -> SimulatedSession:
+    """The session run clockwise: positions mirrored across the track's long axis."""
+    venue = session.config.venue
+    records = session.recorded.records
+    if not isinstance(venue, Track) or records["lat_deg"].isna().all():
+        return session
+    x, y = track_xy_from_latlon(records["lat_deg"].to_numpy(), records["lon_deg"].to_numpy(), venue)
+    bearing = np.radians(venue.bearing_deg)
+    # Track frame -> east/north with y mirrored (the inverse of track_xy_from_latlon, y -> -y).
+    east = x * np.sin(bearing) + y * np.cos(bearing)
+    north = x * np.cos(bearing) - y * np.sin(bearing)
+    lat, lon = latlon_from_xy_m(east, north, venue.lat_deg, venue.lon_deg)
+    mirrored = records.assign(lat_deg=lat, lon_deg=lon)
+    return dataclasses.replace(session, recorded=dataclasses.replace(session.recorded, records=mirrored))
+
+
+def _track_scenario(name: str, condition: str, description: str, build: Callable[[int], SessionConfig]) -> Scenario:
+    return _scenario(name, condition, description, "fit", build)
+
+
+#: Sessions on a 400 m track for the track correction (each run with several seeds): a watch
+#: without laps reading the track from 5 % short to 5 % long, then one condition at a time.
+TRACK_BENCHMARK: tuple[Scenario, ...] = (
+    *(
+        _track_scenario(
+            f"track_bias_{bias:+g}",
+            f"track: bias {bias:+g} %",
+            f"typical watch reading the track {bias:+g} %",
+            _biased(bias),
+        )
+        for bias in (-5.0, -2.5, 2.5, 5.0)
+    ),
+    _track_scenario(
+        "track_gps_6m",
+        "track: GPS error 6 m",
+        "6 m correlated GPS error (30 s), +3 %",
+        lambda s: _track_session(s, watch=_track_watch(3.0, gps_sigma_m=6.0, gps_tau_s=30.0, gps_white_m=1.0)),
+    ),
+    _track_scenario(
+        "track_lane_2",
+        "track: lanes 2-3",
+        "reps in lane 2, easy running in lane 4, -3 %",
+        lambda s: _track_session(s, watch=_track_watch(-3.0), rep_lane=2, easy_lane=4),
+    ),
+    _track_scenario(
+        "track_lane_3",
+        "track: lanes 2-3",
+        "reps in lane 3, easy running in lane 5, +3 %",
+        lambda s: _track_session(s, watch=_track_watch(3.0), rep_lane=3, easy_lane=5),
+    ),
+    dataclasses.replace(
+        _track_scenario(
+            "track_clockwise",
+            "track: clockwise",
+            "the session run clockwise, +4 %",
+            lambda s: _track_session(s, watch=_track_watch(4.0)),
+        ),
+        clockwise=True,
+    ),
+    _track_scenario(
+        "track_road_warmup",
+        "track: road warm-up",
+        "95 % of the warm-up on the roads around the stadium, -4 %",
+        lambda s: _track_session(s, watch=_track_watch(-4.0), road_share=0.95),
+    ),
+    _scenario(
+        "track_gpx",
+        "track: GPX",
+        "typical watch exported as GPX (distance summed from positions)",
+        "gpx",
+        lambda s: _track_session(s, watch=_track_watch(0.0)),
+    ),
+    _track_scenario(
+        "track_mode",
+        "track: watch in track mode",
+        "FIT sub_sport track, -4 %",
+        lambda s: _track_session(s, watch=_track_watch(-4.0, profile="track_run")),
+    ),
+    _track_scenario(
+        "track_250",
+        "track: 200/250",
+        "sprinters' 200 m / 200 m + 50 m kick, +4 %",
+        lambda s: _track_session(s, workout="250", watch=_track_watch(4.0)),
+    ),
+    _track_scenario(
+        "track_800",
+        "track: 3x(800+200)",
+        "3 x (800 m + 200 m kick), -4 %",
+        lambda s: _track_session(s, workout="800", watch=_track_watch(-4.0)),
+    ),
+)
+
+
+def track_benchmark_cases(seeds_per_scenario: int = 2, first_seed: int = 5000) -> list[tuple[Scenario, int]]:
+    """The track correction's sessions: every :data:`TRACK_BENCHMARK` scenario with its seeds."""
+    return benchmark_cases(seeds_per_scenario, first_seed, TRACK_BENCHMARK)

@@ -55,8 +55,11 @@ MAX_GAP_S = 10.0
 #: long [m, s].
 LANE_EVIDENCE_M = 0.75 * trackshape.LANE_WIDTH_M
 LANE_STRETCH_MIN_S = 30.0
-#: Fast running (reps) is above the midpoint of these quantiles of the on-track moving speed.
-FAST_SPLIT_QUANTILES = (0.5, 0.95)
+#: Fast running (reps) is at least this share of the rep level, the quantile below of the
+#: on-track moving speed smoothed over the window below [-, -, s].
+FAST_SHARE = 0.85
+FAST_LEVEL_QUANTILE = 0.9
+FAST_SMOOTHING_S = 10.0
 #: Stretches at least this long set the device-to-track scale [m].
 SCALE_STRETCH_MIN_M = trackshape.lap_length_m(1)
 #: Left out at each end of an on-track stretch when setting the device-to-track scale [s].
@@ -112,7 +115,7 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
     if derived:
         # A distance summed from positions grows with the GPS noise while walking or standing:
         # its scale is measured on the fast running only, and not followed any further.
-        scale = _summed_scale(measured_steps, np.diff(path), step_on & (speed[1:] >= _fast_threshold(speed, on_track)))
+        scale = _summed_scale(measured_steps, np.diff(path), step_on & _fast_mask(speed, on_track, dt)[1:])
     else:
         scale = _device_scale(measured, path, on_track, dt)
     if scale is not None:
@@ -199,7 +202,7 @@ def _error_model(grid: SessionGrid, fit: TrackFit) -> tuple[float, float]:
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    fast = on & (speed >= _fast_threshold(speed, on))
+    fast = _fast_mask(speed, on, grid.dt_s)
     independent = max(fast.sum() * grid.dt_s / GPS_CORRELATION_S, 1.0)
     lane_sd_m = 1.2533 * fit.residual_rms_m / math.sqrt(independent)
     relative_lane = BEND_SHARE * lane_sd_m / LANE1_RADIUS_M
@@ -235,20 +238,25 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
-def _fast_threshold(speed: np.ndarray, on: np.ndarray) -> float:
-    moving = speed[on & (speed > MOVING_MPS)]
+def _fast_mask(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
+    """Fast running on the track (reps and kicks), as opposed to warm-up jogs, walks and rests.
+
+    The rep level is the top decile of the on-track speed smoothed over
+    :data:`FAST_SMOOTHING_S` (kicks are too short to reach it); warm-ups run at about 80 % of
+    the rep speed, recovery jogs slower.
+    """
+    smooth = rolling_mean(speed, FAST_SMOOTHING_S / dt_s)
+    moving = smooth[on & (speed > MOVING_MPS)]
     if not len(moving):
-        return math.inf
-    low, high = np.quantile(moving, FAST_SPLIT_QUANTILES)
-    return float(0.5 * (low + high))
+        return np.zeros(len(speed), dtype=bool)
+    return on & (smooth >= FAST_SHARE * float(np.quantile(moving, FAST_LEVEL_QUANTILE)))
 
 
 def _lanes(offset: np.ndarray, on: np.ndarray, speed: np.ndarray, dt_s: float) -> np.ndarray:
     """Lane of each on-track sample: the session's lane for fast or slow running, unless a
     stretch is clearly in another."""
     lane = np.full(len(offset), np.nan)
-    smooth = rolling_mean(speed, 5.0 / dt_s)
-    fast = smooth >= _fast_threshold(speed, on)
+    fast = _fast_mask(speed, on, dt_s)
     moving = speed > MOVING_MPS
     for kind in (fast, ~fast):
         members = on & kind
