@@ -6,13 +6,17 @@ Run from the repository root (about a minute on 2 cores)::
     python -m bench.accuracy --analyzer speed_threshold --seeds 1 --output -
     python -m bench.accuracy --analyzer mypackage.module:function
 
-Each session of :func:`hardkick_analyze.simulate.scenarios.benchmark_cases` is simulated, written
+Each session of :func:`hardkick_analyze.simulate.scenarios.benchmark_cases` (and of
+:func:`~hardkick_analyze.simulate.scenarios.track_benchmark_cases`, the track sessions) is simulated, written
 in its scenario's format, read back with :func:`hardkick_analyze.read_activity` and handed to
 each analyzer (``analyzer(activity, workout) -> Prediction``, see :mod:`bench`). A predicted rep
 matches a true rep when their paced parts overlap by more than half of the longer of the two
 (one-to-one, largest overlaps first). Kick metrics are taken over matched reps whose truth has
 a kick; a kick reported on a plain rep or on an unmatched effort is spurious. Missing-rep
-agreement counts the planned reps whose missing/present status the analyzer got right.
+agreement counts the planned reps whose missing/present status the analyzer got right. An
+analyzer whose reps carry ``measured_distance_m`` / ``gps_distance_m`` (see
+:class:`bench.hardkick.MeasuredRep`) is also scored on the distance of each matched rep's paced
+part against its true (planned) distance, in percent.
 
 To benchmark a new analyzer, add one line to :data:`ANALYZERS`.
 """
@@ -33,11 +37,11 @@ import numpy as np
 
 from hardkick_analyze import read_activity
 from hardkick_analyze.simulate import RepTruth, SessionTruth
-from hardkick_analyze.simulate.scenarios import BENCHMARK, benchmark_cases
+from hardkick_analyze.simulate.scenarios import BENCHMARK, TRACK_BENCHMARK, benchmark_cases, track_benchmark_cases
 
 from . import Analyzer, PredictedRep, Prediction
 from .baselines import laps_as_reps, speed_threshold
-from .hardkick import hardkick
+from .hardkick import hardkick, hardkick_uncorrected
 
 __all__ = ["ANALYZERS", "SessionScore", "main", "match_reps", "score_session"]
 
@@ -46,11 +50,13 @@ ANALYZERS: dict[str, Analyzer] = {
     "laps_as_reps": laps_as_reps,
     "speed_threshold": speed_threshold,
     "hardkick": hardkick,
+    "hardkick_uncorrected": hardkick_uncorrected,
 }
 
 #: Paced parts overlapping by more than this share of the longer one are the same rep.
 MATCH_OVERLAP = 0.5
-_SCENARIOS = {s.name: s for s in BENCHMARK}
+_SCENARIOS = {s.name: s for s in (*BENCHMARK, *TRACK_BENCHMARK)}
+_TRACK_NAMES = frozenset(s.name for s in TRACK_BENCHMARK)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -75,6 +81,8 @@ class SessionScore:
     fade_errors_pct: tuple[float, ...] = ()
     planned_reps: int = 0
     missing_agreements: int = 0
+    distance_errors_pct: tuple[float, ...] = ()
+    gps_distance_errors_pct: tuple[float, ...] = ()
     analyze_s: float = 0.0
 
 
@@ -127,6 +135,7 @@ def score_session(
     matched_predicted = {j for _, j in pairs}
     starts, ends, durations = [], [], []
     kick_starts, kick_speeds, fades = [], [], []
+    distances, gps_distances = [], []
     kicks_found = spurious = 0
     for i, j in pairs:
         true_rep, rep = true_reps[i], predicted[j]
@@ -134,6 +143,10 @@ def score_session(
         starts.append(rep.start_s - true_rep.start_s)
         ends.append(rep.end_s - true_rep.end_s)
         durations.append((rep.end_s - rep.start_s) - (true_rep.end_s - true_rep.start_s))
+        for name, errors in (("measured_distance_m", distances), ("gps_distance_m", gps_distances)):
+            measured = getattr(rep, name, None)
+            if measured is not None:
+                errors.append(100.0 * (measured / true_rep.distance_m - 1.0))
         if true_rep.kick is None:
             spurious += rep.kick is not None
             continue
@@ -167,6 +180,8 @@ def score_session(
         fade_errors_pct=tuple(fades),
         planned_reps=planned,
         missing_agreements=agreements,
+        distance_errors_pct=tuple(distances),
+        gps_distance_errors_pct=tuple(gps_distances),
     )
 
 
@@ -260,6 +275,8 @@ def _summary_row(label: str, scores: Sequence[SessionScore]) -> list[str]:
         _abs_stats(_gather(scores, "kick_speed_errors_mps")),
         _abs_stats(_gather(scores, "fade_errors_pct")),
         _ratio(sum(s.missing_agreements for s in scores), sum(s.planned_reps for s in scores)),
+        _abs_stats(_gather(scores, "distance_errors_pct")),
+        _abs_stats(_gather(scores, "gps_distance_errors_pct")),
     ]
 
 
@@ -279,6 +296,8 @@ _HEADER = [
     "kick avg speed err (m/s)",
     "fade err (pp)",
     "missing-rep agreement",
+    "rep distance err (%)",
+    "watch distance err (%)",
 ]
 
 
@@ -291,12 +310,15 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def render_report(
     results: Sequence[CaseResult], analyzers: Sequence[str], command: str, workers: int, wall_s: float
 ) -> str:
-    """The benchmark's Markdown report: overall table, per-condition tables, timings."""
-    scores = [s for r in results for s in r.scores]
+    """The benchmark's Markdown report: overall table, the track correction, per-condition tables, timings."""
+    everything = [s for r in results for s in r.scores]
+    scores = [s for s in everything if s.scenario not in _TRACK_NAMES]
+    track_scores = [s for s in everything if s.scenario in _TRACK_NAMES]
     overall = _table(
         ["analyzer", *_HEADER[1:]],
         [_summary_row(name, [s for s in scores if s.analyzer == name]) for name in analyzers],
     )
+    sessions = len({(s.scenario, s.seed) for s in scores})
     sections = [
         "# Accuracy benchmark",
         "",
@@ -306,25 +328,33 @@ def render_report(
         command,
         "```",
         "",
-        f"{len(results)} simulated sessions ({len(BENCHMARK)} scenarios, "
+        f"{sessions} simulated sessions ({len(BENCHMARK)} scenarios, "
         f"`hardkick_analyze.simulate.scenarios.BENCHMARK`), each written in its scenario's format and "
         "read back with `read_activity`. Errors are absolute, as median / 90th percentile; reps match "
         f"when their paced parts overlap by more than {MATCH_OVERLAP:.0%} of the longer one. Kick metrics "
         "cover matched reps whose truth has a kick; a kick on a plain rep or an unmatched effort is "
-        "spurious. Missing-rep agreement: share of planned reps whose missing/present status is right.",
+        "spurious. Missing-rep agreement: share of planned reps whose missing/present status is right. "
+        "Rep distance: the distance the analyzer measured over a matched rep's paced part (between its "
+        "own boundaries) against the rep's true distance, in percent; watch distance: the watch's own "
+        "distance over the same seconds.",
         "",
         "`laps_as_reps` and `speed_threshold` are the naive baselines of `bench/baselines.py`, kept for "
-        "comparison. An analyzer is added with one line in `bench.accuracy.ANALYZERS` (or, unregistered, "
-        "`--analyzer module:function`); it is called as `analyzer(activity, workout) -> Prediction`.",
+        "comparison; `hardkick_uncorrected` is the real analyzer without the track correction "
+        "(`analyze_session(..., track_correction=False)`). An analyzer is added with one line in "
+        "`bench.accuracy.ANALYZERS` (or, unregistered, `--analyzer module:function`); it is called as "
+        "`analyzer(activity, workout) -> Prediction`.",
         "",
         "## All sessions",
         "",
         overall,
     ]
-    conditions = list(dict.fromkeys(s.condition for s in BENCHMARK))
+    if track_scores:
+        sections += _track_section(track_scores, analyzers)
+    conditions = list(dict.fromkeys(s.condition for s in (*BENCHMARK, *TRACK_BENCHMARK)))
     for name in analyzers:
-        mine = [s for s in scores if s.analyzer == name]
+        mine = [s for s in everything if s.analyzer == name]
         rows = [_summary_row(c, [s for s in mine if s.condition == c]) for c in conditions]
+        rows = [row for row in rows if row[1] != "0"]
         sections += ["", f"## By condition: `{name}`", "", _table(["condition", *_HEADER[1:]], rows)]
     simulate = [r.simulate_s for r in results]
     sections += [
@@ -335,13 +365,84 @@ def render_report(
         f"- writing its file: mean {np.mean([r.write_s for r in results]):.3f} s; "
         f"reading it back: mean {np.mean([r.read_s for r in results]):.3f} s",
         f"- files: {sum(r.file_bytes for r in results) / 2**20:.1f} MiB in total",
-        *(f"- `{name}`: mean {_mean_time(scores, name):.3f} s per session" for name in analyzers),
+        *(f"- `{name}`: mean {_mean_time(everything, name):.3f} s per session" for name in analyzers),
         f"- whole benchmark: {wall_s:.0f} s with {workers} worker processes",
     ]
     failures = [f for r in results for f in r.failures]
     if failures:
         sections += ["", "## Failures", "", *(f"- {f}" for f in failures)]
     return "\n".join(sections) + "\n"
+
+
+def _track_section(scores: Sequence[SessionScore], analyzers: Sequence[str]) -> list[str]:
+    """The track sessions: every analyzer on them, then corrected vs uncorrected side by side."""
+    sessions = len({(s.scenario, s.seed) for s in scores})
+    lines = [
+        "",
+        "## Track sessions: the track correction",
+        "",
+        f"{sessions} simulated sessions on a 400 m track ({len(TRACK_BENCHMARK)} scenarios, "
+        "`hardkick_analyze.simulate.scenarios.TRACK_BENCHMARK`): a typical GPS watch without laps "
+        "reading the track 5 % short to 5 % long, a 6 m correlated GPS error, reps in lanes 2 and 3, a "
+        "clockwise session (the simulator's anticlockwise session mirrored), 95 % of the warm-up on the "
+        "roads around the stadium, a GPX export (distance summed from positions), a watch in its track "
+        "mode (FIT `sub_sport` track) and the 200/250 and 3x(800+200) workouts.",
+        "",
+        "`hardkick` recognises the track in the positions, measures the distance on its running lines "
+        "(`hardkick_analyze.track`) and times and scores the reps on that distance; "
+        "`hardkick_uncorrected` is the same analyzer on the watch's distance. The rep distance error of "
+        "`hardkick` is the corrected distance, its watch distance error the raw one over the same "
+        "seconds.",
+        "",
+        _table(
+            ["analyzer", *_HEADER[1:]],
+            [_summary_row(name, [s for s in scores if s.analyzer == name]) for name in analyzers],
+        ),
+    ]
+    if "hardkick" in analyzers and "hardkick_uncorrected" in analyzers:
+        header = [
+            "condition",
+            "reps",
+            "watch distance err (%)",
+            "corrected distance err (%)",
+            "rep duration err (s): uncorrected / corrected",
+            "kick start err (s): uncorrected / corrected",
+            "kick avg speed err (m/s): uncorrected / corrected",
+            "fade err (pp): uncorrected / corrected",
+        ]
+        conditions = list(dict.fromkeys(s.condition for s in TRACK_BENCHMARK))
+        rows = [_side_by_side(c, [s for s in scores if s.condition == c]) for c in conditions]
+        rows.append(_side_by_side("all track sessions", scores))
+        lines += [
+            "",
+            "Median absolute errors on the same sessions (90th percentiles in the table above):",
+            "",
+            _table(header, rows),
+        ]
+    return lines
+
+
+def _side_by_side(label: str, scores: Sequence[SessionScore]) -> list[str]:
+    corrected = [s for s in scores if s.analyzer == "hardkick"]
+    uncorrected = [s for s in scores if s.analyzer == "hardkick_uncorrected"]
+
+    def median(chosen: Sequence[SessionScore], name: str) -> str:
+        values = _gather(chosen, name)
+        return f"{np.median(np.abs(values)):.2f}" if values else "-"
+
+    def both(name: str) -> str:
+        return f"{median(uncorrected, name)} / {median(corrected, name)}"
+
+    return [
+        label,
+        str(sum(s.matched for s in corrected)),
+        median(corrected, "gps_distance_errors_pct"),
+        median(corrected, "distance_errors_pct"),
+        both("duration_errors_s"),
+        both("kick_start_errors_s"),
+        both("kick_speed_errors_mps"),
+        both("fade_errors_pct"),
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -360,7 +461,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     analyzers = args.analyzer or list(ANALYZERS)
     for spec in analyzers:
         resolve_analyzer(spec)
-    cases = [(s.name, seed) for s, seed in benchmark_cases(args.seeds) if not args.scenario or s.name in args.scenario]
+    every_case = [*benchmark_cases(args.seeds), *track_benchmark_cases(args.seeds)]
+    cases = [(s.name, seed) for s, seed in every_case if not args.scenario or s.name in args.scenario]
     begin = time.perf_counter()
     with ProcessPoolExecutor(max_workers=args.workers) as pool:
         results = list(pool.map(run_case, *zip(*cases, strict=True), [analyzers] * len(cases)))
