@@ -385,8 +385,8 @@ def _track_section(scores: Sequence[SessionScore], analyzers: Sequence[str]) -> 
         "`hardkick_analyze.simulate.scenarios.TRACK_BENCHMARK`): a typical GPS watch without laps "
         "reading the track 5 % short to 5 % long, a 6 m correlated GPS error, reps in lanes 2 and 3, a "
         "clockwise session (the simulator's anticlockwise session mirrored), 95 % of the warm-up on the "
-        "roads around the stadium, a GPX export (distance summed from positions), a watch in its track "
-        "mode (FIT `sub_sport` track) and the 200/250 and 3x(800+200) workouts.",
+        "roads around the stadium, reps started from jogged rests, a GPX export (distance summed from "
+        "positions), a watch in its track mode (FIT `sub_sport` track) and the 200/250 and 3x(800+200) workouts.",
         "",
         "`hardkick` recognises the track in the positions, measures the distance on its running lines "
         "(`hardkick_analyze.track`) and times and scores the reps on that distance; "

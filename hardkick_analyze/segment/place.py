@@ -6,6 +6,12 @@ from a jog or a rep that fades into a jog has a gentle ramp whose corner is unce
 seconds; such a boundary is set from the distance instead, using the watch's distance scale
 (watch metres per true metre) measured on this session's sharp reps: on a track the planned
 distance is exact and the watch's is a few percent off, but consistently so within a session.
+
+On a recognised track (a grid corrected by :mod:`hardkick_analyze.track`) the distance is the
+distance run, so it is trusted without a scale; a rep with two gentle ends is stretched or
+shrunk about their ramps until it covers its planned distance; and when most sharp starts lie
+at one place on the track (a line on the straight), a gentle start is put where the runner
+crossed that line, if that agrees with its ramp.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from types import MappingProxyType
 
 import numpy as np
 
+from .. import trackshape
 from ..clean import SessionGrid
 from ..models import PlannedRep
 from ..results import RepBounds
@@ -47,6 +54,18 @@ STOP_ONSET = 0.62
 KICK_ONSET = 0.65
 #: The distance scale is trusted between these values (GPS is never off by more).
 SCALE_RANGE = (0.85, 1.15)
+#: A rep is run on the track when this share of it is on the track.
+ON_TRACK_SHARE = 0.9
+#: Sharp starts within this along-track distance of each other are at the same line [m]; a line
+#: needs this many of them, and this share of all sharp starts.
+LINE_TOLERANCE_M = 8.0
+LINE_MIN_STARTS = 3
+LINE_MIN_SHARE = 0.6
+#: Two gentle ends are moved to fit the planned distance only when they miss it by less than
+#: this share of it.
+GENTLE_FIT_SHARE = 0.05
+#: A lap of lane 1's line, for positions on the track [m].
+LAP_M = trackshape.lap_length_m(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,19 +139,104 @@ def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], d
             speed_ratios.append(_integral(time, speed, a, b) / rep.planned.distance_m)
     distance_scale = _trusted_median(distance_ratios)
     speed_scale = _trusted_median(speed_ratios)
-    bounds = [_bounds(rep, time, distance, distance_scale) for rep in placed]
-    return bounds, {"distance_scale": distance_scale, "speed_scale": speed_scale, "sharp_reps": len(distance_ratios)}
+    track = _track_evidence(grid, placed)
+    bounds = [_bounds(rep, time, distance, distance_scale, track) for rep in placed]
+    details: dict[str, float | None] = {
+        "distance_scale": distance_scale,
+        "speed_scale": speed_scale,
+        "sharp_reps": len(distance_ratios),
+    }
+    if track is not None:
+        details["start_line_m"] = track.line_s_m
+    return bounds, details
 
 
-def _bounds(rep: Placed, time: np.ndarray, distance: np.ndarray, scale: float | None) -> RepBounds:
+@dataclass(frozen=True, slots=True)
+class _Track:
+    """Where the runner was on a recognised track: on it or not, the position along lane 1's
+    line (NaN off it) [m], and the start line most sharp starts agree on [m]."""
+
+    on_track: np.ndarray
+    s_m: np.ndarray
+    line_s_m: float | None
+
+    def holds(self, time: np.ndarray, start_s: float, end_s: float) -> bool:
+        """Whether the runner was on the track for (nearly) all of ``[start_s, end_s]``."""
+        inside = (time >= start_s) & (time <= end_s)
+        return bool(inside.any() and self.on_track[inside].mean() >= ON_TRACK_SHARE)
+
+
+def _track_evidence(grid: SessionGrid, placed: list[Placed]) -> _Track | None:
+    """The track positions of a corrected grid and its start line; None on an uncorrected grid."""
+    frame = grid.frame
+    if "on_track" not in frame or "track_s_m" not in frame:
+        return None
+    s = frame["track_s_m"].to_numpy(dtype=np.float64)
+    time = grid.time_s
+    starts = [rep.sharp_corner(rep.start) for rep in placed]
+    positions = np.array([_interp(time, s, t) for t in starts if t is not None])
+    return _Track(frame["on_track"].to_numpy(dtype=bool), s, _common_position(positions[np.isfinite(positions)]))
+
+
+def _common_position(positions_m: np.ndarray) -> float | None:
+    """The along-track position most of ``positions_m`` share, within :data:`LINE_TOLERANCE_M` [m]."""
+    if len(positions_m) < LINE_MIN_STARTS:
+        return None
+    apart = np.abs(_wrapped(positions_m[:, None] - positions_m[None, :]))
+    near = apart <= LINE_TOLERANCE_M
+    best = int(np.argmax(near.sum(axis=1)))
+    members = near[best]
+    if members.sum() < max(LINE_MIN_STARTS, LINE_MIN_SHARE * len(positions_m)):
+        return None
+    return float(np.mod(positions_m[best] + np.mean(_wrapped(positions_m[members] - positions_m[best])), LAP_M))
+
+
+def _line_crossing(time: np.ndarray, s_m: np.ndarray, line_m: float, around_s: float, within_s: float) -> float | None:
+    """When the runner passed the line going forward, nearest ``around_s`` and within ``within_s`` [s]."""
+    window = np.flatnonzero((time >= around_s - within_s) & (time <= around_s + within_s))
+    if len(window) < 2:
+        return None
+    ahead = _wrapped(s_m[window] - line_m)
+    # A forward crossing: behind the line, then at or past it, by less than a few metres.
+    crossing = (ahead[:-1] < 0) & (ahead[1:] >= 0) & (ahead[1:] - ahead[:-1] < 2.0 * LINE_TOLERANCE_M)
+    hits = np.flatnonzero(crossing)
+    if not len(hits):
+        return None
+    times = [float(np.interp(0.0, [ahead[k], ahead[k + 1]], [time[window[k]], time[window[k + 1]]])) for k in hits]
+    return min(times, key=lambda t: abs(t - around_s))
+
+
+def _wrapped(along_m: np.ndarray) -> np.ndarray:
+    """Along-track differences wrapped to half a lap either way [m]."""
+    return np.mod(along_m + LAP_M / 2.0, LAP_M) - LAP_M / 2.0
+
+
+def _bounds(
+    rep: Placed, time: np.ndarray, distance: np.ndarray, scale: float | None, track: _Track | None
+) -> RepBounds:
     fallback = "lap" if rep.lap_guided else "threshold"
     how: dict[str, str] = {}
     paced_m = rep.planned.distance_m
     effort_m = paced_m + rep.planned.kick_m
+    on_track = track is not None and track.holds(time, rep.candidate.start_s, rep.candidate.end_s)
+    if scale is None and on_track:
+        # Measured on the track's running lines, the distance is the distance run.
+        scale = 1.0
     start_s = rep.sharp_corner(rep.start)
     end_s = rep.sharp_corner(rep.end)
     how["start"] = "speed ramp" if start_s is not None else ""
     how["end"] = "speed ramp" if end_s is not None else ""
+    if start_s is None and on_track and track is not None and track.line_s_m is not None and rep.start is not None:
+        crossing = _line_crossing(
+            time, track.s_m, track.line_s_m, rep.start.corner_s, DISTANCE_AGREEMENT_S + rep.start.rise_s
+        )
+        if crossing is not None:
+            start_s, how["start"] = crossing, "track line"
+    if start_s is None and end_s is None and on_track and scale is not None and rep.start and rep.end:
+        fitted = _fit_distance(time, distance, rep.start.corner_s, rep.end.corner_s, effort_m * scale)
+        if fitted is not None:
+            start_s, end_s = fitted
+            how["start"] = how["end"] = "gentle ramp, track distance"
     if start_s is None and end_s is not None and scale is not None:
         by_distance = _time_at_distance(time, distance, end_s, -effort_m * scale)
         if _agrees(by_distance, rep.start):
@@ -155,6 +259,20 @@ def _bounds(rep: Placed, time: np.ndarray, distance: np.ndarray, scale: float | 
         kick_s, how["kick"] = start_s + paced_m / effort_m * (end_s - start_s), "distance share"
     return RepBounds(
         planned_index=rep.planned_index, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how)
+    )
+
+
+def _fit_distance(
+    time: np.ndarray, distance: np.ndarray, start_s: float, end_s: float, metres: float
+) -> tuple[float, float] | None:
+    """Two gentle ends moved apart (or together) by the same distance until they are ``metres``
+    apart; None when they miss it by more than :data:`GENTLE_FIT_SHARE`."""
+    missing = metres - (_interp(time, distance, end_s) - _interp(time, distance, start_s))
+    if abs(missing) > GENTLE_FIT_SHARE * metres:
+        return None
+    return (
+        _time_at_distance(time, distance, start_s, -missing / 2.0),
+        _time_at_distance(time, distance, end_s, missing / 2.0),
     )
 
 

@@ -7,8 +7,8 @@ benchmark's sessions: every watch imperfection alone (on an otherwise perfect wa
 combined, across both workout presets, a custom 3x(800 m + 200 m kick) and paces from 3:00 to
 6:30/km. :data:`TRACK_BENCHMARK` are the sessions the track correction is measured on
 (:func:`track_benchmark_cases`): a typical watch reading the track 5 % short to 5 % long, a
-6 m GPS error, reps in lanes 1-3, a clockwise session, a long road warm-up, a GPX export, a
-watch in its track mode and the other two workouts.
+6 m GPS error, reps in lanes 1-3, a clockwise session, a long road warm-up, rolling starts, a
+GPX export, a watch in its track mode and the other two workouts.
 """
 
 from __future__ import annotations
@@ -500,9 +500,10 @@ def _track_session(
     rep_lane: int = 1,
     easy_lane: int = 3,
     road_share: float = 0.6,
+    **athlete_changes: object,
 ) -> SessionConfig:
     """A session on a track drawn from the seed, without laps, reps in ``rep_lane``."""
-    config = _session(seed, workout=workout, watch=watch)
+    config = _session(seed, workout=workout, watch=watch, **athlete_changes)
     if not isinstance(config.venue, Track):
         raise TypeError("a track session needs a track")
     venue = dataclasses.replace(config.venue, rep_lane=rep_lane, easy_lane=easy_lane, road_share=road_share)
@@ -583,6 +584,12 @@ TRACK_BENCHMARK: tuple[Scenario, ...] = (
         "track: road warm-up",
         "95 % of the warm-up on the roads around the stadium, -4 %",
         lambda s: _track_session(s, watch=_track_watch(-4.0), road_share=0.95),
+    ),
+    _track_scenario(
+        "track_rolling",
+        "track: rolling starts",
+        "reps started from jogged rests, +4 %",
+        lambda s: _track_session(s, watch=_track_watch(4.0), rolling_start=True, rest_mode="jog"),
     ),
     _scenario(
         "track_gpx",
