@@ -503,11 +503,12 @@ def _track_session(
     **athlete_changes: object,
 ) -> SessionConfig:
     """A session on a track drawn from the seed, without laps, reps in ``rep_lane``."""
-    config = _session(seed, workout=workout, watch=watch, **athlete_changes)
+    config = _session(seed, workout=workout, watch=watch)
     if not isinstance(config.venue, Track):
         raise TypeError("a track session needs a track")
     venue = dataclasses.replace(config.venue, rep_lane=rep_lane, easy_lane=easy_lane, road_share=road_share)
-    return dataclasses.replace(config, venue=venue)
+    athlete = dataclasses.replace(config.athlete, **athlete_changes)  # type: ignore[arg-type]
+    return dataclasses.replace(config, venue=venue, athlete=athlete)
 
 
 def _track_watch(bias_pct: float, **changes: object) -> Watch:
