@@ -36,7 +36,7 @@ from typing import Literal
 import numpy as np
 
 from .. import trackshape
-from ..clean import SessionGrid, position_origin_deg
+from ..clean import SessionGrid, position_origin_deg, rolling_mean
 from ..geo import latlon_from_xy_m
 from ..models import Activity
 
@@ -93,6 +93,18 @@ MIN_COVERAGE = 0.8
 MIN_LAPS = 2.0
 SCALE_LIMITS = (0.94, 1.06)
 OFFSET_LIMITS_M = (-3.0, trackshape.lane_offset_m(LANES) + 3.0)
+#: Fast running (reps) is at least this share of the rep level, the quantile below of the
+#: on-track moving speed smoothed over the window below [-, -, s].
+FAST_SHARE = 0.85
+FAST_LEVEL_QUANTILE = 0.9
+FAST_SMOOTHING_S = 10.0
+#: Lanes 1-8 the reps are run in, a priori: lane 1 is where fast running goes on a track (the
+#: rule at most tracks during training: outer lanes for jogging and recovering). The positions
+#: must say clearly otherwise to put the reps elsewhere; easy running has no preferred lane.
+REP_LANE_PRIOR = (0.7, 0.12, 0.08, 0.04, 0.02, 0.02, 0.01, 0.01)
+#: GPS position errors are correlated over about this long: samples closer in time are not
+#: independent evidence of the lane [s].
+GPS_CORRELATION_S = 30.0
 #: A file recorded in a track mode is trusted with these looser limits.
 TRUSTED_MIN_COVERAGE = 0.5
 TRUSTED_MAX_RESIDUAL_RMS_M = 10.0
@@ -118,7 +130,8 @@ class TrackFit:
     mean_offset_m
         Mean cross-track offset of the positions on the track from lane 1's running line [m].
     lane
-        Lane of the fast running (1-8), from the mean offset.
+        Lane of the fast running (1-8): the likeliest given its mean offset (see
+        :func:`reps_lane`).
     residual_rms_m
         RMS distance of the on-track positions from the fitted line (about the mean offset) [m].
     gate_m
@@ -213,7 +226,7 @@ def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
     params, sigma = _refine(best, x[fit_idx], y[fit_idx], scale_sd=FIXED)
     scaled, _ = _refine(params, x[fit_idx], y[fit_idx], scale_sd=SCALE_PRIOR_SD)
     trusted = activity.metadata.sub_sport == "track"
-    return _judge(params, float(scaled[3]), sigma, x, y, moving, fast, origin, trusted=trusted)
+    return _judge(params, float(scaled[3]), sigma, x, y, speed, fast, origin, grid.dt_s, trusted=trusted)
 
 
 def _best_candidate(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: float) -> np.ndarray | None:
@@ -322,13 +335,15 @@ def _judge(
     sigma: float,
     x: np.ndarray,
     y: np.ndarray,
-    moving: np.ndarray,
+    speed: np.ndarray,
     fast: np.ndarray,
     origin: tuple[float, float],
+    dt_s: float,
     *,
     trusted: bool,
 ) -> TrackFit | None:
     """Measure the fit on every moving position and accept or reject it."""
+    moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_MPS)
     cx, cy, bearing, _, mean_offset = (float(p) for p in params)
     gate = float(np.clip(GATE_SD * sigma, MIN_GATE_M, MAX_GATE_M))
     u, v = _to_axis_frame(x, y, np.array([cx, cy, bearing, 1.0, 0.0]))
@@ -356,7 +371,9 @@ def _judge(
     if not accepted:
         return None
     lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
-    fast_offset = offset[on & fast] if (on & fast).any() else offset[on]
+    reps = fast_running(speed, on, dt_s)
+    reps = reps if reps.any() else on
+    lane = reps_lane(offset[reps], s[reps], dt_s)
     return TrackFit(
         centre_x_m=cx,
         centre_y_m=cy,
@@ -366,7 +383,7 @@ def _judge(
         direction="clockwise" if along.sum() < 0 else "anticlockwise",
         scale=scale,
         mean_offset_m=mean_offset,
-        lane=nearest_lane(float(np.median(fast_offset))),
+        lane=lane,
         residual_rms_m=rms,
         gate_m=gate,
         on_track_share=float(on.sum() / moving.sum()),
@@ -384,10 +401,65 @@ def on_track_band(offset_m: np.ndarray, gate_m: float) -> np.ndarray:
         return (offset_m > -gate_m) & (offset_m < trackshape.lane_offset_m(LANES) + gate_m)
 
 
+def fast_running(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
+    """Fast running on the track (reps and kicks), as opposed to warm-up jogs, walks and rests.
+
+    The rep level is the top decile of the on-track speed smoothed over
+    :data:`FAST_SMOOTHING_S` (kicks are too short to reach it); warm-ups run at about 80 % of
+    the rep speed, recovery jogs slower.
+    """
+    smooth = rolling_mean(speed, FAST_SMOOTHING_S / dt_s)
+    moving = smooth[on & (speed > MOVING_MPS)]
+    if not len(moving):
+        return np.zeros(len(speed), dtype=bool)
+    return on & (smooth >= FAST_SHARE * float(np.quantile(moving, FAST_LEVEL_QUANTILE)))
+
+
+def reps_lane(offset_m: np.ndarray, s_m: np.ndarray, dt_s: float) -> int:
+    """The lane of the fast running, from its cross-track offsets and positions along lane 1 [m].
+
+    On a bend a GPS error along the track also pushes the position outwards, by about
+    ``sd**2 / (2 R)`` on average (the hypotenuse is longer than the side): 0.3 m for a 5 m
+    error, a quarter of a lane. That bias is taken off, with the error's size read from the
+    spread of the offsets, before the likeliest lane under :data:`REP_LANE_PRIOR` is taken.
+    """
+    spread = 1.4826 * float(np.median(np.abs(offset_m - np.median(offset_m))))
+    unbiased = offset_m - np.where(on_bend(s_m), spread**2 / (2.0 * LANE1_RADIUS_M), 0.0)
+    independent = max(len(offset_m) * dt_s / GPS_CORRELATION_S, 1.0)
+    return likeliest_lane(trimmed_mean(unbiased), 1.2533 * spread / math.sqrt(independent), REP_LANE_PRIOR)
+
+
 def nearest_lane(offset_m: float) -> int:
     """The lane whose running line is nearest a cross-track offset from lane 1's line [m]."""
     lines = np.array([trackshape.lane_offset_m(n) for n in range(1, LANES + 1)])
     return int(np.argmin(np.abs(lines - offset_m))) + 1
+
+
+def likeliest_lane(offset_m: float, sd_m: float, prior: tuple[float, ...] | None) -> int:
+    """The lane most probable given a mean offset from lane 1's line and its uncertainty [m].
+
+    Without a prior, the nearest lane.
+    """
+    if prior is None:
+        return nearest_lane(offset_m)
+    lines = np.array([trackshape.lane_offset_m(n) for n in range(1, len(prior) + 1)])
+    log_posterior = np.log(np.asarray(prior)) - 0.5 * ((offset_m - lines) / max(sd_m, 1e-3)) ** 2
+    return int(np.argmax(log_posterior)) + 1
+
+
+def on_bend(s1: np.ndarray) -> np.ndarray:
+    """Whether positions along lane 1's line [m] are on a bend."""
+    bend_end = math.pi * LANE1_RADIUS_M
+    back_end = bend_end + trackshape.STRAIGHT_M
+    with np.errstate(invalid="ignore"):
+        return (s1 < bend_end) | ((s1 >= back_end) & (s1 < back_end + bend_end))
+
+
+def trimmed_mean(values: np.ndarray, share: float = 0.2) -> float:
+    """Mean of ``values`` without the lowest and highest ``share`` of them."""
+    low, high = np.quantile(values, [share, 1.0 - share])
+    inside = values[(values >= low) & (values <= high)]
+    return float(np.mean(inside)) if len(inside) else float(np.median(values))
 
 
 def _wrapped_steps(s_m: np.ndarray, on: np.ndarray) -> np.ndarray:
