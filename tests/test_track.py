@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 from types import MappingProxyType
 
 import numpy as np
@@ -297,3 +298,12 @@ def test_a_simulated_track_session_reports_the_correction(track_report):
     assert [r.measured_distance_m for r in uncorrected.reps] == pytest.approx(
         [r.gps_distance_m for r in uncorrected.reps]
     )
+
+
+def test_the_readme_track_example_runs(monkeypatch):
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Track correction", 1)[1].split("\n## ", 1)[0]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(root)
+    exec(compile(code, "README.md", "exec"), {})
