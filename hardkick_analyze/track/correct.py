@@ -134,7 +134,8 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
         steps = np.where(step_on, np.diff(np.maximum.accumulate(path)), measured_steps)
         source = "track along-track distance"
     start = measured[0] if np.isfinite(measured[0]) else 0.0
-    distance = start + np.concatenate([[0.0], np.cumsum(steps)])
+    # The slow correction may take back a few millimetres while the runner stands still.
+    distance = np.maximum.accumulate(start + np.concatenate([[0.0], np.cumsum(steps)]))
     speed_mps, raw_speed_mps = distance_speeds(distance, stopped, dt, derived=derived)
     columns: dict[str, Any] = {
         "distance_m": distance,
@@ -217,8 +218,8 @@ def _error_model(grid: SessionGrid, fit: TrackFit) -> tuple[float, float]:
     total = float(np.sum(distance[ends - 1] - distance[starts])) if len(starts) else 0.0
     relative_scale = math.sqrt(2.0 * max(len(starts), 1)) * fit.residual_rms_m / max(total, 1.0)
     relative = math.hypot(relative_lane, relative_scale)
-    summed = "derived" in grid.speed_source or not grid.speed_source.startswith("track-scaled")
-    return relative, math.sqrt(2.0) * fit.residual_rms_m if summed else 0.0
+    from_positions = "derived" in grid.speed_source or grid.speed_source.startswith("track along-track")
+    return relative, math.sqrt(2.0) * fit.residual_rms_m if from_positions else 0.0
 
 
 def _persistent(band: np.ndarray, dt_s: float) -> np.ndarray:
@@ -302,7 +303,7 @@ def _slow_correction(lead_m: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndar
     starts, ends = _runs(on)
     for a, b in zip(starts, ends, strict=True):
         smooth = rolling_mean(lead_m[a:b] - lead_m[a], FUSION_WINDOW_S / dt_s)
-        steps[a : b - 1] = np.diff(smooth - smooth[0])
+        steps[a : b - 1] = np.diff(smooth)
     return steps
 
 

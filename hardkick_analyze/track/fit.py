@@ -240,7 +240,7 @@ def _best_candidate(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: fl
         u, v = _to_axis_frame(px, py, np.array([0.0, 0.0, bearing, 1.0, 0.0]))
         centre_u = np.arange(-SEARCH_ALONG_M, SEARCH_ALONG_M + 1e-9, SEARCH_STEP_M) + float(np.median(u))
         centre_v = np.arange(-SEARCH_ACROSS_M, SEARCH_ACROSS_M + 1e-9, SEARCH_STEP_M) + float(np.median(v))
-        cu, cv = (grid.ravel() for grid in np.meshgrid(centre_u, centre_v, indexing="ij"))
+        cu, cv = (axis.ravel() for axis in np.meshgrid(centre_u, centre_v, indexing="ij"))
         offset = stadium_offset_m(u[None, :] - cu[:, None], v[None, :] - cv[:, None])
         score = np.mean(np.minimum(offset**2, SEARCH_TRUNCATION_M**2), axis=1)
         k = int(np.argmin(score))
