@@ -58,13 +58,17 @@ MOVING_MPS = 1.0
 #: Fast running, the part the candidates come from: above this quantile of the moving speed
 #: (reps are 10-25 % of a session's moving time; a warm-up jog on the roads is below it).
 FAST_QUANTILE = 0.9
-#: Positions used by the fit, at most this many (evenly thinned) [-].
+#: Positions used by the fit, at most this many (evenly thinned): by the refinement, the fine
+#: and the coarse centre search [-].
 MAX_FIT_POINTS = 1500
 MAX_SEARCH_POINTS = 400
-#: Centre search: half-widths along and across the candidate axis, and the step [m].
+COARSE_SEARCH_POINTS = 150
+#: Centre search: half-widths along and across the candidate axis, the coarse and the fine
+#: step [m].
 SEARCH_ALONG_M = 70.0
 SEARCH_ACROSS_M = 45.0
-SEARCH_STEP_M = 3.0
+COARSE_STEP_M = 6.0
+SEARCH_STEP_M = 2.0
 #: Truncation of the squared distance in the centre search [m].
 SEARCH_TRUNCATION_M = 6.0
 #: Refinement: Huber threshold in robust standard deviations, positions beyond the gate weigh
@@ -230,27 +234,42 @@ def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
 
 
 def _best_candidate(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: float) -> np.ndarray | None:
-    """Centre, bearing, scale 1 and offset 0 of the best coarse candidate (None: no fast running)."""
+    """Centre, bearing, scale 1 and offset 0 of the best coarse candidate (None: no fast running).
+
+    For each candidate bearing, centres are searched on a coarse grid with a few of the fast
+    positions, then on a fine grid around the best with more of them.
+    """
     if len(fast_idx) < 20:
         return None
-    sample = _thin(fast_idx, MAX_SEARCH_POINTS)
-    px, py = x[sample], y[sample]
+    coarse = _thin(fast_idx, COARSE_SEARCH_POINTS)
+    fine = _thin(fast_idx, MAX_SEARCH_POINTS)
     best_score, best = math.inf, None
     for bearing in _candidate_bearings(x, y, fast_idx, dt_s):
-        u, v = _to_axis_frame(px, py, np.array([0.0, 0.0, bearing, 1.0, 0.0]))
-        centre_u = np.arange(-SEARCH_ALONG_M, SEARCH_ALONG_M + 1e-9, SEARCH_STEP_M) + float(np.median(u))
-        centre_v = np.arange(-SEARCH_ACROSS_M, SEARCH_ACROSS_M + 1e-9, SEARCH_STEP_M) + float(np.median(v))
-        cu, cv = (axis.ravel() for axis in np.meshgrid(centre_u, centre_v, indexing="ij"))
-        offset = stadium_offset_m(u[None, :] - cu[:, None], v[None, :] - cv[:, None])
-        score = np.mean(np.minimum(offset**2, SEARCH_TRUNCATION_M**2), axis=1)
-        k = int(np.argmin(score))
-        if score[k] < best_score:
-            best_score = float(score[k])
+        frame = np.array([0.0, 0.0, bearing, 1.0, 0.0])
+        u, v = _to_axis_frame(x[coarse], y[coarse], frame)
+        along = np.arange(-SEARCH_ALONG_M, SEARCH_ALONG_M + 1e-9, COARSE_STEP_M) + float(np.median(u))
+        across = np.arange(-SEARCH_ACROSS_M, SEARCH_ACROSS_M + 1e-9, COARSE_STEP_M) + float(np.median(v))
+        _, cu, cv = _search(u, v, along, across)
+        u, v = _to_axis_frame(x[fine], y[fine], frame)
+        steps = np.arange(-COARSE_STEP_M, COARSE_STEP_M + 1e-9, SEARCH_STEP_M)
+        score, cu, cv = _search(u, v, cu + steps, cv + steps)
+        if score < best_score:
+            best_score = score
             # Back from the axis frame to east/north.
-            east = cu[k] * math.sin(bearing) - cv[k] * math.cos(bearing)
-            north = cu[k] * math.cos(bearing) + cv[k] * math.sin(bearing)
+            east = cu * math.sin(bearing) - cv * math.cos(bearing)
+            north = cu * math.cos(bearing) + cv * math.sin(bearing)
             best = np.array([east, north, bearing, 1.0, 0.0])
     return best
+
+
+def _search(u: np.ndarray, v: np.ndarray, along: np.ndarray, across: np.ndarray) -> tuple[float, float, float]:
+    """The centre among ``along`` x ``across`` whose line the positions fit best: its score and
+    place [m**2, m, m]."""
+    cu, cv = (axis.ravel() for axis in np.meshgrid(along, across, indexing="ij"))
+    offset = stadium_offset_m(u[None, :] - cu[:, None], v[None, :] - cv[:, None])
+    score = np.mean(np.minimum(offset**2, SEARCH_TRUNCATION_M**2), axis=1)
+    k = int(np.argmin(score))
+    return float(score[k]), float(cu[k]), float(cv[k])
 
 
 def _candidate_bearings(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: float) -> list[float]:
