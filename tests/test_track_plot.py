@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import pytest
+from matplotlib.figure import Figure
 
 from hardkick_analyze import read_activity
 from hardkick_analyze.pipeline import analyze_session
+from hardkick_analyze.plots import plot_session_overview
 from hardkick_analyze.plots.track import plot_track
 from hardkick_analyze.simulate.scenarios import TRACK_BENCHMARK
 
@@ -24,7 +25,7 @@ def reports():
 
 def test_the_track_and_every_rep_are_drawn(reports):
     report, _ = reports
-    fig, ax = plt.subplots()
+    ax = Figure().add_subplot()
     assert plot_track(report, ax=ax) is ax
     kicks = sum(1 for r in report.reps if r.kick is not None)
     # The kerb, 8 lane lines and the finish line, the GPS trace, then a line and a start marker
@@ -35,7 +36,14 @@ def test_the_track_and_every_rep_are_drawn(reports):
     # The outer lane line is 176 m x 92 m: the whole track is in view.
     assert width[1] - width[0] > 170.0
     assert height[1] - height[0] > 90.0
-    plt.close(fig)
+
+
+def test_the_session_overview_gains_the_track_inset(reports):
+    report, uncorrected = reports
+    insets = [a for a in plot_session_overview(report).child_axes if a.get_gid() == "track-inset"]
+    assert len(insets) == 1
+    assert [t.get_text() for t in insets[0].texts] == [str(r.index) for r in report.reps]
+    assert plot_session_overview(uncorrected).child_axes == []
 
 
 def test_an_uncorrected_session_has_no_track_to_draw(reports):

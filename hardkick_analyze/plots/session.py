@@ -2,8 +2,9 @@
 
 The parts come from the report (never re-detected here): warm-up up to the first rep, each rep's
 paced part, each kick, the rests between, the cool-down after the last effort; timer pauses and
-recording holes (the grid's ``stopped``) are hatched. Anything else (the fitted track, say) can be
-drawn on top by passing ``extras``.
+recording holes (the grid's ``stopped``) are hatched. A session measured on a recognised track
+gets an inset of the fitted track with the reps on it (:func:`.track.track_inset`). Anything else
+can be drawn on top by passing ``extras``.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .style import (
     new_axes,
     style_context,
 )
+from .track import track_inset
 
 __all__ = ["Extra", "plot_session_overview", "session_spans"]
 
@@ -91,7 +93,8 @@ def plot_session_overview(
     Axes
         The speed axes (heart rate is on a twin axis). Artists carry ``gid``s for tests:
         ``speed``, ``heart-rate``, ``target``, ``<kind>-<n>`` for the n-th span of each kind
-        (``rep-1``, ``kick-1``, ``rest-1``, ``warm-up-1``, ...) and ``paused-<n>``.
+        (``rep-1``, ``kick-1``, ``rest-1``, ``warm-up-1``, ...), ``paused-<n>`` and, on a
+        track, ``track-inset`` (the inset's axes).
     """
     with style_context():
         axes = ax if ax is not None else new_axes(_WIDTH_IN, _HEIGHT_IN)
@@ -122,6 +125,7 @@ def plot_session_overview(
         axes.set_xlabel("time since start [min:s]")
         axes.set_ylabel("speed [m/s]")
         clock_ticks(axes, float(time[-1]))
+        track_inset(axes, report)
         for extra in extras:
             extra(axes, report)
     return axes

@@ -12,21 +12,46 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib import colormaps
 from matplotlib.axes import Axes
 
 from .. import trackshape
 from ..clean import SessionGrid
 from ..results import RepResult, SessionReport
+from .style import new_axes, style_context
 
-__all__ = ["plot_track"]
+__all__ = ["has_track", "plot_track", "track_inset"]
 
 #: Lanes drawn: every lane line of a standard eight-lane track.
 LANES = 8
 _KERB_STYLE: dict[str, Any] = {"color": "0.35", "linewidth": 1.0}
 _LINE_STYLE: dict[str, Any] = {"color": "0.8", "linewidth": 0.5}
 _TRACE_STYLE: dict[str, Any] = {"color": "0.6", "linewidth": 0.5, "alpha": 0.6}
+#: Where the inset goes on the session overview [axes fraction: left, bottom, width, height]: the
+#: upper left, above the warm-up's slower running.
+INSET_BOUNDS = (0.005, 0.5, 0.2, 0.4)
+
+
+def has_track(report: SessionReport) -> bool:
+    """Whether the session's distance was measured on a recognised track (there is one to draw)."""
+    grid = report.grid
+    return grid is not None and "track_s_m" in grid.frame and bool(grid.frame["track_s_m"].notna().any())
+
+
+def track_inset(ax: Axes, report: SessionReport) -> Axes | None:
+    """The fitted track with the reps, as an inset in the upper left of ``ax`` (the overview).
+
+    Returns the inset's axes (``gid`` ``'track-inset'``), or None when the session was not
+    corrected on a track. Fits :func:`~hardkick_analyze.plots.session.plot_session_overview`'s
+    ``extras``.
+    """
+    if not has_track(report):
+        return None
+    inset = ax.inset_axes(INSET_BOUNDS, zorder=5)
+    inset.set_gid("track-inset")
+    plot_track(report, ax=inset)
+    return inset
 
 
 def plot_track(
@@ -62,26 +87,28 @@ def plot_track(
         reps = source.reps if isinstance(source, SessionReport) else ()
     if grid is None or "track_s_m" not in grid.frame or not grid.frame["track_s_m"].notna().any():
         raise ValueError("the session was not corrected on a track: there is no track to draw")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5.0, 3.2))
-    _draw_lanes(ax)
-    time = grid.time_s
-    ax.plot(*_track_positions(grid, on_line=False), **_TRACE_STYLE)
-    x, y = _track_positions(grid, on_line=True)
-    colours = plt.get_cmap("viridis")(np.linspace(0.0, 0.9, max(len(reps), 1)))
-    for rep, colour in zip(reps, colours, strict=False):
-        paced = (time >= rep.start_s) & (time <= rep.end_s)
-        ax.plot(x[paced], y[paced], color=colour, linewidth=1.6)
-        if rep.kick is not None:
-            kick = (time >= rep.kick.start_s) & (time <= rep.kick.end_s)
-            ax.plot(x[kick], y[kick], color=colour, linewidth=3.2)
-        start = int(np.searchsorted(time, rep.start_s))
-        if start < len(time) and np.isfinite(x[start]):
-            ax.plot(x[start], y[start], marker="o", markersize=3.5, color=colour)
-            ax.annotate(str(rep.index), (x[start], y[start]), xytext=(3, 3), textcoords="offset points", fontsize=7)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    return ax
+    with style_context():
+        axes = ax if ax is not None else new_axes(5.0, 3.2)
+        _draw_lanes(axes)
+        time = grid.time_s
+        axes.plot(*_track_positions(grid, on_line=False), **_TRACE_STYLE)
+        x, y = _track_positions(grid, on_line=True)
+        colours = colormaps["viridis"](np.linspace(0.0, 0.9, max(len(reps), 1)))
+        for rep, colour in zip(reps, colours, strict=False):
+            paced = (time >= rep.start_s) & (time <= rep.end_s)
+            axes.plot(x[paced], y[paced], color=colour, linewidth=1.6)
+            if rep.kick is not None:
+                kick = (time >= rep.kick.start_s) & (time <= rep.kick.end_s)
+                axes.plot(x[kick], y[kick], color=colour, linewidth=3.2)
+            start = int(np.searchsorted(time, rep.start_s))
+            if start < len(time) and np.isfinite(x[start]):
+                axes.plot(x[start], y[start], marker="o", markersize=3.5, color=colour)
+                axes.annotate(
+                    str(rep.index), (x[start], y[start]), xytext=(3, 3), textcoords="offset points", fontsize=7
+                )
+        axes.set_aspect("equal")
+        axes.set_axis_off()
+    return axes
 
 
 def _draw_lanes(ax: Axes) -> None:
