@@ -15,14 +15,13 @@ otherwise.
 
 The along-track distance sets the scale, the measured distance the detail:
 
-* ``k = measured metres / along-track metres`` over the fast running on the track. On the
-  track the corrected distance grows by ``measured step / k``, so the shape of every ramp, and
-  every speed-based boundary, stays the measured one (a device's distance is precise from
-  second to second, only off in scale by a few percent).
-* With a device distance (FIT, TCX), whose bias drifts slowly, the corrected distance also
-  follows the along-track distance of the fast running over :data:`FUSION_WINDOW_S`; a GPS
-  error, which changes faster, is not let in. A distance summed from positions (GPX) carries
-  the GPS error itself and is only rescaled.
+* ``k = measured metres / along-track metres`` over the fast running on the track, one figure
+  for the session. On the track the corrected distance grows by ``measured step / k``, so the
+  shape of every ramp, and every speed-based boundary, stays the measured one: a device's
+  distance is precise from second to second and only off in scale by a few percent, and a
+  distance summed from positions (GPX) is rescaled the same way. A scale following the device's
+  slow drift was tried: it moved boundaries set from the distance by the GPS error at the ends
+  of the nearby reps, for a gain in distance smaller than that noise.
 * Without enough fast running on the track to set the scale, the along-track distance itself
   (never decreasing) is the distance on the track.
 
@@ -44,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from .. import trackshape
-from ..clean import SessionGrid, distance_speeds, rolling_mean
+from ..clean import SessionGrid, distance_speeds
 from .fit import (
     GPS_CORRELATION_S,
     LANE1_RADIUS_M,
@@ -72,9 +71,6 @@ MAX_GAP_S = 10.0
 #: long [m, s].
 LANE_EVIDENCE_M = 0.75 * trackshape.LANE_WIDTH_M
 LANE_STRETCH_MIN_S = 30.0
-#: The scaled device distance follows the along-track distance over this long [s]: longer than
-#: the GPS error's correlation, shorter than a device bias's drift (best on the benchmark).
-FUSION_WINDOW_S = 300.0
 #: The scale needs at least this much fast running on the track [m], and is trusted between
 #: these values.
 SCALE_MIN_M = trackshape.lap_length_m(1)
@@ -126,16 +122,13 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
     scale = _scale(measured_steps, track_steps, fast_steps)
     if scale is not None:
         steps = np.where(step_on, measured_steps / scale, measured_steps)
-        if not derived:
-            lead = np.concatenate([[0.0], np.cumsum(np.where(fast_steps, track_steps - steps, 0.0))])
-            steps += _slow_correction(lead, on_track, dt)
         source = "track-scaled distance"
     else:
         steps = np.where(step_on, np.diff(np.maximum.accumulate(path)), measured_steps)
         source = "track along-track distance"
     start = measured[0] if np.isfinite(measured[0]) else 0.0
-    # The slow correction may take back a few millimetres while the runner stands still.
-    distance = np.maximum.accumulate(start + np.concatenate([[0.0], np.cumsum(steps)]))
+    # Measured distances never decrease; a step back (a reader's rounding) is not distance run.
+    distance = start + np.concatenate([[0.0], np.cumsum(np.maximum(steps, 0.0))])
     speed_mps, raw_speed_mps = distance_speeds(distance, stopped, dt, derived=derived)
     columns: dict[str, Any] = {
         "distance_m": distance,
@@ -290,21 +283,6 @@ def _path_length(s1: np.ndarray, on: np.ndarray, lane: np.ndarray) -> np.ndarray
     step_lane = np.nan_to_num(np.fmax(lane[1:], lane[:-1]), nan=1.0).astype(int)
     stretch = np.where(bend, 1.0 + lane_offset[step_lane] / LANE1_RADIUS_M, 1.0)
     return np.concatenate([[0.0], np.cumsum(steps * stretch)])
-
-
-def _slow_correction(lead_m: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
-    """Steps that make the scaled distance follow the along-track distance slowly.
-
-    ``lead_m`` is how far the along-track distance of the fast running has got ahead of the
-    scaled distance. Its change over each on-track visit, smoothed over
-    :data:`FUSION_WINDOW_S`, is added.
-    """
-    steps = np.zeros(len(lead_m) - 1)
-    starts, ends = _runs(on)
-    for a, b in zip(starts, ends, strict=True):
-        smooth = rolling_mean(lead_m[a:b] - lead_m[a], FUSION_WINDOW_S / dt_s)
-        steps[a : b - 1] = np.diff(smooth)
-    return steps
 
 
 def _scale(measured_steps: np.ndarray, track_steps: np.ndarray, chosen: np.ndarray) -> float | None:
