@@ -385,8 +385,9 @@ def _track_section(scores: Sequence[SessionScore], analyzers: Sequence[str]) -> 
         "`hardkick_analyze.simulate.scenarios.TRACK_BENCHMARK`): a typical GPS watch without laps "
         "reading the track 5 % short to 5 % long, a 6 m correlated GPS error, reps in lanes 2 and 3, a "
         "clockwise session (the simulator's anticlockwise session mirrored), 95 % of the warm-up on the "
-        "roads around the stadium, reps started from jogged rests, a GPX export (distance summed from "
-        "positions), a watch in its track mode (FIT `sub_sport` track) and the 200/250 and 3x(800+200) workouts.",
+        "roads around the stadium, reps started from jogged rests, reps built up gently from jogged rests "
+        "(no rep with two sharp ends), a GPX export (distance summed from positions), a watch in its track "
+        "mode (FIT `sub_sport` track) and the 200/250 and 3x(800+200) workouts.",
         "",
         "`hardkick` recognises the track in the positions, measures the distance on its running lines "
         "(`hardkick_analyze.track`) and times and scores the reps on that distance; "
@@ -412,6 +413,7 @@ def _track_section(scores: Sequence[SessionScore], analyzers: Sequence[str]) -> 
         ]
         conditions = list(dict.fromkeys(s.condition for s in TRACK_BENCHMARK))
         rows = [_side_by_side(c, [s for s in scores if s.condition == c]) for c in conditions]
+        rows = [row for row in rows if row[1] != "0"]
         rows.append(_side_by_side("all track sessions", scores))
         lines += [
             "",
@@ -421,15 +423,15 @@ def _track_section(scores: Sequence[SessionScore], analyzers: Sequence[str]) -> 
             "",
             "How to read it. The watch's distance over a rep is off by its bias (a few percent, as on "
             "a real track); measured on the track's running lines it is within a fraction of a percent. "
-            "What is left is mostly the lane: GPS error moves the mean cross-track offset of all reps by "
-            "half a lane width now and then, and a lane is 7 m a lap (1.8 %); and, for short reps, the "
-            "GPS error at the ends of the stretches that set the scale. A GPX file's distance is summed "
-            "from positions whose simulated error has no bias, so there is little to correct. Rep "
-            "durations and kick metrics barely move, and that is expected: boundaries are timed on "
-            "speed ramps, and kick speeds are rescaled by the distance scale the segmenter measures on "
-            "the session's own sharp reps, neither of which depends on the watch's bias. The track "
-            "changes timing only where a boundary is set from the distance (rolling starts from a jog: "
-            "both ends fitted to the planned distance).",
+            "What is left is mostly the lane (GPS error moves the mean cross-track offset of all reps by "
+            "half a lane width now and then, and a lane is 7 m a lap, 1.8 %) and, for short reps, the GPS "
+            "error at the ends of the fast stretches that set the scale. A GPX file's distance is summed "
+            "from positions whose simulated error has no bias: there is nothing to correct, and the "
+            "rescaling adds its own noise. Rep durations and kick metrics do not move where the segmenter "
+            "can calibrate itself: boundaries are timed on speed ramps, and kick speeds are rescaled by "
+            "the distance scale it measures on the session's reps with two sharp ends, neither of which "
+            "depends on the watch's bias. Where no rep has two sharp ends (reps built up gently from a "
+            "jog) there is no such scale, and the track's distance is what puts the kick speeds right.",
         ]
     return lines
 

@@ -7,11 +7,11 @@ seconds; such a boundary is set from the distance instead, using the watch's dis
 (watch metres per true metre) measured on this session's sharp reps: on a track the planned
 distance is exact and the watch's is a few percent off, but consistently so within a session.
 
-On a recognised track (a grid corrected by :mod:`hardkick_analyze.track`) the distance is the
-distance run, so it is trusted without a scale; a rep with two gentle ends is stretched or
-shrunk about their ramps until it covers its planned distance; and when most sharp starts lie
-at one place on the track (a line on the straight), a gentle start is put where the runner
-crossed that line, if that agrees with its ramp.
+On a recognised track (a grid corrected by :mod:`hardkick_analyze.track`), when most sharp starts
+lie at one place on the track (a line on the straight), a gentle start is put where the runner
+crossed that line, if that agrees with its ramp. (The track's distance is not used to set a
+gentle start by itself: a rep starting from a jog covers its first metres slowly, so half a
+percent of distance error is a second or more there; the gentle ramp does better.)
 """
 
 from __future__ import annotations
@@ -61,9 +61,6 @@ ON_TRACK_SHARE = 0.9
 LINE_TOLERANCE_M = 8.0
 LINE_MIN_STARTS = 3
 LINE_MIN_SHARE = 0.6
-#: Two gentle ends are moved to fit the planned distance only when they miss it by less than
-#: this share of it.
-GENTLE_FIT_SHARE = 0.05
 #: A lap of lane 1's line, for positions on the track [m].
 LAP_M = trackshape.lap_length_m(1)
 
@@ -219,9 +216,6 @@ def _bounds(
     paced_m = rep.planned.distance_m
     effort_m = paced_m + rep.planned.kick_m
     on_track = track is not None and track.holds(time, rep.candidate.start_s, rep.candidate.end_s)
-    if scale is None and on_track:
-        # Measured on the track's running lines, the distance is the distance run.
-        scale = 1.0
     start_s = rep.sharp_corner(rep.start)
     end_s = rep.sharp_corner(rep.end)
     how["start"] = "speed ramp" if start_s is not None else ""
@@ -232,11 +226,6 @@ def _bounds(
         )
         if crossing is not None:
             start_s, how["start"] = crossing, "track line"
-    if start_s is None and end_s is None and on_track and scale is not None and rep.start and rep.end:
-        fitted = _fit_distance(time, distance, rep.start.corner_s, rep.end.corner_s, effort_m * scale)
-        if fitted is not None:
-            start_s, end_s = fitted
-            how["start"] = how["end"] = "gentle ramp, track distance"
     if start_s is None and end_s is not None and scale is not None:
         by_distance = _time_at_distance(time, distance, end_s, -effort_m * scale)
         if _agrees(by_distance, rep.start):
@@ -259,20 +248,6 @@ def _bounds(
         kick_s, how["kick"] = start_s + paced_m / effort_m * (end_s - start_s), "distance share"
     return RepBounds(
         planned_index=rep.planned_index, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how)
-    )
-
-
-def _fit_distance(
-    time: np.ndarray, distance: np.ndarray, start_s: float, end_s: float, metres: float
-) -> tuple[float, float] | None:
-    """Two gentle ends moved apart (or together) by the same distance until they are ``metres``
-    apart; None when they miss it by more than :data:`GENTLE_FIT_SHARE`."""
-    missing = metres - (_interp(time, distance, end_s) - _interp(time, distance, start_s))
-    if abs(missing) > GENTLE_FIT_SHARE * metres:
-        return None
-    return (
-        _time_at_distance(time, distance, start_s, -missing / 2.0),
-        _time_at_distance(time, distance, end_s, missing / 2.0),
     )
 
 

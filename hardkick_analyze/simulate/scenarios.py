@@ -7,8 +7,9 @@ benchmark's sessions: every watch imperfection alone (on an otherwise perfect wa
 combined, across both workout presets, a custom 3x(800 m + 200 m kick) and paces from 3:00 to
 6:30/km. :data:`TRACK_BENCHMARK` are the sessions the track correction is measured on
 (:func:`track_benchmark_cases`): a typical watch reading the track 5 % short to 5 % long, a
-6 m GPS error, reps in lanes 1-3, a clockwise session, a long road warm-up, rolling starts, a
-GPX export, a watch in its track mode and the other two workouts.
+6 m GPS error, reps in lanes 1-3, a clockwise session, a long road warm-up, rolling starts,
+gentle starts built up over 10-15 s, a GPX export, a watch in its track mode and the other two
+workouts.
 """
 
 from __future__ import annotations
@@ -591,6 +592,12 @@ TRACK_BENCHMARK: tuple[Scenario, ...] = (
         "track: rolling starts",
         "reps started from jogged rests, +4 %",
         lambda s: _track_session(s, watch=_track_watch(4.0), rolling_start=True, rest_mode="jog"),
+    ),
+    _track_scenario(
+        "track_gentle_starts",
+        "track: gentle starts",
+        "reps built up from jogged rests over 10-15 s (no sharp start to time them on), +4 %",
+        lambda s: _track_session(s, watch=_track_watch(4.0), rolling_start=True, rest_mode="jog", accel_tau_s=4.0),
     ),
     _scenario(
         "track_gpx",
