@@ -75,8 +75,8 @@ LANE_STRETCH_MIN_S = 30.0
 #: these values.
 SCALE_MIN_M = trackshape.lap_length_m(1)
 SCALE_LIMITS = (0.8, 1.25)
-#: Share of a lap on the bends, where the lane changes the length.
-BEND_SHARE = 2.0 * math.pi * LANE1_RADIUS_M / LAP_M
+#: A lane further out is this much longer, as a share of the lap (lane 2 on lane 1: 1.8 %).
+LANE_STEP = (trackshape.lap_length_m(2) - trackshape.lap_length_m(1)) / LAP_M
 
 
 def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
@@ -169,6 +169,7 @@ def track_details(grid: SessionGrid, fit: TrackFit) -> dict[str, Any]:
         "direction": fit.direction,
         "scale": round(fit.scale, 4),
         "lane": fit.lane,
+        "lane_probability": round(fit.lane_probability, 3),
         "lanes": used,
         "residual_rms_m": round(fit.residual_rms_m, 2),
         "on_track_share": round(fit.on_track_share, 3),
@@ -194,18 +195,16 @@ def rep_distance_error_m(distance_m: float, details: Mapping[str, Any]) -> float
 def _error_model(grid: SessionGrid, fit: TrackFit) -> tuple[float, float]:
     """Relative and absolute error (one standard deviation) of a corrected on-track distance.
 
-    The lane: the mean offset of the fast running is known to ``1.25 sd / sqrt(n)``, ``n`` its
-    duration over the GPS correlation time, and an offset error changes the length on the bends
-    only. The scale: the along-track distance of each fast stretch carries the GPS error at its
-    two ends (about the fit's residual). A distance summed from positions also carries it at
-    the two ends of any distance measured on it.
+    The lane: with the probability ``1 - lane_probability`` the reps were run a lane further out
+    or in, 7 m a lap (1.8 %) off. The scale: the along-track distance of each fast stretch
+    carries the GPS error at its two ends (about the fit's residual). A distance summed from
+    positions also carries it at the two ends of any distance measured on it.
     """
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
     fast = fast_running(speed, on, grid.dt_s)
-    independent = max(fast.sum() * grid.dt_s / GPS_CORRELATION_S, 1.0)
-    relative_lane = BEND_SHARE * 1.2533 * fit.residual_rms_m / math.sqrt(independent) / LANE1_RADIUS_M
+    relative_lane = LANE_STEP * math.sqrt(max(1.0 - fit.lane_probability, 0.0))
     starts, ends = _runs(fast)
     distance = frame["distance_m"].to_numpy(dtype=np.float64)
     total = float(np.sum(distance[ends - 1] - distance[starts])) if len(starts) else 0.0
@@ -256,7 +255,7 @@ def _lanes(
         session_offset = trimmed_mean(unbiased[chosen_samples])
         independent = max(chosen_samples.sum() * dt_s / GPS_CORRELATION_S, 1.0)
         session_sd = 1.2533 * spread / math.sqrt(independent)
-        session_lane = reps_lane if kind is fast else likeliest_lane(session_offset, session_sd, None)
+        session_lane = reps_lane if kind is fast else likeliest_lane(session_offset, session_sd, None)[0]
         starts, ends = _runs(members)
         for a, b in zip(starts, ends, strict=True):
             chosen = session_lane

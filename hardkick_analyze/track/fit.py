@@ -133,9 +133,9 @@ class TrackFit:
         correction uses the standard geometry) [-].
     mean_offset_m
         Mean cross-track offset of the positions on the track from lane 1's running line [m].
-    lane
+    lane, lane_probability
         Lane of the fast running (1-8): the likeliest given its mean offset (see
-        :func:`reps_lane`).
+        :func:`reps_lane`), and the probability that it is the lane run [-].
     residual_rms_m
         RMS distance of the on-track positions from the fitted line (about the mean offset) [m].
     gate_m
@@ -164,6 +164,7 @@ class TrackFit:
     scale: float
     mean_offset_m: float
     lane: int
+    lane_probability: float
     residual_rms_m: float
     gate_m: float
     on_track_share: float
@@ -392,7 +393,7 @@ def _judge(
     lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
     reps = fast_running(speed, on, dt_s)
     reps = reps if reps.any() else on
-    lane = reps_lane(offset[reps], s[reps], dt_s)
+    lane, lane_probability = reps_lane(offset[reps], s[reps], dt_s)
     return TrackFit(
         centre_x_m=cx,
         centre_y_m=cy,
@@ -403,6 +404,7 @@ def _judge(
         scale=scale,
         mean_offset_m=mean_offset,
         lane=lane,
+        lane_probability=lane_probability,
         residual_rms_m=rms,
         gate_m=gate,
         on_track_share=float(on.sum() / moving.sum()),
@@ -434,8 +436,9 @@ def fast_running(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
     return on & (smooth >= FAST_SHARE * float(np.quantile(moving, FAST_LEVEL_QUANTILE)))
 
 
-def reps_lane(offset_m: np.ndarray, s_m: np.ndarray, dt_s: float) -> int:
-    """The lane of the fast running, from its cross-track offsets and positions along lane 1 [m].
+def reps_lane(offset_m: np.ndarray, s_m: np.ndarray, dt_s: float) -> tuple[int, float]:
+    """The lane of the fast running, and its probability, from its cross-track offsets and
+    positions along lane 1 [m].
 
     On a bend a GPS error along the track also pushes the position outwards, by about
     ``sd**2 / (2 R)`` on average (the hypotenuse is longer than the side): 0.3 m for a 5 m
@@ -454,16 +457,18 @@ def nearest_lane(offset_m: float) -> int:
     return int(np.argmin(np.abs(lines - offset_m))) + 1
 
 
-def likeliest_lane(offset_m: float, sd_m: float, prior: tuple[float, ...] | None) -> int:
-    """The lane most probable given a mean offset from lane 1's line and its uncertainty [m].
+def likeliest_lane(offset_m: float, sd_m: float, prior: tuple[float, ...] | None) -> tuple[int, float]:
+    """The lane most probable given a mean offset from lane 1's line and its uncertainty [m],
+    and that probability.
 
-    Without a prior, the nearest lane.
+    Without a prior, every lane is equally likely a priori.
     """
-    if prior is None:
-        return nearest_lane(offset_m)
-    lines = np.array([trackshape.lane_offset_m(n) for n in range(1, len(prior) + 1)])
-    log_posterior = np.log(np.asarray(prior)) - 0.5 * ((offset_m - lines) / max(sd_m, 1e-3)) ** 2
-    return int(np.argmax(log_posterior)) + 1
+    weights = np.ones(LANES) / LANES if prior is None else np.asarray(prior, dtype=np.float64)
+    lines = np.array([trackshape.lane_offset_m(n) for n in range(1, len(weights) + 1)])
+    log_posterior = np.log(weights) - 0.5 * ((offset_m - lines) / max(sd_m, 1e-3)) ** 2
+    posterior = np.exp(log_posterior - log_posterior.max())
+    best = int(np.argmax(posterior))
+    return best + 1, float(posterior[best] / posterior.sum())
 
 
 def on_bend(s1: np.ndarray) -> np.ndarray:
