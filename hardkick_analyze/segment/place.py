@@ -170,8 +170,10 @@ def _track_evidence(grid: SessionGrid, placed: list[Placed]) -> _Track | None:
         return None
     s = frame["track_s_m"].to_numpy(dtype=np.float64)
     time = grid.time_s
-    starts = [rep.sharp_corner(rep.start) for rep in placed]
-    positions = np.array([_interp(time, s, t) for t in starts if t is not None])
+    starts = [t for t in (rep.sharp_corner(rep.start) for rep in placed) if t is not None]
+    # The nearest sample: interpolating across the finish line (399 m, then 1 m) would give 200 m.
+    nearest = np.clip(np.searchsorted(time, np.asarray(starts, dtype=np.float64)), 0, len(time) - 1)
+    positions = s[nearest]
     return _Track(frame["on_track"].to_numpy(dtype=bool), s, _common_position(positions[np.isfinite(positions)]))
 
 
