@@ -27,7 +27,15 @@ from hardkick_analyze.report_json import report_to_dict
 from hardkick_analyze.segment.place import _common_position, _line_crossing
 from hardkick_analyze.simulate.processes import first_order_lag, ornstein_uhlenbeck
 from hardkick_analyze.simulate.scenarios import TRACK_BENCHMARK
-from hardkick_analyze.track import TrackFit, correct_grid, correct_session, fit_track, stadium_offset_m
+from hardkick_analyze.track import (
+    TrackFit,
+    correct_grid,
+    correct_session,
+    fit_track,
+    rep_distance_error_m,
+    stadium_offset_m,
+    track_details,
+)
 
 CENTRE = (52.5200, 13.4050)
 START = pd.Timestamp("2026-05-12T16:30:00Z")
@@ -307,3 +315,39 @@ def test_the_readme_track_example_runs(monkeypatch):
     code = section.split("```python\n", 1)[1].split("```", 1)[0]
     monkeypatch.chdir(root)
     exec(compile(code, "README.md", "exec"), {})
+
+
+def test_a_road_warm_up_keeps_the_watch_distance_and_the_laps_are_400_m():
+    # 300 m of road straight towards the middle of the home straight, then six laps of lane 1,
+    # all at 4 m/s on a watch reading 3 % long.
+    speed, road_m = 4.0, 300.0
+    lap_s = trackshape.lap_length_m(1) / speed
+    t = np.arange(0.0, road_m / speed + 6 * lap_s + 1.0)
+    along = speed * t
+    on_road = along < road_m
+    x = np.where(on_road, 0.0, 0.0)
+    y = np.where(on_road, -trackshape.running_line_radius_m(1) - road_m + along, 0.0)
+    lap_start = trackshape.lap_length_m(1) - trackshape.STRAIGHT_M / 2.0  # the middle of the home straight
+    x[~on_road], y[~on_road] = trackshape.position_xy_m(lap_start + along[~on_road] - road_m)
+    east, north = _rotate(x, y, 120.0)
+    activity = _activity(east, north, along * 1.03)
+    grid = make_grid(activity)
+    fit = _fit(activity)
+    corrected = correct_grid(grid, fit)
+    road_end_s = road_m / speed
+    # Off the track the watch's distance stands (309 m), on it a lap is 400 m.
+    assert _distance(corrected, 0.0, road_end_s - 10.0) == pytest.approx(1.03 * (road_m - 40.0), abs=0.1)
+    first_lap = road_end_s + lap_s
+    assert _distance(corrected, first_lap, first_lap + lap_s) == pytest.approx(400.0, abs=0.1)
+    assert not corrected.frame["on_track"].to_numpy()[grid.time_s < road_end_s - 10.0].any()
+    assert fit.lane_probability > 0.99
+
+
+def test_noiseless_laps_carry_a_tiny_error_estimate():
+    activity, _ = _laps(bias_pct=2.0)
+    grid = make_grid(activity)
+    fit = _fit(activity)
+    details = track_details(correct_grid(grid, fit), fit)
+    assert details["device_scale"] == pytest.approx(1.02, abs=1e-3)
+    assert details["lane_probability"] > 0.99
+    assert rep_distance_error_m(400.0, details) < 0.5

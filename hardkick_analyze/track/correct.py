@@ -71,6 +71,8 @@ MAX_GAP_S = 10.0
 #: long [m, s].
 LANE_EVIDENCE_M = 0.75 * trackshape.LANE_WIDTH_M
 LANE_STRETCH_MIN_S = 30.0
+#: The first and last seconds of each visit to the track do not set the scale [s].
+SETTLE_S = 20.0
 #: The scale needs at least this much fast running on the track [m], and is trusted between
 #: these values.
 SCALE_MIN_M = trackshape.lap_length_m(1)
@@ -116,7 +118,7 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
     derived = grid.speed_source.startswith("derived")
     step_on = on_track[1:] & on_track[:-1]
     measured_steps = np.nan_to_num(np.diff(measured))
-    fast = fast_running(speed, on_track, dt)
+    fast = fast_running(speed, on_track, dt) & _settled(on_track, dt)
     fast_steps = step_on & fast[1:] & fast[:-1]
     track_steps = np.diff(path)
     scale = _scale(measured_steps, track_steps, fast_steps)
@@ -226,6 +228,18 @@ def _persistent(band: np.ndarray, dt_s: float) -> np.ndarray:
         if (b - a) * dt_s < MIN_ON_TRACK_S:
             mask[a:b] = False
     return mask
+
+
+def _settled(on: np.ndarray, dt_s: float) -> np.ndarray:
+    """On the track, and not in the first or last :data:`SETTLE_S` of a visit: a runner coming
+    onto the track crosses the lanes, adding distance but no progress along them."""
+    settled = on.copy()
+    trim = round(SETTLE_S / dt_s)
+    starts, ends = _runs(on)
+    for a, b in zip(starts, ends, strict=True):
+        settled[a : min(a + trim, b)] = False
+        settled[max(b - trim, a) : b] = False
+    return settled
 
 
 def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
