@@ -144,9 +144,14 @@ def _how_found(report: SessionReport) -> str:
     lag = seg.details.get("distance_lag_s") or seg.details.get("speed_lag_s")
     if lag:
         parts.append(f"watch lag {lag:.1f} s corrected")
-    scale = seg.details.get("distance_scale")
-    if scale:
-        parts.append(f"watch distance {100 * (scale - 1):+.1f} % vs the planned metres")
+    track = seg.details.get("track") if seg.details.get("track_corrected") else None
+    if track:
+        parts.append(
+            f"400 m track recognised (lane {track['lane']}): the watch measured "
+            f"{100 * (track['device_scale'] - 1):+.1f} % on it, distances corrected"
+        )
+    elif seg.details.get("distance_scale"):
+        parts.append(f"watch distance {100 * (seg.details['distance_scale'] - 1):+.1f} % vs the planned metres")
     return "; ".join(parts) + " (details in --json)"
 
 
