@@ -348,6 +348,10 @@ def render_report(
         "",
         overall,
     ]
+    if "hardkick" in analyzers:
+        sections += _targets_section(
+            [s for s in scores if s.analyzer == "hardkick"], [s for s in track_scores if s.analyzer == "hardkick"]
+        )
     if track_scores:
         sections += _track_section(track_scores, analyzers)
     conditions = list(dict.fromkeys(s.condition for s in (*BENCHMARK, *TRACK_BENCHMARK)))
@@ -372,6 +376,57 @@ def render_report(
     if failures:
         sections += ["", "## Failures", "", *(f"- {f}" for f in failures)]
     return "\n".join(sections) + "\n"
+
+
+def _targets_section(scores: Sequence[SessionScore], track_scores: Sequence[SessionScore]) -> list[str]:
+    """The analysis issue's targets (and the track correction's) against what `hardkick` measured."""
+
+    def median(name: str, pool: Sequence[SessionScore] = scores) -> float:
+        values = np.abs(_gather(pool, name))
+        return float(np.median(values)) if len(values) else float("nan")
+
+    def p90(name: str) -> float:
+        values = np.abs(_gather(scores, name))
+        return float(np.percentile(values, 90)) if len(values) else float("nan")
+
+    matched = sum(s.matched for s in scores)
+    precision = matched / max(sum(s.predicted_reps for s in scores), 1)
+    recall = matched / max(sum(s.true_reps for s in scores), 1)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    kick_recall = sum(s.kicks_found for s in scores) / max(sum(s.true_kicks for s in scores), 1)
+    missing = sum(s.missing_agreements for s in scores) / max(sum(s.planned_reps for s in scores), 1)
+    rows = [
+        ("rep F1", ">= 0.98", f1, f1 >= 0.98),
+        ("rep start, median (s)", "<= 1.0", median("start_errors_s"), median("start_errors_s") <= 1.0),
+        ("rep start, 90th percentile (s)", "<= 2.5", p90("start_errors_s"), p90("start_errors_s") <= 2.5),
+        ("rep end, median (s)", "<= 1.0", median("end_errors_s"), median("end_errors_s") <= 1.0),
+        ("rep end, 90th percentile (s)", "<= 2.5", p90("end_errors_s"), p90("end_errors_s") <= 2.5),
+        ("rep duration, median (s)", "<= 0.8", median("duration_errors_s"), median("duration_errors_s") <= 0.8),
+        ("kick recall", ">= 0.97", kick_recall, kick_recall >= 0.97),
+        (
+            "kicks reported on plain reps",
+            "0",
+            float(sum(s.spurious_kicks for s in scores)),
+            not any(s.spurious_kicks for s in scores),
+        ),
+        ("kick start, median (s)", "<= 1.0", median("kick_start_errors_s"), median("kick_start_errors_s") <= 1.0),
+        (
+            "kick average speed, median (m/s)",
+            "<= 0.10",
+            median("kick_speed_errors_mps"),
+            median("kick_speed_errors_mps") <= 0.10,
+        ),
+        ("fade, median (pp)", "<= 2", median("fade_errors_pct"), median("fade_errors_pct") <= 2.0),
+        ("missing-rep agreement", "1.00", missing, missing >= 0.999),
+    ]
+    if track_scores:
+        corrected = median("distance_errors_pct", track_scores)
+        rows.append(("track sessions: rep distance, median (%)", "< 1.0", corrected, corrected < 1.0))
+    table = _table(
+        ["target", "wanted", "measured", "met"],
+        [[name, wanted, f"{value:.2f}", "yes" if met else "**no**"] for name, wanted, value, met in rows],
+    )
+    return ["", "## Targets", "", "`hardkick` on the sessions above (track row: the track sessions below).", "", table]
 
 
 def _track_section(scores: Sequence[SessionScore], analyzers: Sequence[str]) -> list[str]:
