@@ -19,14 +19,13 @@ from ..errors import CorruptFileError, TruncatedFileError
 from .fit_columns import compressed_timestamps, records
 from .fit_crc import crc16
 from .fit_fitparse import decode_with_fitparse
-from .fit_messages import FitMessages
+from .fit_messages import CRC_WARNING, FitMessages, stopped_early
 from .fit_rows import messages
 from .fit_walk import CrcCheck, FastPathUnsupported, walk
 
 __all__ = ["decode_fast"]
 
 # fitparse's warning for a CRC mismatch (see fit_fitparse.decode_with_fitparse).
-_CRC_WARNING = "file CRC does not match its contents; decoded anyway"
 
 
 def decode_fast(data: bytes, name: str) -> FitMessages:
@@ -62,21 +61,11 @@ def _decode(data: bytes, name: str) -> FitMessages:
     stamps = compressed_timestamps(buffer, layout)
     columns = records(buffer, layout, stamps)
     others = messages(data, layout, stamps)
-    warnings = [_CRC_WARNING] if any(_crc_mismatch(data, check) for check in layout.crc_checks) else []
+    warnings = [CRC_WARNING] if any(_crc_mismatch(data, check) for check in layout.crc_checks) else []
     count = len(columns["timestamp"])
     if stop is not None:
-        if stop.kind == "eof":
-            if not count:
-                raise TruncatedFileError(name, "the file ends before its first record")
-            warnings.append(f"the file ends unexpectedly (truncated?); kept the {count} records before the break")
-        elif stop.kind == "header":
-            if not count:
-                raise CorruptFileError(name, f"invalid FIT header ({stop.text})")
-            warnings.append(f"a chained FIT part has an invalid header; kept the {count} records before it")
-        else:
-            if not count:
-                raise CorruptFileError(name, f"undecodable FIT data ({stop.text})")
-            warnings.append(f"decoding stopped at a broken message ({stop.text}); kept the {count} records before it")
+        kind = stop.kind if stop.kind in ("eof", "header") else "broken"
+        warnings.append(stopped_early(name, kind, stop.text, count))
     return FitMessages(records=columns, messages=others, warnings=tuple(warnings), decoder="fast")
 
 

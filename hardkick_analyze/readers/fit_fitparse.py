@@ -12,7 +12,7 @@ from fitparse.processors import FitFileDataProcessor
 from fitparse.utils import FitCRCError, FitEOFError, FitHeaderError
 
 from ..errors import CorruptFileError, TruncatedFileError
-from .fit_messages import RECORD_FIELDS, WANTED_FIELDS, FitMessages
+from .fit_messages import CRC_WARNING, RECORD_FIELDS, WANTED_FIELDS, FitMessages, stopped_early
 
 __all__ = ["decode_with_fitparse"]
 
@@ -50,7 +50,7 @@ def decode_with_fitparse(data: bytes, name: str) -> FitMessages:
     try:
         return _decode(data, name, check_crc=True, warnings=[])
     except FitCRCError:
-        return _decode(data, name, check_crc=False, warnings=["file CRC does not match its contents; decoded anyway"])
+        return _decode(data, name, check_crc=False, warnings=[CRC_WARNING])
 
 
 def _decode(data: bytes, name: str, *, check_crc: bool, warnings: list[str]) -> FitMessages:
@@ -82,20 +82,11 @@ def _decode(data: bytes, name: str, *, check_crc: bool, warnings: list[str]) -> 
     except FitCRCError:
         raise
     except FitEOFError as exc:
-        count = len(columns["timestamp"])
-        if not count:
-            raise TruncatedFileError(name, "the file ends before its first record") from exc
-        warnings.append(f"the file ends unexpectedly (truncated?); kept the {count} records before the break")
+        warnings.append(stopped_early(name, "eof", str(exc), len(columns["timestamp"])))
     except FitHeaderError as exc:
-        count = len(columns["timestamp"])
-        if not count:
-            raise CorruptFileError(name, f"invalid FIT header ({exc})") from exc
-        warnings.append(f"a chained FIT part has an invalid header; kept the {count} records before it")
+        warnings.append(stopped_early(name, "header", str(exc), len(columns["timestamp"])))
     except _DECODE_ERRORS as exc:
-        count = len(columns["timestamp"])
-        if not count:
-            raise CorruptFileError(name, f"undecodable FIT data ({exc})") from exc
-        warnings.append(f"decoding stopped at a broken message ({exc}); kept the {count} records before it")
+        warnings.append(stopped_early(name, "broken", str(exc), len(columns["timestamp"])))
     records = {c: np.asarray(v, dtype=np.float64) for c, v in columns.items()}
     return FitMessages(records=records, messages=messages, warnings=tuple(warnings), decoder="fitparse")
 

@@ -15,7 +15,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FIT_EPOCH_UNIX_S", "WANTED_FIELDS", "FitMessages"]
+from ..errors import CorruptFileError, TruncatedFileError
+
+__all__ = ["CRC_WARNING", "FIT_EPOCH_UNIX_S", "WANTED_FIELDS", "FitMessages", "stopped_early"]
 
 #: 1989-12-31T00:00:00Z, the origin of FIT ``date_time`` values, in Unix seconds.
 FIT_EPOCH_UNIX_S = 631_065_600
@@ -114,3 +116,42 @@ class FitMessages:
     def record_count(self) -> int:
         """Number of record messages."""
         return len(self.records["timestamp"])
+
+
+#: The warning both decoders give for a file whose CRC does not match (its data are kept).
+CRC_WARNING = "file CRC does not match its contents; decoded anyway"
+
+
+def stopped_early(name: str, kind: str, detail: str, records: int) -> str:
+    """The warning for decoding that stopped early, or the error when no record came before.
+
+    Shared by both decoders so that they meet damaged files in the same words.
+
+    Parameters
+    ----------
+    name
+        File name for the error.
+    kind
+        ``'eof'`` (the file ends), ``'header'`` (a chained part's header is invalid) or
+        ``'broken'`` (a message does not decode).
+    detail
+        What the decoder said.
+    records
+        Records decoded before the break.
+
+    Raises
+    ------
+    TruncatedFileError, CorruptFileError
+        When ``records`` is 0.
+    """
+    if kind == "eof":
+        if not records:
+            raise TruncatedFileError(name, "the file ends before its first record")
+        return f"the file ends unexpectedly (truncated?); kept the {records} records before the break"
+    if kind == "header":
+        if not records:
+            raise CorruptFileError(name, f"invalid FIT header ({detail})")
+        return f"a chained FIT part has an invalid header; kept the {records} records before it"
+    if not records:
+        raise CorruptFileError(name, f"undecodable FIT data ({detail})")
+    return f"decoding stopped at a broken message ({detail}); kept the {records} records before it"
