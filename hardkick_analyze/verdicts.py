@@ -16,8 +16,11 @@ __all__ = ["is_hard_kick", "session_verdicts", "sparse_recording_warnings"]
 
 #: A hard-kick session has at least this many reps found ...
 MIN_REPS = 3
-#: ... run at paces this close to each other (coefficient of variation) ...
-MAX_PACE_SPREAD = 0.12
+#: ... run at paces this close to each other (coefficient of variation; a first rep 5 % fast
+#: and a fade of 2 % a rep stay within it) ...
+MAX_PACE_SPREAD = 0.07
+#: ... with rests between them no longer than this (the workout rests 1-3 min) [s] ...
+MAX_REST_S = 10 * 60.0
 #: ... and at least one kick reaching this share of the rep speed on average [%].
 MIN_KICK_SPEED_PCT = 110.0
 #: A kick recorded with holes longer than this cannot be timed to a second [s].
@@ -27,8 +30,8 @@ ON_TARGET_S = 2.0
 
 
 def is_hard_kick(segmentation: Segmentation, reps: Sequence[RepResult]) -> bool:
-    """Whether the efforts found are the workout: enough similar reps and a real kick."""
-    if len(reps) < MIN_REPS:
+    """Whether the efforts found are the workout: enough similar reps close together and a real kick."""
+    if len(reps) < MIN_REPS or any((r.rest_after_s or 0.0) > MAX_REST_S for r in reps):
         return False
     paces = [r.pace_s_per_km for r in reps]
     mean = sum(paces) / len(paces)

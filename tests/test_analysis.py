@@ -220,3 +220,12 @@ def test_kick_bins_are_timed_in_true_metres(perfect):
         # Four 25 m bins whose times add up to the kick's duration (within a grid step).
         seconds = sum((b.to_m - b.from_m) / b.speed_mps for b in rep.kick.bins)
         assert seconds == pytest.approx(rep.kick.duration_s, abs=0.5)
+
+
+def test_efforts_far_apart_are_not_the_workout():
+    # The same reps with 15 minutes between them are a long run with surges, not the workout.
+    config = _config()
+    config = dataclasses.replace(config, plan=dataclasses.replace(config.plan, rest_s=900.0))
+    report = analyze_session(read_activity(simulate_session(config, seed=17).to_fit()))
+    assert not report.is_hard_kick
+    assert report.verdicts == ("no hard-kick session found",)
