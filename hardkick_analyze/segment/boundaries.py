@@ -52,14 +52,10 @@ def rising_ramp(
 
     Returns None when the levels are too close to define a ramp.
     """
-    if not math.isfinite(before) or not math.isfinite(after) or after - before <= 0.05 * max(after, 1e-9):
+    points = _departure_and_arrival(time_s, speed, crossing_s, before, after, rising=True)
+    if points is None:
         return None
-    low_level = before + LOW_FRACTION * (after - before)
-    high_level = before + HIGH_FRACTION * (after - before)
-    low = _crossing(time_s, speed, crossing_s, low_level, backward=True, rising=True)
-    high = _crossing(time_s, speed, crossing_s, high_level, backward=False, rising=True)
-    if low is None or high is None or high <= low:
-        return None
+    low, high = points
     return Ramp(corner_s=low - onset_factor * (high - low), low_s=low, high_s=high)
 
 
@@ -75,15 +71,35 @@ def falling_ramp(
 
     The corner is where the fall leaves ``before``: when the runner stopped holding the pace.
     """
-    if not math.isfinite(before) or not math.isfinite(after) or before - after <= 0.05 * max(before, 1e-9):
+    points = _departure_and_arrival(time_s, speed, crossing_s, before, after, rising=False)
+    if points is None:
         return None
-    high_level = after + HIGH_FRACTION * (before - after)
-    low_level = after + LOW_FRACTION * (before - after)
-    high = _crossing(time_s, speed, crossing_s, high_level, backward=True, rising=False)
-    low = _crossing(time_s, speed, crossing_s, low_level, backward=False, rising=False)
-    if high is None or low is None or low <= high:
-        return None
+    high, low = points
     return Ramp(corner_s=high - onset_factor * (low - high), low_s=low, high_s=high)
+
+
+def _departure_and_arrival(
+    time_s: np.ndarray, speed: np.ndarray, crossing_s: float, before: float, after: float, *, rising: bool
+) -> tuple[float, float] | None:
+    """When the speed is 20 % and 80 % of the way from ``before`` to ``after`` around ``crossing_s``.
+
+    None when the levels are not finite, too close (within 5 % of the higher), in the wrong
+    order, or either point cannot be found.
+    """
+    if not (math.isfinite(before) and math.isfinite(after)):
+        return None
+    step = after - before if rising else before - after
+    if step <= 0.05 * max(before, after, 1e-9):
+        return None
+    departure = _crossing(
+        time_s, speed, crossing_s, before + LOW_FRACTION * (after - before), backward=True, rising=rising
+    )
+    arrival = _crossing(
+        time_s, speed, crossing_s, before + HIGH_FRACTION * (after - before), backward=False, rising=rising
+    )
+    if departure is None or arrival is None or arrival <= departure:
+        return None
+    return departure, arrival
 
 
 def _crossing(
