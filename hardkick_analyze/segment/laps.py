@@ -12,7 +12,7 @@ import numpy as np
 
 from ..clean import SessionGrid
 from ..models import Activity, Lap
-from .efforts import Candidate, contrast, kick_ratio, smoothed_speed
+from .efforts import Candidate, contrast, kick_ratio
 
 __all__ = ["lap_candidates"]
 
@@ -26,15 +26,17 @@ MAX_LAP_SHARE = 1.6
 JOIN_GAP_S = 2.0
 
 
-def lap_candidates(activity: Activity, grid: SessionGrid, longest_effort_m: float) -> list[Candidate]:
+def lap_candidates(
+    activity: Activity, grid: SessionGrid, speed: np.ndarray, longest_effort_m: float
+) -> list[Candidate]:
     """Candidates made of the fast laps (joined when back to back), in time order.
 
     A lap much longer than the longest planned effort (``longest_effort_m`` [m]) is a warm-up
-    or cool-down lap, never part of a rep, however brisk.
+    or cool-down lap, never part of a rep, however brisk. ``speed`` is the detection speed
+    (:func:`.efforts.smoothed_speed`) on the grid.
     """
     if len(activity.laps) < 2:
         return []
-    speed = smoothed_speed(grid)
     moving = speed[speed > 1.0]
     if not len(moving):
         return []

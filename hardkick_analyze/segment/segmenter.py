@@ -62,7 +62,7 @@ def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> 
     speed = smoothed_speed(grid)
     reference = _reference_speed(workout)
     detected = _detect(grid, speed, workout, reference)
-    from_laps = _from_laps(activity, grid, workout, reference)
+    from_laps = _from_laps(activity, grid, speed, workout, reference)
     chosen, method = detected, "detected"
     if from_laps is not None and _objective(from_laps.alignment) <= _objective(detected.alignment) + len(workout.reps):
         chosen, method = from_laps, "laps"
@@ -156,9 +156,11 @@ def _objective(alignment: Alignment) -> float:
     return alignment.cost - MATCH_REWARD * len(alignment.pairs)
 
 
-def _from_laps(activity: Activity, grid: SessionGrid, workout: Workout, reference: float | None) -> _Found | None:
+def _from_laps(
+    activity: Activity, grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: float | None
+) -> _Found | None:
     """Align the watch's laps (and runs of laps) to the plan, when laps could be the reps."""
-    candidates = lap_candidates(activity, grid, max(r.distance_m + r.kick_m for r in workout.reps))
+    candidates = lap_candidates(activity, grid, speed, max(r.distance_m + r.kick_m for r in workout.reps))
     if not candidates:
         return None
     plan = _expand(workout, candidates)
