@@ -339,6 +339,10 @@ def score_session(
         "kick": WEIGHTS["kick"] * _kick_credit(kicks),
         "completion": WEIGHTS["completion"] * min(1.0, done / planned) if planned else 0.0,
     }
+    if not any(r.has_kick for r in segmentation.workout.reps):
+        # A plan without kicks is not marked down for them: the other parts count out of 100.
+        del components["kick"]
+        components = {k: v * 100.0 / (100.0 - WEIGHTS["kick"]) for k, v in components.items()}
     return SessionScore(
         total=round(sum(components.values()), 1),
         components={k: round(v, 1) for k, v in components.items()},

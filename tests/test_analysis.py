@@ -229,3 +229,13 @@ def test_efforts_far_apart_are_not_the_workout():
     report = analyze_session(read_activity(simulate_session(config, seed=17).to_fit()))
     assert not report.is_hard_kick
     assert report.verdicts == ("no hard-kick session found",)
+
+
+def test_a_plan_without_kicks_is_scored_out_of_100_without_a_kick_part():
+    session = simulate_session(_config(hard_kick_500(295.0, plain=6, kicks=0)), seed=18)
+    report = analyze_session(read_activity(session.to_fit()), workout="6x400@4:55/km")
+    assert len(report.reps) == 6
+    assert report.score is not None
+    assert set(report.score.components) == {"pace", "consistency", "completion"}
+    assert report.score.total == pytest.approx(sum(report.score.components.values()), abs=0.2)
+    assert report.score.components["completion"] == pytest.approx(100.0 * 15 / 75, abs=0.1)
