@@ -16,7 +16,10 @@ __all__ = [
     "ActivityMetadata",
     "Lap",
     "Pause",
+    "PLAN_SOURCES",
     "PlannedRep",
+    "REP_KINDS",
+    "Recovery",
     "SessionInfo",
     "Workout",
     "WorkoutStep",
@@ -151,37 +154,83 @@ class Activity:
         return float(self.track["elapsed_s"].iloc[-1])
 
 
+#: What a planned rep is for. ``work``: a rep at a pace (or for a time); ``stride``: a short,
+#: relaxed acceleration (20-30 s); ``sprint``: a short effort at full speed (``@max``).
+REP_KINDS = ("work", "stride", "sprint")
+#: Where the plan came from, in the order they are used (see :func:`hardkick_analyze.plan.resolve_plan`).
+PLAN_SOURCES = ("given", "watch", "detected", "preset")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Recovery:
+    """The planned recovery after a rep: a distance or a time, jogged, walked or stood."""
+
+    distance_m: float | None = None
+    duration_s: float | None = None
+    activity: str = "jog"
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class PlannedRep:
     """One planned repetition: a paced part, optionally followed directly by a full-sprint kick.
 
-    ``pace_s_per_km`` is ``None`` until a target pace is known (a spec without a pace takes
-    ``--pace``).
+    A rep is set by its distance (``distance_m``) or by its time (``duration_s``); exactly one
+    of them is given. ``pace_s_per_km`` is the target pace, or ``None`` when the plan sets
+    none (``max_effort`` marks a rep run flat out, ``@max``). ``kick_m`` is the sprint that
+    directly follows the paced part, ``recovery`` the rest planned after the rep.
     """
 
-    distance_m: float
+    distance_m: float | None = None
+    duration_s: float | None = None
     pace_s_per_km: float | None = None
+    max_effort: bool = False
     kick_m: float = 0.0
+    recovery: Recovery | None = None
+    kind: str = "work"
+
+    def __post_init__(self) -> None:
+        if (self.distance_m is None) == (self.duration_s is None):
+            raise ValueError("a planned rep has either a distance or a duration")
+        if self.kind not in REP_KINDS:
+            raise ValueError(f"unknown rep kind {self.kind!r}")
 
     @property
     def has_kick(self) -> bool:
         """Whether the rep ends in a kick."""
         return self.kick_m > 0
 
+    @property
+    def is_timed(self) -> bool:
+        """Whether the rep is set by its time rather than its distance."""
+        return self.duration_s is not None
+
+    def expected_distance_m(self, speed_mps: float | None = None) -> float | None:
+        """The paced part's distance: planned, or for a timed rep its time at ``speed_mps`` [m]."""
+        if self.distance_m is not None:
+            return self.distance_m
+        if speed_mps is not None and self.duration_s is not None:
+            return self.duration_s * speed_mps
+        pace = self.pace_s_per_km
+        return None if pace is None or self.duration_s is None else self.duration_s / pace * 1000.0
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Workout:
-    """A planned workout: the reps in order.
+    """A planned workout: the reps in order, and where the plan and its target came from.
 
     ``flexible_plain_reps`` marks the presets, whose number of plain reps is not fixed (runners
     do 3-6): the segmenter matches what was run and reports reps below the planned count as
-    missing.
+    missing. ``source`` is one of :data:`PLAN_SOURCES`; ``target_source`` says where the
+    reps' target paces came from (``'spec'``, ``'pace'``, ``'goal'``, ``'watch'``,
+    ``'inferred'`` or ``'none'``).
     """
 
     spec: str
     reps: tuple[PlannedRep, ...]
     name: str | None = None
     flexible_plain_reps: bool = False
+    source: str = "given"
+    target_source: str = "none"
 
     @property
     def kick_reps(self) -> tuple[PlannedRep, ...]:
