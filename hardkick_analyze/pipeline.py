@@ -1,9 +1,11 @@
-"""The composer: read -> grid -> track -> segment -> score -> verdicts. It adds no algorithm of its own."""
+"""The composer: read -> grid -> track -> efforts -> plan -> segment -> score -> verdicts.
+
+It adds no algorithm of its own: the plan is resolved here, once, in :func:`analyze_session`.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
@@ -12,14 +14,19 @@ import numpy as np
 
 from .clean import SessionGrid, make_grid
 from .models import Activity, PlannedRep, Workout
+from .plan import resolve_targets
 from .readers import read_activity
 from .readers.source import PathOrFile
 from .results import RepResult, Segmentation, SessionReport
 from .score import score_rep, score_session
 from .segment import segment_session
+from .segment.detect import find_efforts
+from .segment.efforts import Candidate
+from .segment.structure import workout_from_efforts
 from .track import TrackFit, correct_session, track_details
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
-from .workout import PRESETS, goal_5k_to_rep_pace, parse_workout, with_pace
+from .watch_plan import workout_from_steps
+from .workout import PRESETS, goal_5k_to_rep_pace, parse_workout
 
 __all__ = ["analyze_session"]
 
@@ -39,89 +46,174 @@ def analyze_session(
     pace_s_per_km: float | None = None,
     goal_5k: str | None = None,
     track_correction: bool = True,
+    file_plan: bool = True,
+    use_laps: bool = True,
 ) -> SessionReport:
-    """Find and score the reps and kicks of one session.
+    """Find and score the reps (and kicks) of one session, whatever the workout.
 
     Parameters
     ----------
     source
         An :class:`Activity`, or anything :func:`read_activity` reads.
     workout
-        The planned workout (a spec such as ``'4x400@4:55/km, 2x(400@4:55/km+100@max)'``, a
-        preset name, or a :class:`Workout`). When None, both presets are tried and the better
-        fit is kept.
+        The planned workout (a spec such as ``'8x400/200m jog'``, ``'5x60s'``,
+        ``'4x400@4:55/km, 2x(400@4:55/km+100@max)'``, a preset name, or a :class:`Workout`).
+        When None, the plan is the watch's own (the FIT workout steps), else the structure
+        found in the recording; the hard-kick presets are recognised on top of either.
     pace_s_per_km
-        Target pace for reps whose spec has none [s/km].
+        Target pace for reps whose spec has none [s/km]; for scoring only.
     goal_5k
         Goal 5 km time (``'25:00'``); the rep pace is the goal pace minus 5 s/km.
     track_correction
         Recognise a 400 m track in the positions and measure distances on it (see
         :mod:`hardkick_analyze.track`); False analyses the distance as the watch measured it.
+    file_plan
+        Whether a plan the file holds (the watch's workout steps) may be used; False finds
+        the structure from the recording alone.
+    use_laps
+        Whether the watch's laps may mark the reps.
 
     Returns
     -------
     SessionReport
-        Reps, kicks, missing reps, extra efforts, score and verdicts. A session that is not the
-        workout comes back with ``is_hard_kick=False``, not an error.
+        Reps, kicks, missing reps, extra efforts, score and verdicts. A run with no intervals
+        comes back with no reps and a verdict that says what it was, not an error.
     """
     activity = source if isinstance(source, Activity) else read_activity(source)
-    pace, pace_source = _given_pace(pace_s_per_km, goal_5k)
-    candidates = _candidate_workouts(workout, pace)
+    given_pace = _given_pace(pace_s_per_km, goal_5k)
+    given = _given_workout(workout)
     if activity.duration_s < MIN_DURATION_S or len(activity.track) < MIN_SAMPLES:
-        return _not_a_session(activity, candidates[0], pace, pace_source, "too short to hold a session")
+        return _not_a_session(activity, given, given_pace, "too short to hold a session")
     if activity.duration_s > MAX_DURATION_S:
-        return _not_a_session(activity, candidates[0], pace, pace_source, "longer than a day: not one session")
-    if candidates[0].reps and all(r.pace_s_per_km is not None for r in candidates[0].reps) and pace is None:
-        pace_source = "given"
+        return _not_a_session(activity, given, given_pace, "longer than a day: not one session")
     grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
-    segmentations = [segment_session(activity, grid, w) for w in candidates]
-    segmentation = _with_track(min(segmentations, key=_fit_cost), grid, track)
-    target = pace if pace is not None else _spec_pace(segmentation.workout)
-    if target is None:
-        target = _inferred_pace(segmentation)
-        pace_source = "inferred" if target is not None else "unknown"
-    reps = _score_reps(grid, segmentation, target)
-    score = score_session(reps, segmentation, duration_s=activity.duration_s) if reps else None
+    efforts = find_efforts(grid)
+    plans = [given] if given is not None else _untold_plans(activity, grid, efforts, file_plan=file_plan)
     running = activity.metadata.sport in RUNNING_SPORTS
-    hard_kick = running and is_hard_kick(segmentation, reps)
-    missing = tuple(segmentation.workout.reps[i] for i in segmentation.missing)
-    warnings = activity.warnings + segmentation.warnings
+    analysed = [_analysed(activity, grid, track, plan, efforts, given_pace, use_laps=use_laps) for plan in plans]
+    segmentation, reps = analysed[0]
+    for candidate in analysed[1:]:
+        # A preset replaces the plain structure only where it is the hard-kick session.
+        if candidate[1] and is_hard_kick(*candidate) and len(candidate[1]) >= len(reps) - 1:
+            segmentation, reps = candidate
+            break
+    hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
+    plan = segmentation.workout
+    score = score_session(reps, segmentation, duration_s=activity.duration_s) if reps else None
+    missing = tuple(plan.reps[i] for i in segmentation.missing)
+    warnings = activity.warnings + segmentation.warnings + _pace_warnings(given, given_pace)
     if hard_kick:
         warnings += sparse_recording_warnings(activity.track["elapsed_s"].to_numpy(), reps)
     if not running:
         warnings += (f"the file is a {activity.metadata.sport} activity, not a run",)
+    verdicts = session_verdicts(reps, missing, score) if reps else (_no_intervals(activity),)
     return SessionReport(
         source=activity.metadata.source,
         format=activity.metadata.format,
         start_time=activity.start_time,
-        workout=segmentation.workout,
-        target_pace_s_per_km=target,
-        target_pace_source=pace_source,
+        workout=plan,
+        target_pace_s_per_km=_headline_target(reps),
+        target_pace_source=plan.target_source,
         segmentation=segmentation,
-        reps=tuple(reps) if hard_kick else (),
-        missing=missing if hard_kick else (),
-        extra_efforts=segmentation.extra_efforts if hard_kick else (),
+        reps=tuple(reps),
+        missing=missing,
+        extra_efforts=segmentation.extra_efforts,
         is_hard_kick=hard_kick,
-        score=score if hard_kick else None,
-        verdicts=session_verdicts(reps, missing, score) if hard_kick else ("no hard-kick session found",),
+        score=score,
+        verdicts=verdicts,
         warnings=warnings,
         grid=grid,
     )
 
 
+def _analysed(
+    activity: Activity,
+    grid: SessionGrid,
+    track: TrackFit | None,
+    plan: Workout,
+    efforts: list[Candidate],
+    given_pace: tuple[float, str] | None,
+    *,
+    use_laps: bool,
+) -> tuple[Segmentation, list[RepResult]]:
+    """Segment and score the session against one plan, its targets resolved once."""
+    segmentation = _with_track(
+        segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), grid, track
+    )
+    resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
+    segmentation = dataclasses.replace(segmentation, workout=resolved)
+    return segmentation, _score_reps(grid, segmentation)
+
+
+def _untold_plans(activity: Activity, grid: SessionGrid, efforts: list[Candidate], *, file_plan: bool) -> list[Workout]:
+    """The plans to try when none was given: the watch's or the structure found, then the presets."""
+    primary = None
+    if file_plan and activity.workout_steps:
+        primary = workout_from_steps(activity.workout_steps, activity.metadata.workout_name)
+    if primary is None:
+        primary = workout_from_efforts(grid, efforts)
+    presets = [dataclasses.replace(parse_workout(name), source="preset") for name in PRESETS]
+    return [primary, *presets] if primary is not None else presets
+
+
+def _given_workout(workout: Workout | str | None) -> Workout | None:
+    if isinstance(workout, Workout):
+        return workout
+    if isinstance(workout, str):
+        return parse_workout(workout)
+    return None
+
+
+def _rep_paces(grid: SessionGrid, segmentation: Segmentation) -> dict[int, float]:
+    """Each found rep's pace by planned index, for targets inferred from the reps [s/km].
+
+    A rep set by distance is timed over its planned metres; a timed rep over what it covered.
+    """
+    time, distance = grid.time_s, grid.frame["distance_m"].to_numpy()
+    paces = {}
+    for bounds in segmentation.reps:
+        planned = segmentation.workout.reps[bounds.planned_index]
+        metres = planned.distance_m
+        if metres is None:
+            metres = float(np.interp(bounds.end_s, time, distance) - np.interp(bounds.start_s, time, distance))
+        if metres > 0:
+            paces[bounds.planned_index] = (bounds.end_s - bounds.start_s) / metres * 1000.0
+    return paces
+
+
+def _headline_target(reps: list[RepResult]) -> float | None:
+    targets = [r.target_pace_s_per_km for r in reps if r.target_pace_s_per_km is not None]
+    return float(np.median(targets)) if targets else None
+
+
+def _pace_warnings(given: Workout | None, given_pace: tuple[float, str] | None) -> tuple[str, ...]:
+    if given is None or given_pace is None:
+        return ()
+    if any(r.pace_s_per_km is not None for r in given.reps):
+        return (f"the spec's own paces are the targets of its reps; the {given_pace[1]} pace applies only to reps without one",)
+    return ()
+
+
+def _no_intervals(activity: Activity) -> str:
+    distance = float(np.nanmax(activity.track["distance_m"].to_numpy())) if len(activity.track) else 0.0
+    minutes = activity.duration_s / 60.0
+    return f"steady {distance / 1000:.1f} km in {minutes:.0f} min, no intervals"
+
+
 def _not_a_session(
-    activity: Activity, workout: Workout, pace: float | None, pace_source: str, why: str
+    activity: Activity, workout: Workout | None, given_pace: tuple[float, str] | None, why: str
 ) -> SessionReport:
+    plan = workout if workout is not None else Workout(spec="", reps=(), source="detected")
     return SessionReport(
         source=activity.metadata.source,
         format=activity.metadata.format,
         start_time=activity.start_time,
-        workout=workout,
-        target_pace_s_per_km=pace,
-        target_pace_source=pace_source,
+        workout=plan,
+        target_pace_s_per_km=given_pace[0] if given_pace else None,
+        target_pace_source=given_pace[1] if given_pace else "none",
         segmentation=Segmentation(
             method="none",
-            workout=workout,
+            workout=plan,
             reps=(),
             details=MappingProxyType({"track_corrected": False, "track": None}),
         ),
@@ -130,7 +222,7 @@ def _not_a_session(
         extra_efforts=(),
         is_hard_kick=False,
         score=None,
-        verdicts=("no hard-kick session found",),
+        verdicts=(f"no interval session: the activity is {why}",),
         warnings=(*activity.warnings, f"the activity is {why}"),
     )
 
@@ -145,43 +237,15 @@ def _with_track(segmentation: Segmentation, grid: SessionGrid, track: TrackFit |
     return dataclasses.replace(segmentation, details=MappingProxyType(details))
 
 
-def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float | None, str]:
+def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float, str] | None:
     if pace_s_per_km is not None:
-        return pace_s_per_km, "given"
+        return pace_s_per_km, "pace"
     if goal_5k is not None:
         return goal_5k_to_rep_pace(goal_5k), "goal"
-    return None, "unknown"
+    return None
 
 
-def _candidate_workouts(workout: Workout | str | None, pace: float | None) -> list[Workout]:
-    if isinstance(workout, Workout):
-        return [with_pace(workout, pace) if pace is not None else workout]
-    if isinstance(workout, str):
-        return [parse_workout(workout, pace_s_per_km=pace)]
-    return [parse_workout(name, pace_s_per_km=pace) for name in PRESETS]
-
-
-def _fit_cost(segmentation: Segmentation) -> float:
-    """Alignment cost per planned rep, with found reps preferred over a cheap empty answer."""
-    cost = float(segmentation.details.get("alignment_cost", math.inf))
-    return cost / max(len(segmentation.workout.reps), 1) - len(segmentation.reps)
-
-
-def _spec_pace(workout: Workout) -> float | None:
-    paces = [r.pace_s_per_km for r in workout.reps if r.pace_s_per_km is not None]
-    return float(np.median(paces)) if paces else None
-
-
-def _inferred_pace(segmentation: Segmentation) -> float | None:
-    """Median pace of the paced parts found: the target the runner evidently aimed at [s/km]."""
-    paces = [
-        (b.end_s - b.start_s) / segmentation.workout.reps[b.planned_index].distance_m * 1000.0
-        for b in segmentation.reps
-    ]
-    return float(np.median(paces)) if paces else None
-
-
-def _score_reps(grid: SessionGrid, segmentation: Segmentation, target: float | None) -> list[RepResult]:
+def _score_reps(grid: SessionGrid, segmentation: Segmentation) -> list[RepResult]:
     bounds = sorted(segmentation.reps, key=lambda b: b.start_s)
     distance_scale = segmentation.details.get("distance_scale") or 1.0
     speed_scale = segmentation.details.get("speed_scale") or 1.0
@@ -196,7 +260,7 @@ def _score_reps(grid: SessionGrid, segmentation: Segmentation, target: float | N
                 rep,
                 planned,
                 position=position,
-                target_pace_s_per_km=planned.pace_s_per_km if planned.pace_s_per_km is not None else target,
+                target_pace_s_per_km=planned.pace_s_per_km,
                 distance_scale=distance_scale,
                 speed_scale=speed_scale,
                 next_start_s=following,

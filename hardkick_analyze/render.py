@@ -102,7 +102,7 @@ def render_report(report: SessionReport, units: str = "km") -> str:
         f"{'HR avg/max':>10} {'rest':>6}   {'kick':>6} {'avg m/s':>7} {'peak':>6} {'fade':>5}"
     )
     for rep in report.reps:
-        planned_text = _planned_text(rep.planned)
+        planned_text = planned_text(rep.planned)
         error = f"{rep.time_error_s:+.1f}s" if rep.time_error_s is not None else "-"
         heart = (
             f"{rep.avg_heart_rate_bpm:.0f}/{rep.max_heart_rate_bpm:.0f}"
@@ -122,7 +122,7 @@ def render_report(report: SessionReport, units: str = "km") -> str:
             f"{kick_text}"
         )
     for missing in report.missing:
-        lines.append(f"    -  {_planned_text(missing):<12} not run")
+        lines.append(f"    -  {planned_text(missing):<12} not run")
     if report.score is not None:
         parts = ", ".join(f"{k} {v:.0f}" for k, v in report.score.components.items())
         lines += ["", f"  score {report.score.total:.0f}/100 ({parts})"]
@@ -155,9 +155,15 @@ def _how_found(report: SessionReport) -> str:
     return "; ".join(parts) + " (details in --json)"
 
 
-def _planned_text(planned: PlannedRep) -> str:
+def planned_text(planned: PlannedRep) -> str:
+    """A planned rep as a runner says it: ``'400 m'``, ``'400+100 m'``, ``'60 s'``, ``'20 s stride'``."""
     kick = f"+{planned.kick_m:.0f}" if planned.has_kick else ""
-    return f"{planned.distance_m:.0f}{kick} m"
+    if planned.duration_s is not None:
+        size = f"{planned.duration_s / 60:g} min" if planned.duration_s >= 120 else f"{planned.duration_s:g} s"
+        size = f"{size}{kick} m" if kick else size
+    else:
+        size = f"{planned.distance_m:.0f}{kick} m"
+    return f"{size} {planned.kind}" if planned.kind != "work" else size
 
 
 def _speed(value: float) -> str:

@@ -95,20 +95,26 @@ def score_rep(
         distance was corrected on a track: distances on it get an error estimate.
     """
     duration = bounds.end_s - bounds.start_s
-    pace = duration / planned.distance_m * 1000.0
     measured = _distance_between(grid, bounds.start_s, bounds.end_s)
+    # A rep set by its time covers what the runner ran: its pace is measured, not planned.
+    distance_m = planned.distance_m if planned.distance_m is not None else measured
+    pace = duration / distance_m * 1000.0 if distance_m > 0 else math.nan
     half = _time_at_fraction(grid, bounds.start_s, bounds.end_s, 0.5)
     heart = _window(grid, "heart_rate_bpm", bounds.start_s, bounds.effort_end_s)
     recovery = _value_at(grid, "heart_rate_bpm", bounds.effort_end_s + HR_RECOVERY_S)
     at_end = _value_at(grid, "heart_rate_bpm", bounds.effort_end_s)
-    target_time = target_pace_s_per_km * planned.distance_m / 1000.0 if target_pace_s_per_km else None
+    target_time = (
+        target_pace_s_per_km * planned.distance_m / 1000.0
+        if target_pace_s_per_km and planned.distance_m is not None
+        else None
+    )
     kick = (
         score_kick(
             grid,
             bounds.end_s,
             bounds.kick_end_s,
             planned.kick_m,
-            rep_speed_mps=planned.distance_m / duration,
+            rep_speed_mps=distance_m / duration,
             distance_scale=distance_scale,
             speed_scale=speed_scale,
             track=track,
@@ -122,7 +128,7 @@ def score_rep(
         start_s=bounds.start_s,
         end_s=bounds.end_s,
         duration_s=duration,
-        distance_m=planned.distance_m,
+        distance_m=distance_m,
         measured_distance_m=measured,
         gps_distance_m=_gps_distance_between(grid, bounds.start_s, bounds.end_s),
         distance_error_m=_distance_error(grid, track, bounds.start_s, bounds.end_s, measured),

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from .models import PlannedRep
-from .render import format_clock, format_pace
+from .render import format_clock, format_pace, planned_text
 from .results import RepResult, Segmentation, SessionScore
 from .score import MIN_COOLDOWN_S, MIN_WARMUP_S
 
@@ -101,8 +101,7 @@ def _span(reps: Sequence[RepResult]) -> str:
 
 
 def _describe(rep: PlannedRep) -> str:
-    kick = f" + {rep.kick_m:.0f} m kick" if rep.has_kick else ""
-    return f"{rep.distance_m:.0f} m{kick}"
+    return planned_text(rep)
 
 
 def sparse_recording_warnings(sample_times_s: np.ndarray, reps: Sequence[RepResult]) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 from numpy.typing import ArrayLike
 
-from ..render import format_clock, format_pace
+from ..render import format_clock, format_pace, planned_text
 from ..results import SessionReport
 from ..workout import METRES_PER_MILE
 from .style import MUTED
@@ -120,8 +120,8 @@ def _workout_text(report: SessionReport) -> str:
     groups = []
     for planned, run in itertools.groupby(report.workout.reps):
         count = len(list(run))
-        distance = f"{planned.distance_m:.0f}+{planned.kick_m:.0f}" if planned.has_kick else f"{planned.distance_m:.0f}"
-        groups.append(f"{count}x({distance} m)" if planned.has_kick and count > 1 else f"{count}x{distance} m")
+        text = planned_text(planned)
+        groups.append(f"{count}x({text})" if planned.has_kick and count > 1 else f"{count}x{text}")
     reps = ", ".join(groups)
     return f"{report.workout.name}: {reps}" if report.workout.name else reps
 

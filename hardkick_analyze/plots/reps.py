@@ -7,11 +7,14 @@ after them, marked "not run". The band is the verdicts' tolerance
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..models import PlannedRep
+from ..render import planned_text
 from ..results import RepResult, SessionReport
 from ..verdicts import ON_TARGET_S
 from ..workout import METRES_PER_MILE
@@ -90,7 +93,8 @@ def _draw_target(axes: Axes, report: SessionReport, planned: list[PlannedRep], p
     if any(t is None for t in targets):
         return
     centre = np.array(targets, dtype=np.float64) * per_unit
-    tolerance = np.array([ON_TARGET_S * 1000.0 / rep.distance_m for rep in planned]) * per_unit
+    distances = [rep.distance_m for rep in report.reps] + [rep.expected_distance_m() or math.nan for rep in report.missing]
+    tolerance = np.array([ON_TARGET_S * 1000.0 / d for d in distances]) * per_unit
     edges = np.arange(len(planned) + 1) + 0.5
     axes.stairs(
         centre + tolerance, edges, baseline=centre - tolerance, fill=True, color=REP_FILL, alpha=0.35, gid="tolerance"
@@ -140,16 +144,11 @@ def _pace_axis(axes: Axes, units: str) -> None:
 
 def _rep_label(rep: RepResult) -> str:
     """``'5\n400+100 m\nkick -14 %'``: the rep's number, what was planned, its kick's fade."""
-    label = f"{rep.index}\n{_planned_text(rep.planned)}"
+    label = f"{rep.index}\n{planned_text(rep.planned)}"
     return f"{label}\nkick -{rep.kick.fade_pct:.0f} %" if rep.kick is not None else label
 
 
 def _missing_label(planned: PlannedRep) -> str:
     """A rep not run has no number, as in the text report: ``'-\n400 m'``."""
-    return f"-\n{_planned_text(planned)}"
+    return f"-\n{planned_text(planned)}"
 
-
-def _planned_text(planned: PlannedRep) -> str:
-    """``'400 m'`` or ``'400+100 m'``."""
-    kick = f"+{planned.kick_m:.0f}" if planned.has_kick else ""
-    return f"{planned.distance_m:.0f}{kick} m"

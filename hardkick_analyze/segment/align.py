@@ -2,8 +2,8 @@
 
 An edit-distance alignment: each planned rep is matched to one effort, or marked missing; each
 effort is matched, or left as an extra (a stride, a fast bit of the warm-up, an extra rep).
-Matching costs grow with the squared log-ratio of measured to planned distance and with a kick
-where none was planned (or none where one was).
+Matching costs grow with the squared log-ratio of measured to planned distance (or time, for a
+rep set by its time) and with a kick where none was planned (or none where one was).
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ class Alignment:
 
 
 def match_costs(
-    candidates: Sequence[Candidate], plan: Sequence[PlannedRep], reference_speed_mps: float | None
+    candidates: Sequence[Candidate],
+    plan: Sequence[PlannedRep],
+    reference_speed_mps: float | Sequence[float | None] | None,
 ) -> np.ndarray:
     """Cost of calling each candidate the run of each planned rep, shape (plan, candidates).
 
@@ -58,28 +60,42 @@ def match_costs(
     surroundings, the presence of a sprint at the end, and (plain reps) the speed.
     """
     distance = np.array([c.distance_m for c in candidates], dtype=np.float64)
+    duration = np.array([c.duration_s for c in candidates], dtype=np.float64)
     ratio = np.array([c.kick_ratio for c in candidates], dtype=np.float64)
     contrast = np.array([c.contrast for c in candidates], dtype=np.float64)
     speed = np.array([c.mean_speed_mps for c in candidates], dtype=np.float64)
-    total = np.array([p.distance_m + p.kick_m for p in plan], dtype=np.float64)
+    timed = np.array([p.duration_s is not None for p in plan], dtype=bool)[:, None]
+    size = np.array([p.duration_s if p.duration_s is not None else p.distance_m + p.kick_m for p in plan])
     kick = np.array([p.has_kick for p in plan], dtype=bool)[:, None]
+    measured = np.where(timed, duration[None, :], distance[None, :])
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_ratio = np.log(np.where(distance > 0, distance, np.nan)[None, :] / total[:, None])
+        log_ratio = np.log(np.where(measured > 0, measured, np.nan) / size.astype(np.float64)[:, None])
     cost = np.nan_to_num((log_ratio / DISTANCE_LOG_SIGMA) ** 2, nan=np.inf)
     cost = cost + (np.maximum(0.0, (MIN_CONTRAST - contrast) / CONTRAST_SIGMA) ** 2)[None, :]
     kick_misfit = np.maximum(0.0, (KICK_RATIO - ratio) / KICK_RATIO_SIGMA) ** 2
     plain_misfit = np.maximum(0.0, (ratio - PLAIN_RATIO) / KICK_RATIO_SIGMA) ** 2
-    if reference_speed_mps:
-        with np.errstate(divide="ignore"):
-            plain_misfit = plain_misfit + (np.log(speed / reference_speed_mps) / SPEED_LOG_SIGMA) ** 2
-    return cost + np.where(kick, kick_misfit[None, :], plain_misfit[None, :])
+    plain_misfit = np.broadcast_to(plain_misfit[None, :], (len(plan), len(candidates)))
+    reference = _per_rep(reference_speed_mps, len(plan))
+    known = np.isfinite(reference)
+    if known.any():
+        with np.errstate(divide="ignore", invalid="ignore"):
+            speed_misfit = (np.log(speed[None, :] / reference[:, None]) / SPEED_LOG_SIGMA) ** 2
+        plain_misfit = plain_misfit + np.where(known[:, None], np.nan_to_num(speed_misfit, nan=np.inf), 0.0)
+    return cost + np.where(kick, kick_misfit[None, :], plain_misfit)
+
+
+def _per_rep(reference: float | Sequence[float | None] | None, n: int) -> np.ndarray:
+    """The reference speed of each planned rep, NaN where there is none [m/s]."""
+    if reference is None or isinstance(reference, (int, float)):
+        return np.full(n, np.nan if not reference else float(reference))
+    return np.array([np.nan if r is None else float(r) for r in reference], dtype=np.float64)
 
 
 def align(
     candidates: Sequence[Candidate],
     plan: Sequence[PlannedRep],
     *,
-    reference_speed_mps: float | None = None,
+    reference_speed_mps: float | Sequence[float | None] | None = None,
     missing_costs: Sequence[float] | None = None,
 ) -> Alignment:
     """Best order-preserving alignment of ``candidates`` to ``plan``.
@@ -91,7 +107,7 @@ def align(
     plan
         Planned reps in order.
     reference_speed_mps
-        Target speed of the plain reps, when known [m/s].
+        Speed of the plain reps (one for all, or one per planned rep), when known [m/s].
     missing_costs
         Cost of leaving each planned rep unmatched (default :data:`MISSING_COST` each).
     """

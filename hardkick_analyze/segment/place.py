@@ -131,7 +131,7 @@ def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], d
     for rep in placed:
         a = rep.sharp_corner(rep.start)
         b = rep.sharp_corner(rep.kick if rep.planned.has_kick else rep.end)
-        if a is not None and b is not None:
+        if a is not None and b is not None and rep.planned.distance_m is not None:
             distance_ratios.append((_interp(time, distance, b) - _interp(time, distance, a)) / rep.planned.distance_m)
             speed_ratios.append(_integral(time, speed, a, b) / rep.planned.distance_m)
     distance_scale = _trusted_median(distance_ratios)
@@ -215,8 +215,10 @@ def _bounds(
 ) -> RepBounds:
     fallback = "lap" if rep.lap_guided else "threshold"
     how: dict[str, str] = {}
-    paced_m = rep.planned.distance_m
+    paced_m = rep.planned.distance_m if rep.planned.distance_m is not None else rep.candidate.distance_m
     effort_m = paced_m + rep.planned.kick_m
+    if rep.planned.distance_m is None:
+        scale = None  # a timed rep's distance is not planned: its boundaries are timed on the speed
     on_track = track is not None and track.holds(time, rep.candidate.start_s, rep.candidate.end_s)
     start_s = rep.sharp_corner(rep.start)
     end_s = rep.sharp_corner(rep.end)
@@ -260,7 +262,8 @@ def _agrees(by_distance: float, gentle: Ramp | None) -> bool:
 
 def _kick_ramp(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, planned: PlannedRep) -> Ramp | None:
     """The rise from the rep's pace into the sprint, searched around the planned distance share."""
-    share = planned.distance_m / (planned.distance_m + planned.kick_m)
+    paced_m = planned.expected_distance_m() or 0.0
+    share = paced_m / (paced_m + planned.kick_m) if paced_m > 0 else 0.8
     guess = start_s + share * (end_s - start_s)
     inside = (time >= start_s) & (time <= end_s)
     if inside.sum() < 4:

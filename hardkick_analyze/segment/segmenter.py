@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -47,7 +48,14 @@ class _Plan:
     nominal_plain: int | None
 
 
-def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> Segmentation:
+def segment_session(
+    activity: Activity,
+    grid: SessionGrid,
+    workout: Workout,
+    *,
+    efforts: Sequence[Candidate] = (),
+    use_laps: bool = True,
+) -> Segmentation:
     """Find every planned rep (and kick) of ``workout`` in ``activity``.
 
     Parameters
@@ -58,11 +66,19 @@ def segment_session(activity: Activity, grid: SessionGrid, workout: Workout) -> 
         The same activity on its uniform grid (see :func:`hardkick_analyze.clean.make_grid`).
     workout
         The planned workout; a preset's plain-rep count adapts to what was run.
+    efforts
+        The efforts found with no plan (:func:`.detect.find_efforts`), matched to the plan
+        beside the plan-guided detection; the better fit is kept.
+    use_laps
+        Whether the watch's laps may be the reps.
     """
     speed = smoothed_speed(grid)
-    reference = _reference_speed(workout)
-    detected = _detect(grid, speed, workout, reference)
-    from_laps = _from_laps(activity, grid, speed, workout, reference)
+    detected = _detect(grid, speed, workout)
+    if efforts:
+        planless = _matched(workout, list(efforts), {"efforts": "plan-free"})
+        if _objective(planless.alignment) < _objective(detected.alignment):
+            detected = planless
+    from_laps = _from_laps(activity, grid, speed, workout) if use_laps else None
     chosen, method = detected, "detected"
     if from_laps is not None and _objective(from_laps.alignment) <= _objective(detected.alignment) + len(workout.reps):
         chosen, method = from_laps, "laps"
@@ -106,11 +122,10 @@ class _Found:
     details: dict[str, Any]
 
 
-def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: float | None) -> _Found:
+def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout) -> _Found:
     """Sweep the detection threshold; keep the one whose efforts fit the plan best."""
     moving = speed[speed > MOVING_MPS]
-    shortest = min(r.distance_m + r.kick_m for r in workout.reps)
-    min_duration = MIN_DURATION_SHARE * shortest / (reference or FASTEST_SPEED_MPS)
+    min_duration = MIN_DURATION_SHARE * min(_shortest_s(r) for r in workout.reps)
     best: _Found | None = None
     if len(moving):
         for on in np.unique(np.round(np.quantile(moving, THRESHOLD_QUANTILES), 2)):
@@ -118,7 +133,7 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
                 grid, speed, on_mps=float(on), off_mps=float(on) * OFF_SHARE, min_duration_s=min_duration
             )
             plan = _expand(workout, candidates)
-            alignment = _align(candidates, plan, reference)
+            alignment = _align(candidates, plan)
             if best is None or _objective(alignment) < _objective(best.alignment):
                 details = {
                     "threshold_on_mps": float(on),
@@ -132,21 +147,30 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: f
     return best
 
 
-def _align(candidates: list[Candidate], plan: _Plan, reference: float | None) -> Alignment:
-    """Align to the plan; without a target speed, align again at the speed the reps agree on.
+def _matched(workout: Workout, candidates: list[Candidate], details: dict[str, Any]) -> _Found:
+    plan = _expand(workout, candidates)
+    return _Found(plan, tuple(candidates), _align(candidates, plan), details)
 
-    The plain reps of a session are run at one pace: once a first alignment has picked them,
-    their median speed becomes the reference, so a brisk stretch of the warm-up that merely has
-    a rep's length no longer fits.
+
+def _align(candidates: list[Candidate], plan: _Plan) -> Alignment:
+    """Align to the plan, then again at the speed the reps of each size agree on.
+
+    Reps of one size are run at one pace: once a first alignment has picked them, their median
+    speed becomes their reference, so a brisk stretch of the warm-up that merely has a rep's
+    length no longer fits. The plan's target pace is never the reference: a rep run far off
+    its target is still the rep (and scored as such).
     """
-    alignment = align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
-    if reference is not None:
+    alignment = align(candidates, plan.reps, missing_costs=plan.missing_costs)
+    speeds: dict[tuple[float | None, float | None], list[float]] = {}
+    for i, j in alignment.pairs:
+        rep = plan.reps[i]
+        if not rep.has_kick:
+            speeds.setdefault((rep.distance_m, rep.duration_s), []).append(candidates[j].mean_speed_mps)
+    consensus = {size: float(np.median(v)) for size, v in speeds.items() if len(v) >= 2}
+    if not consensus:
         return alignment
-    speeds = [candidates[j].mean_speed_mps for i, j in alignment.pairs if not plan.reps[i].has_kick]
-    if len(speeds) < 2:
-        return alignment
-    consensus = float(np.median(speeds))
-    return align(candidates, plan.reps, reference_speed_mps=consensus, missing_costs=plan.missing_costs)
+    reference = [consensus.get((rep.distance_m, rep.duration_s)) for rep in plan.reps]
+    return align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
 
 
 def _objective(alignment: Alignment) -> float:
@@ -156,15 +180,13 @@ def _objective(alignment: Alignment) -> float:
     return alignment.cost - MATCH_REWARD * len(alignment.pairs)
 
 
-def _from_laps(
-    activity: Activity, grid: SessionGrid, speed: np.ndarray, workout: Workout, reference: float | None
-) -> _Found | None:
+def _from_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray, workout: Workout) -> _Found | None:
     """Align the watch's laps (and runs of laps) to the plan, when laps could be the reps."""
-    candidates = lap_candidates(activity, grid, speed, max(r.distance_m + r.kick_m for r in workout.reps))
+    candidates = lap_candidates(activity, grid, speed, max(_longest_m(r) for r in workout.reps))
     if not candidates:
         return None
     plan = _expand(workout, candidates)
-    alignment = _align(candidates, plan, reference)
+    alignment = _align(candidates, plan)
     if not alignment.pairs:
         return None
     return _Found(plan, tuple(candidates), alignment, {"laps": len(activity.laps)})
@@ -214,6 +236,15 @@ def _effective_workout(
     return effective, remapped, tuple(missing)
 
 
-def _reference_speed(workout: Workout) -> float | None:
-    paces = [r.pace_s_per_km for r in workout.reps if r.pace_s_per_km]
-    return 1000.0 / float(np.median(paces)) if paces else None
+def _shortest_s(rep: PlannedRep) -> float:
+    """The least time a planned rep can take [s]."""
+    if rep.duration_s is not None:
+        return rep.duration_s
+    return (rep.expected_distance_m() or 0.0) / FASTEST_SPEED_MPS + rep.kick_m / FASTEST_SPEED_MPS
+
+
+def _longest_m(rep: PlannedRep) -> float:
+    """The most ground a planned rep can cover [m]."""
+    if rep.duration_s is not None:
+        return rep.duration_s * FASTEST_SPEED_MPS
+    return (rep.distance_m or 0.0) + rep.kick_m

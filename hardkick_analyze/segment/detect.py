@@ -1,0 +1,145 @@
+"""Efforts found with no plan: the stretches a runner ran clearly faster than around them.
+
+The session's steady levels (:mod:`.levels`) are flooded at a rising water level: at each
+level the *islands* are the runs of levels above it (a dip of a few seconds inside a rep, GPS
+noise or a corner, does not split one). An island is an effort when it is clearly faster than
+the running around it (:data:`MIN_CONTRAST`) and is not a whole steady run. The water level
+that yields the most efforts is the session's: it separates the reps from the recoveries,
+whatever the paces, so a target pace never decides whether a rep exists. Faster islands
+inside what is left steady at that level (strides in a warm-up, surges in a steady run) are
+added from higher water levels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..clean import SessionGrid
+from .efforts import Candidate, contrast, kick_ratio, smoothed_speed
+from .levels import Level, speed_levels
+
+__all__ = ["find_efforts"]
+
+#: An effort is at least this many times faster than the slower of its surroundings.
+MIN_CONTRAST = 1.15
+#: ... and at least this many times faster than the faster of them.
+MIN_SIDE_CONTRAST = 1.05
+#: Islands closer than this are one effort: a dip this short is noise or a corner [s].
+MERGE_GAP_S = 6.0
+#: A dip below this share of the effort's speed is a real stop, never merged.
+MERGE_MIN_SHARE = 0.6
+#: Shortest effort: a 10 s sprint recorded every 3 s [s].
+MIN_EFFORT_S = 6.0
+#: Longer than this is a steady run (or a tempo), not a rep of an interval session [s].
+MAX_EFFORT_S = 20 * 60.0
+#: Slower than this is not running [m/s].
+MIN_RUNNING_MPS = 1.8
+#: Water levels tried, as quantiles of the levels' speeds.
+WATER_QUANTILES = np.linspace(0.05, 0.98, 48)
+
+
+@dataclass(frozen=True, slots=True)
+class _Island:
+    start_s: float
+    end_s: float
+
+
+def find_efforts(grid: SessionGrid) -> list[Candidate]:
+    """The session's efforts in time order, each with the features the plan alignment compares."""
+    speed = smoothed_speed(grid)
+    time = grid.time_s
+    levels = [lv for lv in speed_levels(time, grid.frame["raw_speed_mps"].to_numpy()) if lv.duration_s > 0]
+    if len(levels) < 3:
+        return []
+    speeds = np.array([lv.speed_mps for lv in levels])
+    waters = np.unique(np.round(np.quantile(speeds[speeds > MIN_RUNNING_MPS * 0.8], WATER_QUANTILES), 2))
+    best: list[Candidate] = []
+    best_key: tuple[float, float] = (-1.0, 0.0)
+    by_water: dict[float, tuple[list[Candidate], list[_Island]]] = {}
+    for water in waters:
+        islands = _islands(levels, float(water))
+        efforts, steady = _judge(grid, speed, islands)
+        by_water[float(water)] = (efforts, steady)
+        key = (float(len(efforts)), float(np.mean([c.contrast for c in efforts])) if efforts else 0.0)
+        if key > best_key:
+            best_key, best = key, efforts
+    if not best:
+        return []
+    chosen_water = next(w for w, (e, _) in by_water.items() if e is best)
+    return _with_inner_efforts(best, by_water, chosen_water)
+
+
+def _islands(levels: list[Level], water: float) -> list[_Island]:
+    """Runs of levels above ``water``, joined across dips shorter than :data:`MERGE_GAP_S`."""
+    islands: list[list[float]] = []
+    dip_s = 0.0
+    dip_min = np.inf
+    for level in levels:
+        if level.speed_mps > water:
+            if islands and dip_s <= MERGE_GAP_S and dip_min >= MERGE_MIN_SHARE * water:
+                islands[-1][1] = level.end_s
+            else:
+                islands.append([level.start_s, level.end_s])
+            dip_s, dip_min = 0.0, np.inf
+        else:
+            dip_s += level.duration_s
+            dip_min = min(dip_min, level.speed_mps)
+    return [_Island(a, b) for a, b in islands]
+
+
+def _judge(grid: SessionGrid, speed: np.ndarray, islands: list[_Island]) -> tuple[list[Candidate], list[_Island]]:
+    """The islands that are efforts, and the ones too long to be (steady running)."""
+    time = grid.time_s
+    distance = grid.frame["distance_m"].to_numpy()
+    efforts, steady = [], []
+    for island in islands:
+        duration = island.end_s - island.start_s
+        if duration < MIN_EFFORT_S:
+            continue
+        inside = (time >= island.start_s) & (time <= island.end_s)
+        run = float(np.interp(island.end_s, time, distance) - np.interp(island.start_s, time, distance))
+        mean_speed = run / duration
+        if mean_speed < MIN_RUNNING_MPS:
+            continue
+        if duration > MAX_EFFORT_S:
+            steady.append(island)
+            continue
+        ratio = contrast(time, speed, island.start_s, island.end_s)
+        side = _side_contrast(time, speed, island.start_s, island.end_s)
+        if ratio < MIN_CONTRAST or side < MIN_SIDE_CONTRAST:
+            continue
+        efforts.append(
+            Candidate(
+                start_s=island.start_s,
+                end_s=island.end_s,
+                distance_m=run,
+                mean_speed_mps=mean_speed,
+                kick_ratio=kick_ratio(speed[inside], distance[inside]),
+                contrast=ratio,
+            )
+        )
+    return efforts, steady
+
+
+def _side_contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
+    """How much faster an effort is than the faster of its two surroundings."""
+    inside = (time >= start_s) & (time <= end_s)
+    before = (time >= start_s - 40.0) & (time < start_s - 5.0)
+    after = (time > end_s + 5.0) & (time <= end_s + 40.0)
+    level = float(np.mean(speed[inside]))
+    sides = [float(np.mean(speed[side])) for side in (before, after) if side.any()]
+    return level / max(max(sides), 0.5) if sides else np.inf
+
+
+def _with_inner_efforts(
+    chosen: list[Candidate], by_water: dict[float, tuple[list[Candidate], list[_Island]]], water: float
+) -> list[Candidate]:
+    """The chosen efforts, and faster ones from higher water levels that lie outside all of them."""
+    efforts = list(chosen)
+    for level in sorted(w for w in by_water if w > water):
+        for effort in by_water[level][0]:
+            if not any(effort.start_s < e.end_s and e.start_s < effort.end_s for e in efforts):
+                efforts.append(effort)
+    return sorted(efforts, key=lambda c: c.start_s)

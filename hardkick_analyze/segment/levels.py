@@ -1,0 +1,102 @@
+"""The session as a sequence of speed levels: where the runner changed pace, with no plan.
+
+A run is piecewise steady: a warm-up jog, a rep, a walk, the next rep. Binary segmentation
+finds the change points of the mean speed (least squares, the classic of Scott and Knott 1974,
+the search most change-point libraries such as ``ruptures`` offer), stopping when a split no
+longer pays its penalty, a BIC-like ``PENALTY_FACTOR * sigma^2 * log(n)`` with the noise
+``sigma`` measured on the session itself. Each level then knows its mean speed and how long
+it lasted; the efforts are found on these levels (:mod:`.detect`), not on the noisy samples.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Level", "change_points", "speed_levels"]
+
+#: The levels are found on the speed averaged over this step [s].
+LEVEL_STEP_S = 1.0
+#: A level lasts at least this long: a 10 s sprint recorded every 3 s still shows [s].
+MIN_LEVEL_S = 4.0
+#: Penalty of one more change point, in units of the noise variance times log(n).
+PENALTY_FACTOR = 3.0
+#: The noise is what a running median over this window does not explain [s].
+NOISE_WINDOW_S = 15.0
+#: The noise floor: GPS speed is never cleaner than this [m/s].
+MIN_NOISE_MPS = 0.08
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    """One stretch of steady speed [s, m/s]."""
+
+    start_s: float
+    end_s: float
+    speed_mps: float
+
+    @property
+    def duration_s(self) -> float:
+        """Length [s]."""
+        return self.end_s - self.start_s
+
+
+def change_points(values: np.ndarray, penalty: float, min_size: int) -> list[int]:
+    """Indices where the mean of ``values`` changes, by binary segmentation (sorted, exclusive ends)."""
+    n = len(values)
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    squares = np.concatenate([[0.0], np.cumsum(values * values)])
+
+    def cost(a: int | np.ndarray, b: int | np.ndarray) -> np.ndarray:
+        total = cumulative[b] - cumulative[a]
+        return squares[b] - squares[a] - total * total / np.maximum(np.asarray(b) - np.asarray(a), 1)
+
+    points: list[int] = []
+    stack = [(0, n)]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2 * min_size:
+            continue
+        splits = np.arange(a + min_size, b - min_size + 1)
+        gains = cost(a, b) - cost(a, splits) - cost(splits, b)
+        best = int(np.argmax(gains))
+        if gains[best] <= penalty:
+            continue
+        k = int(splits[best])
+        points.append(k)
+        stack += [(a, k), (k, b)]
+    return sorted(points)
+
+
+def speed_levels(time_s: np.ndarray, speed_mps: np.ndarray) -> list[Level]:
+    """The session's steady stretches, from a speed on a uniform grid ``time_s`` [s, m/s]."""
+    dt = float(time_s[1] - time_s[0]) if len(time_s) > 1 else LEVEL_STEP_S
+    factor = max(round(LEVEL_STEP_S / dt), 1)
+    usable = len(speed_mps) // factor * factor
+    if usable < 2 * factor:
+        return []
+    coarse = np.nan_to_num(speed_mps[:usable]).reshape(-1, factor).mean(axis=1)
+    coarse_time = time_s[:usable:factor]
+    step = dt * factor
+    sigma = _noise_mps(coarse, max(round(NOISE_WINDOW_S / step), 3))
+    penalty = PENALTY_FACTOR * sigma * sigma * math.log(len(coarse))
+    edges = [0, *change_points(coarse, penalty, max(round(MIN_LEVEL_S / step), 1)), len(coarse)]
+    return [
+        Level(
+            start_s=float(coarse_time[a]),
+            end_s=float(coarse_time[b - 1] + step),
+            speed_mps=float(coarse[a:b].mean()),
+        )
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+    ]
+
+
+def _noise_mps(values: np.ndarray, window: int) -> float:
+    """Robust spread of ``values`` around their running median [m/s]."""
+    import pandas as pd
+
+    median = pd.Series(values).rolling(window, center=True, min_periods=1).median().to_numpy()
+    residual = values - median
+    return max(1.4826 * float(np.median(np.abs(residual - np.median(residual)))), MIN_NOISE_MPS)

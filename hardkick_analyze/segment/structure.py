@@ -1,0 +1,156 @@
+"""The workout a runner evidently ran, written from the efforts found: ``8x400``, ``5x60s``, ladders.
+
+Consecutive efforts of about the same size form a group. A group is *timed* (``5x60s``) when
+its durations agree better than its distances (a watch beeping every 60 s), and *measured*
+(``8x400``) otherwise; each size is rounded to what runners prescribe (a 396 m rep is a 400, a
+58 s rep a 60 s one). Short efforts are strides, or sprints when run from a walk or a stand;
+an effort ending much faster than it was run has a kick; the gap to the next effort is its
+recovery (jogged, walked or stood).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..clean import SessionGrid
+from ..models import PlannedRep, Recovery, Workout
+from .efforts import Candidate
+
+__all__ = ["workout_from_efforts"]
+
+#: Distances runners prescribe [m].
+STANDARD_DISTANCES_M = (100, 150, 200, 250, 300, 400, 500, 600, 800, 1000, 1200, 1500, 1600, 2000, 3000, 5000)
+#: Times runners prescribe [s].
+STANDARD_DURATIONS_S = (10, 15, 20, 30, 45, 60, 90, 120, 150, 180, 240, 300, 360, 420, 480, 600, 720, 900, 1200)
+#: A size within this relative error of a standard one is that one.
+SNAP_SHARE = 0.12
+#: Efforts whose size differs by less than this ratio are the same rep.
+SAME_SIZE_RATIO = 1.3
+#: Efforts this short are strides (or sprints, from a walk or a stand) [s].
+SHORT_EFFORT_S = 35.0
+#: A short effort this many times faster than its surroundings was run from a walk: a sprint.
+SPRINT_CONTRAST = 2.0
+#: A kick: the end of an effort at least this many times its pace (see :func:`.efforts.kick_ratio`).
+KICK_RATIO = 1.3
+#: Recoveries slower than these are stood, or walked [m/s].
+STANDING_MPS = 0.8
+WALKING_MPS = 2.0
+
+
+def workout_from_efforts(grid: SessionGrid, efforts: Sequence[Candidate]) -> Workout | None:
+    """The workout the efforts make, or None when there are none."""
+    if not efforts:
+        return None
+    groups: list[list[int]] = []
+    for k, effort in enumerate(efforts):
+        if groups and _same_size(efforts[groups[-1][0]], effort):
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+    reps: list[PlannedRep] = []
+    for group in groups:
+        members = [efforts[k] for k in group]
+        timed = _timed(members)
+        for k in group:
+            reps.append(_planned(grid, efforts, k, timed))
+    return Workout(spec=_spec(reps), reps=tuple(reps), source="detected")
+
+
+def _same_size(a: Candidate, b: Candidate) -> bool:
+    ratio = max(a.duration_s, b.duration_s) / max(min(a.duration_s, b.duration_s), 1e-9)
+    return ratio <= SAME_SIZE_RATIO
+
+
+def _timed(members: Sequence[Candidate]) -> bool:
+    durations = np.array([c.duration_s for c in members])
+    distances = np.array([c.distance_m for c in members])
+    if len(members) == 1:
+        return _snap_error(durations[0], STANDARD_DURATIONS_S) < _snap_error(distances[0], STANDARD_DISTANCES_M)
+    return float(np.std(durations) / np.mean(durations)) < float(np.std(distances) / np.mean(distances))
+
+
+def _planned(grid: SessionGrid, efforts: Sequence[Candidate], k: int, timed: bool) -> PlannedRep:
+    effort = efforts[k]
+    short = effort.duration_s <= SHORT_EFFORT_S
+    kind = ("sprint" if effort.contrast >= SPRINT_CONTRAST else "stride") if short else "work"
+    kick_m = 0.0
+    if not short and effort.kick_ratio >= KICK_RATIO:
+        kick_m = _snap(_kick_distance(grid, effort), STANDARD_DISTANCES_M, step=50.0)
+    recovery = _recovery(grid, effort, efforts[k + 1]) if k + 1 < len(efforts) else None
+    if timed:
+        duration_s = _snap(effort.duration_s, STANDARD_DURATIONS_S, step=5.0)
+        return PlannedRep(duration_s=duration_s, kind=kind, recovery=recovery)
+    paced = max(effort.distance_m - kick_m, 10.0)
+    distance_m = _snap(paced, STANDARD_DISTANCES_M, step=50.0)
+    return PlannedRep(distance_m=distance_m, kick_m=kick_m, kind=kind, recovery=recovery)
+
+
+def _kick_distance(grid: SessionGrid, effort: Candidate) -> float:
+    """Distance run at the effort's closing speed: from where it last rose clearly above its pace [m]."""
+    time = grid.time_s
+    inside = (time >= effort.start_s) & (time <= effort.end_s)
+    speed = grid.frame["speed_mps"].to_numpy()[inside]
+    distance = grid.frame["distance_m"].to_numpy()[inside]
+    pace = float(np.median(speed[: max(len(speed) * 2 // 3, 1)]))
+    slow = np.flatnonzero(speed < 1.12 * pace)
+    onset = int(slow[-1]) + 1 if len(slow) else 0
+    return float(distance[-1] - distance[min(onset, len(distance) - 1)])
+
+
+def _recovery(grid: SessionGrid, effort: Candidate, following: Candidate) -> Recovery:
+    time = grid.time_s
+    gap_s = following.start_s - effort.end_s
+    inside = (time > effort.end_s) & (time < following.start_s)
+    distance = grid.frame["distance_m"].to_numpy()
+    covered = float(np.interp(following.start_s, time, distance) - np.interp(effort.end_s, time, distance))
+    speed = covered / gap_s if gap_s > 0 and inside.any() else 0.0
+    if speed < STANDING_MPS:
+        return Recovery(duration_s=_snap(gap_s, STANDARD_DURATIONS_S, step=15.0), activity="rest")
+    if speed < WALKING_MPS:
+        return Recovery(duration_s=_snap(gap_s, STANDARD_DURATIONS_S, step=15.0), activity="walk")
+    if _snap_error(covered, STANDARD_DISTANCES_M) <= _snap_error(gap_s, STANDARD_DURATIONS_S):
+        return Recovery(distance_m=_snap(covered, STANDARD_DISTANCES_M, step=50.0), activity="jog")
+    return Recovery(duration_s=_snap(gap_s, STANDARD_DURATIONS_S, step=15.0), activity="jog")
+
+
+def _snap_error(value: float, standards: Sequence[float]) -> float:
+    return min(abs(value - s) / s for s in standards)
+
+
+def _snap(value: float, standards: Sequence[float], *, step: float) -> float:
+    """The standard size nearest ``value`` when within :data:`SNAP_SHARE`, else ``value`` to ``step``."""
+    nearest = min(standards, key=lambda s: abs(value - s) / s)
+    if abs(value - nearest) / nearest <= SNAP_SHARE:
+        return float(nearest)
+    return float(max(step, round(value / step) * step))
+
+
+def _spec(reps: Sequence[PlannedRep]) -> str:
+    """Compact notation of ``reps``: consecutive equal reps as ``Nx...``."""
+    parts: list[str] = []
+    previous: str | None = None
+    count = 0
+    for rep in reps:
+        text = _rep_text(rep)
+        if text == previous:
+            count += 1
+            continue
+        if previous is not None:
+            parts.append(previous if count == 1 else f"{count}x{previous}")
+        previous, count = text, 1
+    if previous is not None:
+        parts.append(previous if count == 1 else f"{count}x{previous}")
+    return ", ".join(parts)
+
+
+def _rep_text(rep: PlannedRep) -> str:
+    if rep.duration_s is not None:
+        seconds = rep.duration_s
+        size = f"{seconds / 60:g}min" if seconds >= 120 and seconds % 60 == 0 else f"{seconds:g}s"
+    else:
+        size = f"{rep.distance_m:g}"
+    if rep.kick_m:
+        size = f"({size}+{rep.kick_m:g}@max)"
+    return size
