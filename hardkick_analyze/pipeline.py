@@ -137,9 +137,7 @@ def _analysed(
     use_laps: bool,
 ) -> tuple[Segmentation, list[RepResult]]:
     """Segment and score the session against one plan, its targets resolved once."""
-    segmentation = _with_track(
-        segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), grid, track
-    )
+    segmentation = _with_track(segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), grid, track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
     segmentation = dataclasses.replace(segmentation, workout=resolved)
     return segmentation, _score_reps(grid, segmentation)
@@ -190,7 +188,9 @@ def _pace_warnings(given: Workout | None, given_pace: tuple[float, str] | None) 
     if given is None or given_pace is None:
         return ()
     if any(r.pace_s_per_km is not None for r in given.reps):
-        return (f"the spec's own paces are the targets of its reps; the {given_pace[1]} pace applies only to reps without one",)
+        return (
+            f"the spec's own paces are the targets of its reps; the {given_pace[1]} pace applies only to reps without one",
+        )
     return ()
 
 

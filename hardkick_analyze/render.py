@@ -85,24 +85,33 @@ def format_split(seconds: float | None) -> str:
     return f"{'-' if seconds < 0 else ''}{int(minutes)}:{rest:04.1f}"
 
 
+#: How the header says where the plan came from.
+PLAN_SOURCE_TEXT = {
+    "given": "as given",
+    "watch": "the watch's workout",
+    "detected": "found in the recording",
+    "preset": "recognised",
+}
+
+
 def render_report(report: SessionReport, units: str = "km") -> str:
     """The report a runner reads after the session: reps and kicks table, verdicts, method."""
     target = format_pace(report.target_pace_s_per_km, units)
-    header = (
-        f"{report.source}  {report.start_time.strftime('%Y-%m-%d %H:%M')} UTC  "
-        f"workout {report.workout.spec}  target {target} ({report.target_pace_source})"
-    )
-    if not report.is_hard_kick:
-        lines = [header, "  no hard-kick session found"]
+    workout = report.workout.name if report.is_hard_kick and report.workout.name else report.workout.spec
+    header = f"{report.source}  {report.start_time.strftime('%Y-%m-%d %H:%M')} UTC"
+    if not report.reps:
+        lines = [header, *(f"  {v}" for v in report.verdicts)]
         lines += [f"  warning  {w}" for w in report.warnings]
         return "\n".join(lines)
+    header += f"  {workout} ({PLAN_SOURCE_TEXT.get(report.workout.source, report.workout.source)})"
+    header += f"  target {target} ({report.target_pace_source})"
     lines = [header, ""]
     lines.append(
         f"  {'rep':>3}  {'planned':<12} {'start':>7} {'time':>7} {'pace':>9} {'error':>7} "
         f"{'HR avg/max':>10} {'rest':>6}   {'kick':>6} {'avg m/s':>7} {'peak':>6} {'fade':>5}"
     )
     for rep in report.reps:
-        planned_text = planned_text(rep.planned)
+        planned = planned_text(rep.planned)
         error = f"{rep.time_error_s:+.1f}s" if rep.time_error_s is not None else "-"
         heart = (
             f"{rep.avg_heart_rate_bpm:.0f}/{rep.max_heart_rate_bpm:.0f}"
@@ -117,7 +126,7 @@ def render_report(report: SessionReport, units: str = "km") -> str:
             else ""
         )
         lines.append(
-            f"  {rep.index:>3}  {planned_text:<12} {format_clock(rep.start_s):>7} {format_split(rep.duration_s):>7} "
+            f"  {rep.index:>3}  {planned:<12} {format_clock(rep.start_s):>7} {format_split(rep.duration_s):>7} "
             f"{format_pace(rep.pace_s_per_km, units):>9} {error:>7} {heart:>10} {format_clock(rep.rest_after_s):>6}   "
             f"{kick_text}"
         )

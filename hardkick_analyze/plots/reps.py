@@ -93,7 +93,8 @@ def _draw_target(axes: Axes, report: SessionReport, planned: list[PlannedRep], p
     if any(t is None for t in targets):
         return
     centre = np.array(targets, dtype=np.float64) * per_unit
-    distances = [rep.distance_m for rep in report.reps] + [rep.expected_distance_m() or math.nan for rep in report.missing]
+    distances = [rep.distance_m for rep in report.reps]
+    distances += [rep.expected_distance_m() or math.nan for rep in report.missing]
     tolerance = np.array([ON_TARGET_S * 1000.0 / d for d in distances]) * per_unit
     edges = np.arange(len(planned) + 1) + 0.5
     axes.stairs(

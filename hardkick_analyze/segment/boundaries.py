@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Ramp", "falling_ramp", "rising_ramp"]
+__all__ = ["Ramp", "at_fraction", "falling_ramp", "rising_ramp"]
 
 LOW_FRACTION = 0.2
 HIGH_FRACTION = 0.8
@@ -76,6 +76,19 @@ def falling_ramp(
         return None
     high, low = points
     return Ramp(corner_s=high - onset_factor * (low - high), low_s=low, high_s=high)
+
+
+def at_fraction(
+    time_s: np.ndarray, speed: np.ndarray, ramp: Ramp, before: float, after: float, fraction: float
+) -> Ramp:
+    """``ramp`` with its boundary (``corner_s``) moved to where the speed is ``fraction`` of the way
+    from ``before`` to ``after`` [m/s], searched from the ramp's middle (kept where not found)."""
+    middle = 0.5 * (ramp.low_s + ramp.high_s)
+    rising = after > before
+    level = before + fraction * (after - before)
+    backward = (fraction <= 0.5) == rising if rising else fraction <= 0.5
+    found = _crossing(time_s, speed, middle, level, backward=backward, rising=rising)
+    return Ramp(corner_s=found if found is not None else ramp.corner_s, low_s=ramp.low_s, high_s=ramp.high_s)
 
 
 def _departure_and_arrival(

@@ -10,6 +10,7 @@ it lasted; the efforts are found on these levels (:mod:`.detect`), not on the no
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -89,7 +90,7 @@ def speed_levels(time_s: np.ndarray, speed_mps: np.ndarray) -> list[Level]:
             end_s=float(coarse_time[b - 1] + step),
             speed_mps=float(coarse[a:b].mean()),
         )
-        for a, b in zip(edges[:-1], edges[1:], strict=True)
+        for a, b in itertools.pairwise(edges)
     ]
 
 
