@@ -22,6 +22,7 @@ from .score import score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
 from .segment.efforts import Candidate
+from .segment.laps import efforts_on_laps
 from .segment.structure import workout_from_efforts
 from .track import TrackFit, correct_session, track_details
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
@@ -88,7 +89,11 @@ def analyze_session(
         return _not_a_session(activity, given, given_pace, "longer than a day: not one session")
     grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
     efforts = find_efforts(grid)
-    plans = [given] if given is not None else _untold_plans(activity, grid, efforts, file_plan=file_plan)
+    plans = (
+        [given]
+        if given is not None
+        else _untold_plans(activity, grid, efforts, file_plan=file_plan, use_laps=use_laps)
+    )
     running = activity.metadata.sport in RUNNING_SPORTS
     analysed = [_analysed(activity, grid, track, plan, efforts, given_pace, use_laps=use_laps) for plan in plans]
     segmentation, reps = analysed[0]
@@ -143,13 +148,17 @@ def _analysed(
     return segmentation, _score_reps(grid, segmentation)
 
 
-def _untold_plans(activity: Activity, grid: SessionGrid, efforts: list[Candidate], *, file_plan: bool) -> list[Workout]:
-    """The plans to try when none was given: the watch's or the structure found, then the presets."""
+def _untold_plans(
+    activity: Activity, grid: SessionGrid, efforts: list[Candidate], *, file_plan: bool, use_laps: bool
+) -> list[Workout]:
+    """The plans to try when none was given: the watch's, else the structure found (of the
+    efforts the laps mark, when they mark the reps), then the presets."""
     primary = None
     if file_plan and activity.workout_steps:
         primary = workout_from_steps(activity.workout_steps, activity.metadata.workout_name)
     if primary is None:
-        primary = workout_from_efforts(grid, efforts)
+        marked = efforts_on_laps(activity, efforts) if use_laps else None
+        primary = workout_from_efforts(grid, marked if marked is not None else efforts)
     presets = [dataclasses.replace(parse_workout(name), source="preset") for name in PRESETS]
     return [primary, *presets] if primary is not None else presets
 

@@ -36,6 +36,20 @@ MIN_EFFORT_S = 6.0
 MAX_EFFORT_S = 20 * 60.0
 #: Slower than this is not running [m/s].
 MIN_RUNNING_MPS = 1.8
+#: An effort is at least this many times as fast as the session's easy running ...
+EASY_MARGIN = 1.08
+#: ... when there is this much easy running to tell [s].
+MIN_EASY_S = 120.0
+#: Efforts this short (strides, sprints) count only in sets of at least this many [s].
+SHORT_EFFORT_S = 35.0
+MIN_SHORT_SET = 3
+#: ... of about one length (within this ratio) run within this time of each other [s].
+SET_LENGTH_RATIO = 1.6
+SET_WINDOW_S = 6 * 60.0
+#: An effort this many times longer than the session's typical one, and longer than the second
+#: figure, is a brisk stretch of the warm-up or a progression, not a rep [s].
+LONGEST_SHARE = 4.0
+LONG_EFFORT_S = 8 * 60.0
 #: Water levels tried, as quantiles of the levels' speeds.
 WATER_QUANTILES = np.linspace(0.05, 0.98, 48)
 
@@ -68,7 +82,40 @@ def find_efforts(grid: SessionGrid) -> list[Candidate]:
     if not best:
         return []
     chosen_water = next(w for w, (e, _) in by_water.items() if e is best)
-    return _with_inner_efforts(best, by_water, chosen_water)
+    return _plausible(grid, speed, _with_inner_efforts(best, by_water, chosen_water))
+
+
+def _plausible(grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]) -> list[Candidate]:
+    """The efforts a runner would call reps.
+
+    An effort must be faster than the session's easy running (the running outside every
+    effort): a jog between two traffic lights is faster than the stops around it, not a rep.
+    Short efforts come in sets (strides, sprints): a lone one is a burst, not a rep.
+    """
+    time = grid.time_s
+    outside = speed >= MIN_RUNNING_MPS
+    for effort in efforts:
+        outside &= (time < effort.start_s) | (time > effort.end_s)
+    if outside.sum() * grid.dt_s >= MIN_EASY_S:
+        easy = float(np.median(speed[outside]))
+        efforts = [e for e in efforts if e.mean_speed_mps >= EASY_MARGIN * easy]
+    efforts = [e for e in efforts if e.duration_s > SHORT_EFFORT_S or _in_a_set(e, efforts)]
+    if efforts:
+        typical = float(np.median([e.duration_s for e in efforts]))
+        efforts = [e for e in efforts if e.duration_s <= max(LONGEST_SHARE * typical, LONG_EFFORT_S)]
+    return efforts
+
+
+def _in_a_set(effort: Candidate, efforts: list[Candidate]) -> bool:
+    """Whether a short effort has :data:`MIN_SHORT_SET` - 1 others of its length close by."""
+    alike = [
+        e
+        for e in efforts
+        if e is not effort
+        and abs(e.start_s - effort.start_s) <= SET_WINDOW_S
+        and max(e.duration_s, effort.duration_s) <= SET_LENGTH_RATIO * min(e.duration_s, effort.duration_s)
+    ]
+    return len(alike) >= MIN_SHORT_SET - 1
 
 
 def _islands(levels: list[Level], water: float) -> list[_Island]:

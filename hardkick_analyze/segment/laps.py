@@ -14,7 +14,7 @@ from ..clean import SessionGrid
 from ..models import Activity, Lap
 from .efforts import Candidate, contrast, kick_ratio
 
-__all__ = ["lap_candidates"]
+__all__ = ["efforts_on_laps", "lap_candidates"]
 
 #: A lap is fast when its mean speed is at least this share of the session's fast level.
 FAST_SHARE = 0.75
@@ -24,6 +24,12 @@ FAST_QUANTILE = 0.9
 MAX_LAP_SHARE = 1.6
 #: Consecutive fast laps closer than this are one effort [s].
 JOIN_GAP_S = 2.0
+#: A lap boundary this close to an effort's edge marks it [s] (the effort's edges are found
+#: on the speed levels, to a few seconds).
+LAP_MARK_S = 8.0
+#: The laps mark the reps when they mark at least this many efforts, and this share of them.
+MIN_MARKED = 3
+MIN_MARKED_SHARE = 0.6
 
 
 def lap_candidates(
@@ -81,3 +87,25 @@ def _lap_distance(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: flo
     if lap.distance_m is not None and np.isfinite(lap.distance_m):
         return lap.distance_m
     return float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))
+
+
+def efforts_on_laps(activity: Activity, efforts: list[Candidate]) -> list[Candidate] | None:
+    """The efforts the watch's laps mark, when the laps mark the reps; else None.
+
+    An effort is marked when a lap starts and a lap ends within :data:`LAP_MARK_S` of its own
+    start and end (a structured workout's steps, or the runner's lap presses). The laps mark
+    the reps when at least :data:`MIN_MARKED` efforts, and :data:`MIN_MARKED_SHARE` of all, are
+    marked: then the efforts they do not mark are strides or surges outside the workout.
+    """
+    if len(activity.laps) < 2 or not efforts:
+        return None
+    starts = np.array([activity.seconds(lap.start_time) for lap in activity.laps])
+    ends = np.array([activity.seconds(lap.end_time) for lap in activity.laps])
+    marked = [
+        e
+        for e in efforts
+        if np.min(np.abs(starts - e.start_s)) <= LAP_MARK_S and np.min(np.abs(ends - e.end_s)) <= LAP_MARK_S
+    ]
+    if len(marked) >= MIN_MARKED and len(marked) >= MIN_MARKED_SHARE * len(efforts):
+        return marked
+    return None
