@@ -61,7 +61,7 @@ DAMAGED_BUT_READ: dict[str, str] = {
     "python-fitparse/activity-settings-corruptheader.fit": "invalid header",
     "python-fitparse/activity-settings-nodata.fit": "truncated",
     "python-fitparse/activity-unexpected-eof.fit": "truncated",
-    "python-fitparse/coros-pace-2-cycling-misaligned-fields.fit": "broken message",
+    "python-fitparse/coros-pace-2-cycling-misaligned-fields.fit": "malformed FIT definition",
     "python-fitparse/nick.fit": "truncated",
     "python-fitparse/strava-android-app-201.10-b1218918.fit": "broken message",
     "gpsbabel/lezyne_super_gps-garmin_fit-sample-bad-endian.fit": "broken message",

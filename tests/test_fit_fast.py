@@ -179,7 +179,10 @@ KNOWN_CORRUPT = {
     "python-fitparse/activity-settings-corruptheader.fit": "a chained FIT part has an invalid header",
     "python-fitparse/activity-settings-nodata.fit": "the file ends unexpectedly",
     "python-fitparse/activity-unexpected-eof.fit": "the file ends unexpectedly",
-    "python-fitparse/coros-pace-2-cycling-misaligned-fields.fit": "Invalid field size 1 for type 'uint32'",
+    # Read whole since both decoders read a field of an impossible size as invalid, as the SDK does.
+    "python-fitparse/coros-pace-2-cycling-misaligned-fields.fit": (
+        "malformed FIT definition: event field 3 (data) declared 1 byte of type 'uint32'"
+    ),
     "python-fitparse/nick.fit": "the file ends unexpectedly",
     "python-fitparse/strava-android-app-201.10-b1218918.fit": "invalid local message type 11",
     "sports-lib/empty-activities.fit": "CorruptFileError",
@@ -361,6 +364,22 @@ def test_broken_messages_stop_where_fitparse_stops():
         assert messages.warnings == (f"decoding stopped at a broken message ({text}); kept the 1 records before it",)
     with pytest.raises(CorruptFileError, match="local message type 7"):
         decode_fast(_fit(_file_id(), undefined), "made.fit")
+
+
+def test_a_field_of_an_impossible_size_is_invalid_and_decoding_goes_on():
+    # A COROS quirk: event.data (uint32) declared with 1 byte. fitparse alone would stop here;
+    # the SDK reads the field as invalid and goes on, and so do both decoders.
+    record = _definition(0, _RECORD, [(253, 4, _UINT32), (3, 1, _UINT8)])
+    event = _definition(1, _EVENT, [(253, 4, _UINT32), (0, 1, 0), (3, 1, _UINT32), (1, 1, 0)])
+    timer_start = _data(1, "<IBBB", T0 + 1, 0, 7, 0)  # event timer, data 7, type start
+    rows = [_data(0, "<IB", T0 + i, 120 + i) for i in range(3)]
+    messages = _both(_fit(_file_id(), record, rows[0], event, timer_start, *rows[1:], event, timer_start))
+    assert messages.records["heart_rate"].tolist() == [120, 121, 122]
+    assert messages.messages["event"] == [{"timestamp": T0 + 1, "event": "timer", "event_type": "start"}] * 2
+    assert messages.warnings == (
+        "malformed FIT definition: event field 3 (data) declared 1 byte of type 'uint32', not a multiple of "
+        "the type's size; its values read as invalid",
+    )
 
 
 def test_truncation_anywhere_keeps_what_came_before():

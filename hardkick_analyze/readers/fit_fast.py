@@ -19,7 +19,7 @@ from ..errors import CorruptFileError, TruncatedFileError
 from .fit_columns import compressed_timestamps, records
 from .fit_crc import crc16
 from .fit_fitparse import decode_with_fitparse
-from .fit_messages import CRC_WARNING, FitMessages, stopped_early
+from .fit_messages import CRC_WARNING, FitMessages, malformed_fields_warning, stopped_early
 from .fit_rows import messages
 from .fit_walk import CrcCheck, FastPathUnsupported, walk
 
@@ -66,6 +66,9 @@ def _decode(data: bytes, name: str) -> FitMessages:
     if stop is not None:
         kind = stop.kind if stop.kind in ("eof", "header") else "broken"
         warnings.append(stopped_early(name, kind, stop.text, count))
+    malformed = malformed_fields_warning((f.mesg_num, f.def_num, f.size, f.base_type) for f in layout.malformed)
+    if malformed:
+        warnings.append(malformed)
     return FitMessages(records=columns, messages=others, warnings=tuple(warnings), decoder="fast")
 
 

@@ -10,14 +10,23 @@ fields stay raw seconds since the FIT epoch; enums are profile names (``'running
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from ..errors import CorruptFileError, TruncatedFileError
+from .fit_profile import MESSAGES
 
-__all__ = ["CRC_WARNING", "FIT_EPOCH_UNIX_S", "WANTED_FIELDS", "FitMessages", "stopped_early"]
+__all__ = [
+    "CRC_WARNING",
+    "FIT_EPOCH_UNIX_S",
+    "WANTED_FIELDS",
+    "FitMessages",
+    "malformed_fields_warning",
+    "stopped_early",
+]
 
 #: 1989-12-31T00:00:00Z, the origin of FIT ``date_time`` values, in Unix seconds.
 FIT_EPOCH_UNIX_S = 631_065_600
@@ -155,3 +164,28 @@ def stopped_early(name: str, kind: str, detail: str, records: int) -> str:
     if not records:
         raise CorruptFileError(name, f"undecodable FIT data ({detail})")
     return f"decoding stopped at a broken message ({detail}); kept the {records} records before it"
+
+
+def malformed_fields_warning(fields: Iterable[tuple[int, int, int, str]]) -> str | None:
+    """The one warning for fields declared with a size that is not a multiple of their type.
+
+    Shared by both decoders. ``fields`` holds (message number, field number, declared size
+    [bytes], base type name), maybe repeated; ``None`` when there is none.
+    """
+    distinct = list(dict.fromkeys(fields))
+    if not distinct:
+        return None
+    described = "; ".join(
+        f"{_field_name(mesg_num, def_num)} declared {size} byte{'s' if size != 1 else ''} of type '{base_type}'"
+        for mesg_num, def_num, size, base_type in distinct
+    )
+    return f"malformed FIT definition: {described}, not a multiple of the type's size; its values read as invalid"
+
+
+def _field_name(mesg_num: int, def_num: int) -> str:
+    """'event field 3 (data)': message and field by profile name where the profile has them."""
+    message = MESSAGES.get(mesg_num)
+    if message is None:
+        return f"message {mesg_num} field {def_num}"
+    spec = message.fields.get(def_num)
+    return f"{message.name} field {def_num}" + (f" ({spec.name})" if spec is not None else "")

@@ -26,11 +26,15 @@ __all__ = [
     "FastPathUnsupported",
     "FieldDef",
     "Layout",
+    "MalformedField",
     "Stop",
     "walk",
 ]
 
 _BYTE = BASE_TYPES[0x0D]
+#: The field number a malformed field is read under: 255 is FIT's invalid field number, named
+#: by no message of the profile, so the field's bytes are skipped as an unknown byte field.
+UNKNOWN_FIELD = 255
 _TIMESTAMP = 253
 _DEVELOPER_DATA_ID = 207
 _FIELD_DESCRIPTION = 206
@@ -101,6 +105,19 @@ class CrcCheck:
 
 
 @dataclass(frozen=True, slots=True)
+class MalformedField:
+    """A field whose declared size is not a multiple of its base type's (a COROS quirk).
+
+    The FIT SDK and fitdecode read such a field as invalid and go on; so do both decoders here.
+    """
+
+    mesg_num: int
+    def_num: int
+    size: int
+    base_type: str
+
+
+@dataclass(frozen=True, slots=True)
 class Stop:
     """Why decoding ended early: ``kind`` is 'eof', 'header' or 'broken' (fitparse's text)."""
 
@@ -122,6 +139,8 @@ class Layout:
     odd_timestamp: bool = False
     #: Some data message has a compressed-timestamp header.
     compressed: bool = False
+    #: Fields declared with a size that is not a multiple of their type, read as invalid.
+    malformed: list[MalformedField] = field(default_factory=list)
 
 
 class _Ended(Exception):
@@ -294,8 +313,8 @@ class _Walker:
             cursor += 3
             base = BASE_TYPES.get(base_num, _BYTE)
             if size % base.size:
-                expected = f"expected a multiple of {base.size}"
-                raise _Ended(Stop("broken", f"Invalid field size {size} for type '{base.name}' ({expected})"))
+                self.layout.malformed.append(MalformedField(mesg_num, def_num, size, base.name))
+                def_num, base = UNKNOWN_FIELD, _BYTE
             fields.append(FieldDef(def_num, size, base, offset))
             offset += size
         dev_fields: list[FieldDef] = []
