@@ -1,30 +1,67 @@
 """Workout specs in the notation runners write, the presets, and target paces.
 
-Grammar (spaces are ignored; groups are separated by ``,`` or ``;``)::
+Grammar (spaces are ignored between tokens; words and units are case-insensitive)::
 
-    spec     := group ((',' | ';') group)*
-    group    := [count 'x'] (rep | '(' rep ')')
-    rep      := distance ['@' target] ['+' distance '@' 'max']
-    distance := number ['m' | 'km' | 'mi']                      metres when no unit
-    target   := M:SS '/km' | M:SS '/mi'                        a pace
-              | M:SS | number ['s']                             the time for the rep
+    spec     := items
+    items    := item ((',' | ';') (item | rest))*
+    item     := (count 'x')* body suffix*                     2x6x400 is 12 reps
+    body     := '(' items ')' | ladder | rep
+    ladder   := ('ladder' | 'pyramid') rep ('-' rep)+          ladder 400-800-1200
+    rep      := amount ['@' target] ['+' distance '@' 'max']
+    suffix   := ('/' | 'r') amount [activity]                 the recovery after each rep
+              | 'strides' | 'stride' | 'sprints' | 'sprint'    what the reps are
+    rest     := amount activity                               ", 200m jog": the recovery of the item before
+    activity := 'jog' | 'walk' | 'rest'                       jog when not written
+    amount   := distance | time
+    distance := number ['m' | 'km' | 'mi' | 'mile' | 'miles']  metres when no unit
+    time     := number ('s' | 'sec' | 'secs' | 'min' | 'mins') | M:SS | H:MM:SS
+    target   := 'max'                                         flat out: a sprint, no pace
+              | M:SS '/km' | M:SS '/mi'                       a pace
+              | M:SS | number ['s' | 'sec']                   the time for a distance rep
 
 Examples: ``4x400@4:55/km, 2x(400@4:55/km+100@max)``, ``3x(800@3:50/km+200@max)``,
-``5x400@4:30/km``, ``6x200@75s``. A rep without a target takes the pace given separately
-(``--pace`` or ``--goal-5k``).
+``6x200@75s``, ``1mi@8:00/mi``, ``5x60s``, ``6x4min@3:30/km r2min``, ``8x400/200m jog``,
+``6x800 r90s walk``, ``4x1km/2min``, ``10x10s@max``, ``6x20s strides``, ``6x150@max``,
+``400, 800, 1200``, ``ladder 400-800-1200``, ``2x(1600, 4x400)``, ``2x6x400``,
+``8x400, 200m jog``.
+
+Meanings worth knowing:
+
+- After ``@`` a bare time is the time for the rep (``6x200@75s``: 75 s per 200 m); before it, a
+  time *is* the rep (``5x60s``, ``6x1:30``). A timed rep takes a pace (``/km``, ``/mi``) or
+  ``max``, never a rep time.
+- ``@max`` makes a rep a sprint (``kind='sprint'``, ``max_effort``, no pace), and so does the
+  word ``sprints`` after a group. The word ``strides`` makes each rep of the group a stride
+  (``kind='stride'``): a short relaxed acceleration of at most 30 s or 200 m, with no target
+  and no kick. Without either word a rep is ``work``, however short.
+- A recovery written after a group is the rest after each of its reps; inside parentheses it
+  goes to the reps that have none of their own (``2x(1600 r3min, 4x400) r60s``).
+- A workout holds at most :data:`MAX_REPS` reps, groups nest at most :data:`MAX_NESTING` deep.
+
+A work rep without a target takes the pace given separately (``--pace`` or ``--goal-5k``);
+sprints and strides never do. :func:`format_workout` writes a workout back in this notation
+(``parse_workout(format_workout(w))`` has the reps of ``w``); :func:`describe_workout` says it
+in words.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
+from decimal import Decimal
+from itertools import groupby, pairwise
 from typing import NoReturn
 
 from .errors import WorkoutSpecError
-from .models import PlannedRep, Workout
+from .models import PlannedRep, Recovery, Workout
+from .render import format_clock, format_pace
 
 __all__ = [
+    "MAX_NESTING",
+    "MAX_REPS",
     "PRESETS",
+    "describe_workout",
+    "format_workout",
     "goal_5k_to_rep_pace",
     "parse_clock",
     "parse_pace",
@@ -44,11 +81,33 @@ PRESETS: dict[str, tuple[int, float, float]] = {
 #: Kick reps at the end of each preset.
 PRESET_KICK_REPS = 2
 
+#: Most reps a workout may hold: a long session of 200 m reps has 30-40; the cap refuses a
+#: hostile ``1000000x400`` before any list is built.
+MAX_REPS = 200
+#: Deepest nesting of parenthesised groups (sets of sets of sets ...).
+MAX_NESTING = 4
+#: Rep lengths a spec may set: a 10 m sprint up to a 50 km run; a 5 s hill sprint up to 4 h [m, s].
+REP_DISTANCE_RANGE_M = (10.0, 50_000.0)
+REP_DURATION_RANGE_S = (5.0, 4 * 3600.0)
+#: A recovery: up to 10 km of jogging or an hour standing [m, s].
+RECOVERY_DISTANCE_RANGE_M = (10.0, 10_000.0)
+RECOVERY_DURATION_RANGE_S = (1.0, 3600.0)
+#: Target paces a spec may set: world-record sprinting to a brisk walk [s/km].
+PACE_RANGE_S_PER_KM = (120.0, 900.0)
+#: A stride is a short relaxed acceleration: longer than this it is a rep [s, m].
+STRIDE_MAX_S = 30.0
+STRIDE_MAX_M = 200.0
+
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-_CLOCK = re.compile(r"(\d+):([0-5]\d)(?:\.(\d+))?")
+# Loose on purpose, so that 4:75 is told "seconds must be below 60" rather than "expected ','".
+_CLOCK = re.compile(r"\d+:\d+(?::\d+)?(?:\.\d+)?")
 # Some write the repeat with a multiplication sign.
 _TIMES_SIGNS = ("x", "X", "\u00d7")
-_UNITS = {"km": 1000.0, "mi": METRES_PER_MILE, "m": 1.0}
+_DISTANCE_UNITS = {"m": 1.0, "km": 1000.0, "mi": METRES_PER_MILE, "mile": METRES_PER_MILE, "miles": METRES_PER_MILE}
+_TIME_UNITS = {"s": 1.0, "sec": 1.0, "secs": 1.0, "min": 60.0, "mins": 60.0}
+_ACTIVITIES = ("jog", "walk", "rest")
+_KINDS_BY_WORD = {"strides": "stride", "stride": "stride", "sprints": "sprint", "sprint": "sprint"}
+_LADDER_WORDS = ("ladder", "pyramid")
 
 
 def parse_clock(text: str) -> float:
@@ -101,7 +160,7 @@ def parse_workout(spec: str, *, pace_s_per_km: float | None = None) -> Workout:
     spec
         A preset name (``hard-kick-500``, ``hard-kick-250``) or a spec in the grammar above.
     pace_s_per_km
-        Target pace for reps whose spec gives none [s/km].
+        Target pace for work reps whose spec gives none [s/km].
 
     Raises
     ------
@@ -120,12 +179,240 @@ def parse_workout(spec: str, *, pace_s_per_km: float | None = None) -> Workout:
 
 
 def with_pace(workout: Workout, pace_s_per_km: float) -> Workout:
-    """The workout with ``pace_s_per_km`` filled in for every rep that has no target [s/km]."""
+    """The workout with ``pace_s_per_km`` filled in for every work rep that has no target [s/km].
+
+    Sprints (``@max``) and strides keep no pace: they are not run at one.
+    """
     reps = tuple(
-        rep if rep.pace_s_per_km is not None else dataclasses.replace(rep, pace_s_per_km=pace_s_per_km)
-        for rep in workout.reps
+        dataclasses.replace(rep, pace_s_per_km=pace_s_per_km) if _takes_pace(rep) else rep for rep in workout.reps
     )
     return dataclasses.replace(workout, reps=reps)
+
+
+def _takes_pace(rep: PlannedRep) -> bool:
+    """Whether a separately given pace is this rep's target."""
+    return rep.pace_s_per_km is None and rep.kind == "work" and not rep.max_effort
+
+
+def format_workout(workout: Workout) -> str:
+    """The workout in the compact notation :func:`parse_workout` reads back.
+
+    Consecutive identical reps are grouped (``6x400@4:55/km``); a kick is written in parentheses
+    (``2x(400@4:55/km+100@max)``), the recovery after each rep as ``r`` and an activity
+    (``8x400 r200m jog``, ``6x800 r1:30 walk``); numbers keep every digit they need, so
+    ``parse_workout(format_workout(w)).reps == w.reps``. An unchanged preset is its name.
+
+    Examples
+    --------
+    >>> format_workout(parse_workout("8x400/200m jog, 6x20s strides"))
+    '8x400 r200m jog, 6x20s strides'
+    """
+    if workout.name in PRESETS and workout.reps == parse_workout(workout.name).reps:
+        return workout.name
+    return ", ".join(
+        f"{count}x{_rep_notation(rep)}" if count > 1 else _rep_notation(rep) for count, rep in _runs(workout.reps)
+    )
+
+
+def describe_workout(workout: Workout) -> str:
+    """The workout in words for people: ``'8x400 m, 400 m jog'``, ``'ladder 400-800-1200 m'``.
+
+    Runs of identical reps are counted, runs are separated by ``'; '``, a preset is named
+    (``'hard kick 500'``), and three or more single reps that differ only in length read as a
+    ladder (rising or falling) or a pyramid (rising then falling).
+    """
+    if workout.name in PRESETS:
+        return workout.name.replace("-", " ")
+    runs = _runs(workout.reps)
+    ladder = _describe_ladder(runs)
+    if ladder is not None:
+        return ladder
+    return "; ".join(_describe_run(count, rep) for count, rep in runs)
+
+
+def _runs(reps: tuple[PlannedRep, ...]) -> list[tuple[int, PlannedRep]]:
+    """Consecutive identical reps as (count, rep)."""
+    return [(len(list(group)), rep) for rep, group in groupby(reps)]
+
+
+def _decimal(value: float) -> str:
+    """The shortest decimal that reads back as exactly ``value``, never in exponent form."""
+    text = format(Decimal(repr(value)), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _distance_notation(metres: float, *, unit: str = "") -> str:
+    if metres >= 1000.0 and metres % 1000.0 == 0.0:
+        return f"{metres / 1000.0:.0f}km"
+    miles = _decimal(metres / METRES_PER_MILE)
+    if len(miles) <= 4 and float(miles) * METRES_PER_MILE == metres:
+        return f"{miles}mi"
+    return _decimal(metres) + unit
+
+
+def _duration_notation(seconds: float) -> str:
+    if seconds >= 120.0 and seconds % 60.0 == 0.0:
+        return f"{seconds / 60.0:.0f}min"
+    if seconds >= 120.0 and seconds.is_integer():
+        minutes, rest = divmod(int(seconds), 60)
+        return f"{minutes}:{rest:02d}"
+    return _decimal(seconds) + "s"
+
+
+def _clock_notation(seconds: float) -> str:
+    """``M:SS`` with the fewest decimals that read back as exactly ``seconds`` (``4:01.234``)."""
+    minutes = int(seconds // 60.0)
+    # seconds - 60 m loses nothing when 60 m <= seconds < 120 m (Sterbenz), so the last try is exact.
+    rest = seconds - 60.0 * minutes
+    for decimals in range(4):
+        text = f"{minutes}:{rest:0{3 + decimals if decimals else 2}.{decimals}f}"
+        if _clock_value(text) == seconds:
+            return text
+    exact = _decimal(rest)
+    return f"{minutes}:{'0' if len(exact.split('.')[0]) < 2 else ''}{exact}"
+
+
+def _pace_notation(pace_s_per_km: float, distance_m: float | None) -> str:
+    """The target after ``@``: the first form that reads back exactly, the plainest first."""
+    per_mile_s = pace_s_per_km * METRES_PER_MILE / 1000.0
+    candidates = [_clock_notation(pace_s_per_km) + "/km", _clock_notation(round(per_mile_s)) + "/mi"]
+    if distance_m is not None:
+        candidates.append(_decimal(round(pace_s_per_km * distance_m / 1000.0, 1)) + "s")
+    candidates.append(_clock_notation(round(per_mile_s, 1)) + "/mi")
+    for candidate in candidates:
+        if "." not in candidate and _read_pace(candidate, distance_m) == pace_s_per_km:
+            return candidate
+    for candidate in candidates[1:]:
+        if _read_pace(candidate, distance_m) == pace_s_per_km:
+            return candidate
+    return candidates[0]
+
+
+def _read_pace(target: str, distance_m: float | None) -> float | None:
+    """The pace the parser reads from a target it was given by :func:`_pace_notation` [s/km]."""
+    if target.endswith("/km"):
+        return _clock_value(target.removesuffix("/km"))
+    if target.endswith("/mi"):
+        return _clock_value(target.removesuffix("/mi")) * 1000.0 / METRES_PER_MILE
+    return None if distance_m is None else float(target.removesuffix("s")) / distance_m * 1000.0
+
+
+def _clock_value(clock: str) -> float:
+    """``'1:02:05.5'`` -> 3725.5 s, the one sum the parser and the formatter share."""
+    seconds = 0.0
+    for part in clock.split(":"):
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def _rep_notation(rep: PlannedRep) -> str:
+    if rep.distance_m is not None:
+        text = _distance_notation(rep.distance_m)
+    else:
+        text = _duration_notation(rep.duration_s or 0.0)
+    if rep.max_effort:
+        text += "@max"
+    elif rep.pace_s_per_km is not None:
+        text += "@" + _pace_notation(rep.pace_s_per_km, rep.distance_m)
+    if rep.has_kick:
+        text = f"({text}+{_distance_notation(rep.kick_m)}@max)"
+    if rep.kind == "stride":
+        text += " strides"
+    if rep.recovery is not None:
+        text += f" r{_recovery_amount(rep.recovery, notation=True)} {rep.recovery.activity}"
+    return text
+
+
+def _recovery_amount(recovery: Recovery, *, notation: bool) -> str:
+    if recovery.distance_m is not None:
+        return _distance_notation(recovery.distance_m, unit="m") if notation else _human_distance(recovery.distance_m)
+    seconds = recovery.duration_s or 0.0
+    return _duration_notation(seconds) if notation else _human_duration(seconds)
+
+
+def _human_number(value: float) -> str:
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+
+
+def _human_distance(metres: float) -> str:
+    if metres >= 1000.0 and metres % 1000.0 == 0.0:
+        return f"{metres / 1000.0:.0f} km"
+    miles = metres / METRES_PER_MILE
+    if abs(miles * 4 - round(miles * 4)) < 1e-9:
+        return f"{miles:g} mi"
+    return f"{_human_number(metres)} m"
+
+
+def _human_duration(seconds: float) -> str:
+    if seconds < 120.0:
+        return f"{_human_number(seconds)} s"
+    if seconds % 60.0 == 0.0:
+        return f"{seconds / 60.0:.0f} min"
+    return format_clock(seconds)
+
+
+def _human_amount(rep: PlannedRep) -> str:
+    if rep.distance_m is not None:
+        return _human_distance(rep.distance_m)
+    return _human_duration(rep.duration_s or 0.0)
+
+
+def _describe_run(count: int, rep: PlannedRep) -> str:
+    text = f"{count}x{_human_amount(rep)}" if count > 1 else _human_amount(rep)
+    return text + _describe_manner(rep, plural=count > 1)
+
+
+def _describe_manner(rep: PlannedRep, *, plural: bool) -> str:
+    """How the reps are run, their kick and recovery: ``' at 4:55/km + 100 m kick, 200 m jog'``."""
+    text = ""
+    if rep.kind != "work":
+        text += f" {rep.kind}s" if plural else f" {rep.kind}"
+    elif rep.max_effort:
+        text += " flat out"
+    if rep.pace_s_per_km is not None:
+        text += f" at {format_pace(rep.pace_s_per_km)}"
+    if rep.has_kick:
+        text += f" + {_human_distance(rep.kick_m)} kick"
+    if rep.recovery is not None:
+        text += f", {_recovery_amount(rep.recovery, notation=False)} {rep.recovery.activity}"
+    return text
+
+
+def _describe_ladder(runs: list[tuple[int, PlannedRep]]) -> str | None:
+    """``'ladder 400-800-1200 m'`` or ``'pyramid 200-400-600-400-200 m'``, or None if it is neither."""
+    reps = [rep for _, rep in runs]
+    if len(reps) < 3 or any(count != 1 for count, _ in runs):
+        return None
+    first = reps[0]
+    timed = first.is_timed
+    if any(
+        rep.is_timed != timed
+        or dataclasses.replace(rep, distance_m=first.distance_m, duration_s=first.duration_s) != first
+        for rep in reps
+    ):
+        return None
+    lengths = [(rep.duration_s if timed else rep.distance_m) or 0.0 for rep in reps]
+    rising = [b > a for a, b in pairwise(lengths)]
+    if all(rising) or not any(rising):
+        word = "ladder"
+    elif rising == sorted(rising, reverse=True):
+        word = "pyramid"
+    else:
+        return None
+    if timed and all(length % 60.0 == 0.0 for length in lengths):
+        text = "-".join(f"{length / 60.0:.0f}" for length in lengths) + " min"
+    else:
+        text = "-".join(_human_number(length) for length in lengths) + (" s" if timed else " m")
+    return f"{word} {text}{_describe_manner(first, plural=True)}"
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Amount:
+    """A distance or a time as written, before it becomes a rep or a recovery."""
+
+    distance_m: float | None
+    duration_s: float | None
+    start: int
 
 
 class _Parser:
@@ -139,108 +426,278 @@ class _Parser:
         self._skip_spaces()
         if self.position >= len(self.spec):
             self._fail("empty workout spec")
+        return self._items(depth=0, before=0)
+
+    def _items(self, *, depth: int, before: int) -> list[PlannedRep]:
+        """A list of items up to the end or a closing ``)``; ``before`` reps precede it in the spec."""
         reps: list[PlannedRep] = []
+        last: list[PlannedRep] = []
         while True:
-            reps += self._group()
             self._skip_spaces()
-            if self.position >= len(self.spec):
-                return reps
-            if self.spec[self.position] in ",;":
+            start = self.position
+            recovery = self._rest_item() if reps else None
+            if recovery is not None:
+                if all(rep.recovery is not None for rep in last):
+                    self.position = start
+                    self._fail("the reps before already have a recovery")
+                last = _with_recovery(last, recovery)
+                reps[len(reps) - len(last) :] = last
+            else:
+                last = self._item(depth=depth, before=before + len(reps))
+                reps += last
+            self._skip_spaces()
+            following = self._peek()
+            if following in (",", ";"):
                 self.position += 1
                 continue
+            if following == "" or (following == ")" and depth > 0):
+                return reps
             self._fail("expected ',' between groups")
 
-    def _group(self) -> list[PlannedRep]:
-        self._skip_spaces()
+    def _item(self, *, depth: int, before: int) -> list[PlannedRep]:
+        start = self.position
         count = 1
-        saved = self.position
-        number = self._match(_NUMBER)
-        self._skip_spaces()
-        if number is not None and self._peek() in _TIMES_SIGNS:
-            if "." in number or int(number) < 1:
+        while True:
+            saved = self.position
+            number = self._match(_NUMBER)
+            self._skip_spaces()
+            if number is None or self._peek() not in _TIMES_SIGNS:
+                self.position = saved
+                break
+            if "." in number or number.strip("0") == "":
                 self.position = saved
                 self._fail("the repeat count must be a whole number of at least 1")
-            count = int(number)
+            # The length first: int() of thousands of digits is slow, and refused past 4300.
+            if len(number) > 4 or before + count * int(number) > MAX_REPS:
+                self.position = saved
+                self._fail(f"a workout has at most {MAX_REPS} reps")
+            count *= int(number)
             self.position += 1
             self._skip_spaces()
-        else:
-            self.position = saved
         if self._peek() == "(":
+            if depth >= MAX_NESTING:
+                self._fail(f"groups nest at most {MAX_NESTING} deep")
             self.position += 1
-            rep = self._rep()
+            body = self._items(depth=depth + 1, before=before)
             self._skip_spaces()
             if self._peek() != ")":
                 self._fail("expected ')'")
             self.position += 1
+        elif self._word() in _LADDER_WORDS:
+            body = self._ladder()
         else:
-            rep = self._rep()
-        return [rep] * count
+            body = [self._rep()]
+        body = self._suffixes(body)
+        if before + count * len(body) > MAX_REPS:
+            self.position = start
+            self._fail(f"a workout has at most {MAX_REPS} reps")
+        return body * count
+
+    def _ladder(self) -> list[PlannedRep]:
+        self.position += len(self._word())
+        steps = [self._rep()]
+        self._skip_spaces()
+        while self._peek() == "-":
+            self.position += 1
+            steps.append(self._rep())
+            self._skip_spaces()
+        if len(steps) < 2:
+            self._fail("a ladder lists its steps as 400-800-1200")
+        return steps
+
+    def _suffixes(self, body: list[PlannedRep]) -> list[PlannedRep]:
+        """The recovery and the kind written after a group, in either order."""
+        recovery: Recovery | None = None
+        kind: str | None = None
+        while True:
+            self._skip_spaces()
+            start = self.position
+            word = self._word()
+            if self._peek() == "/" or (word == "r" and self._digit_follows(1)):
+                if recovery is not None:
+                    self._fail("a group has one recovery")
+                self.position += 1
+                recovery = self._recovery()
+            elif word in _KINDS_BY_WORD:
+                if kind is not None:
+                    self._fail("a group is strides or sprints, once")
+                self.position += len(word)
+                kind = _KINDS_BY_WORD[word]
+                body = [self._as_kind(rep, kind, start) for rep in body]
+            else:
+                return _with_recovery(body, recovery) if recovery is not None else body
+
+    def _as_kind(self, rep: PlannedRep, kind: str, start: int) -> PlannedRep:
+        if rep.pace_s_per_km is not None or rep.has_kick:
+            self.position = start
+            self._fail(f"{kind}s take no target pace and no kick")
+        if kind == "sprint":
+            return dataclasses.replace(rep, kind="sprint", max_effort=True)
+        if rep.max_effort:
+            self.position = start
+            self._fail("strides are relaxed: write sprints or @max, not both")
+        if (rep.duration_s or 0.0) > STRIDE_MAX_S or (rep.distance_m or 0.0) > STRIDE_MAX_M:
+            self.position = start
+            self._fail(f"a stride lasts at most {STRIDE_MAX_S:.0f} s or {STRIDE_MAX_M:.0f} m")
+        return dataclasses.replace(rep, kind="stride")
+
+    def _recovery(self) -> Recovery:
+        amount = self._amount(distance_range_m=RECOVERY_DISTANCE_RANGE_M, duration_range_s=RECOVERY_DURATION_RANGE_S)
+        self._skip_spaces()
+        activity = self._word()
+        if activity in _ACTIVITIES:
+            self.position += len(activity)
+        else:
+            activity = "jog"
+        return Recovery(distance_m=amount.distance_m, duration_s=amount.duration_s, activity=activity)
+
+    def _rest_item(self) -> Recovery | None:
+        """``200m jog`` written as an item of its own, or None (and the position unchanged)."""
+        saved = self.position
+        looks_like_rest = False
+        try:
+            if self._match(_CLOCK) is not None or self._match(_NUMBER) is not None:
+                self._unit()
+                self._skip_spaces()
+                looks_like_rest = self._word() in _ACTIVITIES
+        except WorkoutSpecError:
+            looks_like_rest = False
+        self.position = saved
+        # Read again for real, with the recovery ranges and their errors.
+        return self._recovery() if looks_like_rest else None
 
     def _rep(self) -> PlannedRep:
-        distance_m = self._distance()
+        amount = self._amount(distance_range_m=REP_DISTANCE_RANGE_M, duration_range_s=REP_DURATION_RANGE_S)
         pace: float | None = None
+        max_effort = False
         self._skip_spaces()
         if self._peek() == "@":
             self.position += 1
-            pace = self._target(distance_m)
+            pace, max_effort = self._target(amount)
         kick_m = 0.0
         self._skip_spaces()
         if self._peek() == "+":
             self.position += 1
-            kick_m = self._distance()
+            kick = self._amount(distance_range_m=REP_DISTANCE_RANGE_M, duration_range_s=REP_DURATION_RANGE_S)
+            if kick.distance_m is None:
+                self.position = kick.start
+                self._fail("a kick is a distance, written '+100@max'")
+            kick_m = kick.distance_m
             self._skip_spaces()
             if self._peek() != "@":
                 self._fail("a kick is written '+100@max'")
             self.position += 1
             self._skip_spaces()
-            if self.spec[self.position : self.position + 3].lower() != "max":
+            if self._word() != "max":
                 self._fail("a kick is run '@max'")
             self.position += 3
-        return PlannedRep(distance_m=distance_m, pace_s_per_km=pace, kick_m=kick_m)
+        return PlannedRep(
+            distance_m=amount.distance_m,
+            duration_s=amount.duration_s,
+            pace_s_per_km=pace,
+            max_effort=max_effort,
+            kick_m=kick_m,
+            kind="sprint" if max_effort else "work",
+        )
 
-    def _distance(self) -> float:
-        self._skip_spaces()
-        start = self.position
-        number = self._match(_NUMBER)
-        if number is None:
-            self._fail("expected a distance such as 400 or 1km")
-        unit = "m"
-        for candidate in ("km", "mi", "m"):
-            if self.spec[self.position : self.position + len(candidate)].lower() == candidate:
-                unit = candidate
-                self.position += len(candidate)
-                break
-        if self._peek().isalpha():
-            self._fail(f"unexpected '{self._peek()}' (units are m, km, mi; repeats are written 4x400)")
-        metres = float(number) * _UNITS[unit]
-        if not 10.0 <= metres <= 50_000.0:
-            self.position = start
-            self._fail("a rep distance must be between 10 m and 50 km")
-        return metres
-
-    def _target(self, distance_m: float) -> float:
+    def _amount(self, *, distance_range_m: tuple[float, float], duration_range_s: tuple[float, float]) -> _Amount:
         self._skip_spaces()
         start = self.position
         clock = self._match(_CLOCK)
         if clock is not None:
-            seconds = parse_clock(clock)
-            suffix = self.spec[self.position : self.position + 3].lower()
-            if suffix in ("/km", "/mi"):
-                self.position += 3
-                pace = seconds if suffix == "/km" else seconds * 1000.0 / METRES_PER_MILE
-            else:
-                pace = seconds / distance_m * 1000.0
+            amount = _Amount(distance_m=None, duration_s=self._clock_seconds(clock, start), start=start)
         else:
             number = self._match(_NUMBER)
             if number is None:
-                self._fail("expected a pace such as 4:55/km or a rep time such as 75s")
-            if self._peek() in ("s", "S"):
-                self.position += 1
-            pace = float(number) / distance_m * 1000.0
-        if not 120.0 <= pace <= 900.0:
+                self._fail("expected a distance or a time such as 400, 1km or 60s")
+            unit = self._unit() or "m"
+            if unit in _TIME_UNITS:
+                amount = _Amount(distance_m=None, duration_s=float(number) * _TIME_UNITS[unit], start=start)
+            else:
+                amount = _Amount(distance_m=float(number) * _DISTANCE_UNITS[unit], duration_s=None, start=start)
+        if amount.distance_m is not None and not distance_range_m[0] <= amount.distance_m <= distance_range_m[1]:
+            self.position = start
+            low, high = distance_range_m
+            self._fail(f"a distance here must be between {low:.0f} m and {high / 1000.0:.0f} km")
+        if amount.duration_s is not None and not duration_range_s[0] <= amount.duration_s <= duration_range_s[1]:
+            self.position = start
+            low, high = duration_range_s
+            self._fail(f"a time here must be between {low:.0f} s and {high / 60.0:.0f} min")
+        return amount
+
+    def _unit(self) -> str | None:
+        """The unit after a number (spaces allowed before it), or None when there is none."""
+        after_number = self.position
+        self._skip_spaces()
+        word = self._word()
+        if word in _DISTANCE_UNITS or word in _TIME_UNITS:
+            self.position += len(word)
+            return word
+        self.position = after_number
+        following = self._peek()
+        # 400r60s: the recovery may follow without a space.
+        if following.isalpha() and not (following in ("r", "R") and self._digit_follows(1)):
+            self._fail(f"unexpected '{following}' (units are m, km, mi, s, min; repeats are written 4x400)")
+        return None
+
+    def _target(self, amount: _Amount) -> tuple[float | None, bool]:
+        """The pace after ``@`` [s/km], or (None, True) for ``max``."""
+        self._skip_spaces()
+        start = self.position
+        if self._word() == "max":
+            self.position += 3
+            return None, True
+        clock = self._match(_CLOCK)
+        per_unit = self.spec[self.position : self.position + 3].lower()
+        if clock is not None and per_unit in ("/km", "/mi"):
+            self.position += 3
+            seconds = self._clock_seconds(clock, start)
+            pace = seconds if per_unit == "/km" else seconds * 1000.0 / METRES_PER_MILE
+        else:
+            if clock is not None:
+                seconds = self._clock_seconds(clock, start)
+            else:
+                number = self._match(_NUMBER)
+                if number is None:
+                    self._fail("expected a pace such as 4:55/km, a rep time such as 75s, or max")
+                seconds = float(number)
+                word = self._word()
+                if word in ("s", "sec", "secs"):
+                    self.position += len(word)
+            if amount.distance_m is None:
+                self.position = start
+                self._fail("a timed rep takes a pace such as 4:30/km, or max, not a time")
+            pace = seconds / amount.distance_m * 1000.0
+        low, high = PACE_RANGE_S_PER_KM
+        if not low <= pace <= high:
             self.position = start
             self._fail("a target pace must be between 2:00 and 15:00 per km")
-        return pace
+        return pace, False
+
+    def _clock_seconds(self, clock: str, start: int) -> float:
+        """The seconds of an ``M:SS`` or ``H:MM:SS`` the parser just read from ``start``."""
+        parts = clock.split(":")
+        offset = start
+        for index, part in enumerate(parts):
+            if index > 0 and float(part) >= 60:
+                self.position = offset
+                self._fail("seconds must be below 60" if index == len(parts) - 1 else "minutes must be below 60")
+            offset += len(part) + 1
+        return _clock_value(clock)
+
+    def _word(self) -> str:
+        """The letters from the current position, lower-cased (empty if none)."""
+        end = self.position
+        while end < len(self.spec) and self.spec[end].isascii() and self.spec[end].isalpha():
+            end += 1
+        return self.spec[self.position : end].lower()
+
+    def _digit_follows(self, offset: int) -> bool:
+        """Whether a number starts ``offset`` characters on, past any spaces."""
+        index = self.position + offset
+        while index < len(self.spec) and self.spec[index].isspace():
+            index += 1
+        return index < len(self.spec) and (self.spec[index].isdigit() or self.spec[index] == ".")
 
     def _match(self, pattern: re.Pattern[str]) -> str | None:
         found = pattern.match(self.spec, self.position)
@@ -258,3 +715,8 @@ class _Parser:
 
     def _fail(self, reason: str) -> NoReturn:
         raise WorkoutSpecError(self.spec, min(self.position, len(self.spec)), reason)
+
+
+def _with_recovery(reps: list[PlannedRep], recovery: Recovery) -> list[PlannedRep]:
+    """The reps, each without a recovery of its own given ``recovery``."""
+    return [rep if rep.recovery is not None else dataclasses.replace(rep, recovery=recovery) for rep in reps]
