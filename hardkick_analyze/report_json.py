@@ -2,6 +2,15 @@
 
 ``schema_version`` changes when a field changes meaning or disappears; new fields may appear at
 any time. Numbers are plain JSON numbers in the units their names say; unknown values are null.
+
+Version 2.0 (any interval session, not only the hard kick): ``structure`` says what the session
+was in runners' words ("8x400 m, 200 m jog", "hard kick 500"); ``workout.plan_source`` where the
+plan came from (``given``, ``watch``, ``detected``, ``preset``); ``target_pace_source`` is now
+``spec``, ``watch``, ``pace``, ``goal``, ``inferred`` or ``none`` (1.0 said ``given`` for the
+first two); each planned rep has ``duration_s`` (a timed rep, ``distance_m`` null),
+``max_effort``, ``kind`` and ``recovery``; each rep a ``kind`` (``work``, ``kick`` for a work rep
+ending in a kick, ``stride``, ``sprint``); ``reps`` are listed for every session with reps
+(1.0 listed them only for hard-kick sessions).
 """
 
 from __future__ import annotations
@@ -13,11 +22,12 @@ from typing import Any
 import pandas as pd
 
 from .models import PlannedRep
+from .workout import describe_workout
 from .results import Effort, FormChange, KickResult, RepResult, SessionReport
 
 __all__ = ["SCHEMA_VERSION", "report_to_dict", "reps_table"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "2.0"
 
 
 def report_to_dict(report: SessionReport) -> dict[str, Any]:
@@ -28,7 +38,9 @@ def report_to_dict(report: SessionReport) -> dict[str, Any]:
         "source": report.source,
         "format": report.format,
         "start_time": report.start_time.isoformat(),
+        "structure": describe_workout(report.workout) if report.reps else None,
         "workout": {
+            "plan_source": report.workout.source,
             "spec": report.workout.spec,
             "name": report.workout.name,
             "target_pace_s_per_km": _number(report.target_pace_s_per_km),
@@ -82,6 +94,7 @@ def reps_table(report: SessionReport) -> pd.DataFrame:
 def _rep(rep: RepResult) -> dict[str, Any]:
     return {
         "index": rep.index,
+        "kind": "kick" if rep.planned.has_kick and rep.planned.kind == "work" else rep.planned.kind,
         "planned": _planned(rep.planned),
         "start_s": _number(rep.start_s),
         "end_s": _number(rep.end_s),
@@ -143,7 +156,18 @@ def _form(form: FormChange | None) -> dict[str, Any] | None:
 
 
 def _planned(rep: PlannedRep) -> dict[str, Any]:
-    return {"distance_m": rep.distance_m, "kick_m": rep.kick_m, "pace_s_per_km": _number(rep.pace_s_per_km)}
+    recovery = rep.recovery
+    return {
+        "distance_m": rep.distance_m,
+        "duration_s": rep.duration_s,
+        "kick_m": rep.kick_m,
+        "pace_s_per_km": _number(rep.pace_s_per_km),
+        "max_effort": rep.max_effort,
+        "kind": rep.kind,
+        "recovery": None
+        if recovery is None
+        else {"distance_m": recovery.distance_m, "duration_s": recovery.duration_s, "activity": recovery.activity},
+    }
 
 
 def _effort(effort: Effort) -> dict[str, Any]:

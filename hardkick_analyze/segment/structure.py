@@ -10,12 +10,14 @@ recovery (jogged, walked or stood).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..clean import SessionGrid
 from ..models import PlannedRep, Recovery, Workout
+from ..workout import format_workout
 from .efforts import Candidate
 
 __all__ = ["workout_from_efforts"]
@@ -55,7 +57,8 @@ def workout_from_efforts(grid: SessionGrid, efforts: Sequence[Candidate]) -> Wor
         timed = _timed(members)
         for k in group:
             reps.append(_planned(grid, efforts, k, timed))
-    return Workout(spec=_spec(reps), reps=tuple(reps), source="detected")
+    found = Workout(spec="", reps=tuple(reps), source="detected")
+    return dataclasses.replace(found, spec=format_workout(found))
 
 
 def _same_size(a: Candidate, b: Candidate) -> bool:
@@ -125,32 +128,3 @@ def _snap(value: float, standards: Sequence[float], *, step: float) -> float:
     if abs(value - nearest) / nearest <= SNAP_SHARE:
         return float(nearest)
     return float(max(step, round(value / step) * step))
-
-
-def _spec(reps: Sequence[PlannedRep]) -> str:
-    """Compact notation of ``reps``: consecutive equal reps as ``Nx...``."""
-    parts: list[str] = []
-    previous: str | None = None
-    count = 0
-    for rep in reps:
-        text = _rep_text(rep)
-        if text == previous:
-            count += 1
-            continue
-        if previous is not None:
-            parts.append(previous if count == 1 else f"{count}x{previous}")
-        previous, count = text, 1
-    if previous is not None:
-        parts.append(previous if count == 1 else f"{count}x{previous}")
-    return ", ".join(parts)
-
-
-def _rep_text(rep: PlannedRep) -> str:
-    if rep.duration_s is not None:
-        seconds = rep.duration_s
-        size = f"{seconds / 60:g}min" if seconds >= 120 and seconds % 60 == 0 else f"{seconds:g}s"
-    else:
-        size = f"{rep.distance_m:g}"
-    if rep.kick_m:
-        size = f"({size}+{rep.kick_m:g}@max)"
-    return size
