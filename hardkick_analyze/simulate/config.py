@@ -48,6 +48,17 @@ class Athlete:
         Clark & Ryan 2022: tau about 1 s) suggest for a hard, not maximal, start.
     rolling_start
         Start reps from the rest's walk or jog instead of from standing.
+    start_lead_stand_s, start_lead_jog_s
+        How long before the start line the runner begins to speed up, from a stand or a walk
+        and from a jog, drawn per rep from the range [s]. Real laps start about 0.7 of the way
+        up the speed ramp (``bench/ramps.py`` on ``shared/real_intervals``): the lap is pressed
+        as the runner moves off, and a runner jogging in speeds up into the line.
+    end_lead_s
+        How long before the finish line the runner begins to ease into the rest [s]; real laps
+        end about 0.2 of the way down the ramp.
+    kick_lead_s
+        How long before the kick's mark the wind-up begins [s]: the kick starts where the
+        sprint leaves the rep's pace, a fifth of the way up.
     pace_drift_pct, pace_drift_tau_s
         Slow wandering of the speed within a rep (Ornstein-Uhlenbeck, std [%], correlation
         time [s]); the runner corrects on feel, not on a metronome.
@@ -80,6 +91,10 @@ class Athlete:
 
     accel_tau_s: float = 1.2
     rolling_start: bool = False
+    start_lead_stand_s: tuple[float, float] = (0.8, 1.8)
+    start_lead_jog_s: tuple[float, float] = (1.0, 2.4)
+    end_lead_s: tuple[float, float] = (0.3, 1.2)
+    kick_lead_s: tuple[float, float] = (0.8, 1.6)
     pace_drift_pct: float = 1.0
     pace_drift_tau_s: float = 20.0
     rep_pace_sd_pct: float = 1.0

@@ -11,6 +11,11 @@ What is modelled, and why:
 * Rep starts approach the rep speed exponentially (time constant ``Athlete.accel_tau_s``), the
   mono-exponential sprint-start model (Furusawa, Hill & Parkinson 1927); the steady speed is
   chosen so the rep takes the time the runner aims at, so the start costs nothing in pace.
+* A runner speeds up *into* the start line, eases off *through* the finish line and winds up a
+  kick before its mark, as the laps of real sessions show (``bench/ramps.py``: a lap starts
+  about 0.7 of the way up the speed ramp and ends about 0.2 of the way down). The truth stays
+  where the line is (a rep covers exactly its distance); the speed change begins
+  ``Athlete.start_lead_*_s``, ``end_lead_s`` or ``kick_lead_s`` before it.
 * Pace wanders within a rep (an Ornstein-Uhlenbeck drift of about 1 %) and between reps (scatter,
   a too-fast first rep, fading reps) as the athlete's fields say.
 * A kick rises to its top speed along a smoothstep in ``kick_rise_s`` (about 3 s), then decays
@@ -126,10 +131,12 @@ def reps_to_run(config: SessionConfig, rng: np.random.Generator) -> tuple[RepRun
         if ordinal == 0:
             factor *= 1.0 - athlete.first_rep_fast_pct / 100.0
         factor *= 1.0 + athlete.rep_pace_sd_pct / 100.0 * rng.standard_normal()
+        # A timed rep is run for its time at the pace aimed at: the distance that takes.
+        distance = rep.distance_m if rep.distance_m is not None else rep.duration_s * 1000.0 / (rep.pace_s_per_km * factor)
         runs.append(
             RepRun(
                 planned_index=index,
-                distance_m=rep.distance_m,
+                distance_m=distance,
                 kick_m=rep.kick_m,
                 planned_pace_s_per_km=rep.pace_s_per_km,
                 aimed_pace_s_per_km=rep.pace_s_per_km * factor,
@@ -163,16 +170,21 @@ def simulate_trajectory(config: SessionConfig, rng: np.random.Generator) -> Traj
         for _ in range(athlete.strides):
             session.stride(athlete.stride_m, fastest)
             session.rest(rng.uniform(30.0, 50.0), "walk", standing_start=False)
-    # Before the first rep: shed a layer, drink, line up.
-    first_rest_s = max(plan.rest_s, 90.0) + rng.uniform(0.0, 60.0)
-    session.rest(first_rest_s, "walk" if athlete.rolling_start else "walk_then_stand", not athlete.rolling_start)
+    # Before the first rep: shed a layer, drink, line up. Without a warm-up the watch is started
+    # on the line and the file begins with rep 1.
+    if athlete.warmup_s > 0 or athlete.strides:
+        first_rest_s = max(plan.rest_s, 90.0) + rng.uniform(0.0, 60.0)
+        session.rest(first_rest_s, "walk" if athlete.rolling_start else "walk_then_stand", not athlete.rolling_start)
     for ordinal, run in enumerate(runs):
-        session.rep(run, ordinal)
-        if run.kick_m > 0:
-            session.kick(run, ordinal)
         last = ordinal == len(runs) - 1
         resting = rng.uniform(60.0, 120.0) if last else plan.rest_s + rng.uniform(-1, 1) * plan.rest_jitter_s
-        session.ease_and_rest(resting, athlete.rest_mode if not last else "walk", not athlete.rolling_start)
+        mode: RestMode = athlete.rest_mode if not last else "walk"
+        rest_speed = session.rest_speed(mode)
+        session.lead_in(run)
+        session.rep(run, ordinal, then_mps=None if run.kick_m > 0 else rest_speed)
+        if run.kick_m > 0:
+            session.kick(run, ordinal)
+        session.ease_and_rest(resting, mode, not athlete.rolling_start, speed=rest_speed)
     session.warmup(athlete.cooldown_speed_mps, athlete.cooldown_s, "cooldown")
     session.ease_and_rest(rng.uniform(5.0, 10.0), "stand", standing_start=False)
     return session.trajectory(runs)
@@ -189,6 +201,10 @@ class _Builder:
         self.v: list[np.ndarray] = [np.zeros(1)]
         self.d: list[np.ndarray] = [np.zeros(1)]
         self.phases: list[Phase] = []
+        # A speed change begun before a line and continued after it: (profile of the time since
+        # its onset, seconds already run); see _cross.
+        self._pending: tuple[Callable[[np.ndarray], np.ndarray], float] | None = None
+        self._kick_top: tuple[float, float] | None = None
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -246,6 +262,16 @@ class _Builder:
         self._append(kind, t, np.full(len(t), speed_mps), speed_mps * t)
 
     def ramp(self, kind: PhaseKind, speed_mps: float) -> None:
+        if kind == "ease" and self._pending is not None:
+            # The rest of an ease begun before the finish line.
+            profile, done = self._pending
+            self._pending = None
+            total = _ease_duration(profile)
+            if total - done > 1e-6:
+                t = _grid(total - done)
+                v = profile(t + done)
+                self._append(kind, t, v, _integral(t, v))
+            return
         v0 = self.speed_mps
         if abs(speed_mps - v0) < 1e-9:
             return
@@ -281,14 +307,40 @@ class _Builder:
         self._append("stride", t, v, d)
         self.ramp("ease", athlete.walk_speed_mps)
 
-    def rep(self, run: RepRun, ordinal: int) -> None:
-        """The paced part: from the current speed towards the steady speed, until the distance."""
+    def lead_in(self, run: RepRun) -> None:
+        """The end of the rest: the runner starts speeding up before the start line.
+
+        From a stand or a walk the press of the lap and the first steps are nearly one; from a
+        jog the runner builds up over a few seconds and crosses the line mid-ramp.
+        """
+        athlete = self.athlete
+        target = self._cap(1000.0 / run.aimed_pace_s_per_km)
+        v0 = self.speed_mps
+        standing = v0 < 0.4 * target
+        lead = float(self.rng.uniform(*(athlete.start_lead_stand_s if standing else athlete.start_lead_jog_s)))
+        if lead <= 0:
+            return
+        tau = self._start_tau(run)
+        t = _grid(lead)
+        v = target - (target - v0) * np.exp(-t / tau)
+        self._append("rest", t, v, _integral(t, v))
+
+    def _start_tau(self, run: RepRun) -> float:
+        tau = self.athlete.accel_tau_s
+        if self.treadmill:
+            tau = max(tau, 1000.0 / run.aimed_pace_s_per_km / self.treadmill.accel_mps2 / 3.0)
+        return tau
+
+    def rep(self, run: RepRun, ordinal: int, *, then_mps: float | None = None) -> None:
+        """The paced part: from the current speed towards the steady speed, until the distance.
+
+        ``then_mps`` is the rest's speed the runner eases to after the line (a kick follows when
+        None); the easing, or a kick's wind-up, begins before the line.
+        """
         athlete = self.athlete
         v0 = self.speed_mps
         aimed_s = run.distance_m * run.aimed_pace_s_per_km / 1000.0
-        tau = athlete.accel_tau_s
-        if self.treadmill:
-            tau = max(tau, 1000.0 / run.aimed_pace_s_per_km / self.treadmill.accel_mps2 / 3.0)
+        tau = self._start_tau(run)
         # Exponential approach from v0: it costs tau * (1 - v0 / v) seconds, made up by aiming a
         # little faster, so the rep takes aimed_s on average.
         steady = self._cap((run.distance_m - v0 * tau) / (aimed_s - tau))
@@ -303,25 +355,93 @@ class _Builder:
             return self._cap_array(steady * (1.0 + wander) - (steady - v0) * np.exp(-t / tau))
 
         t, v, d = _to_distance(speed, run.distance_m, horizon)
-        self._append("rep", t, v, d, rep=ordinal, planned_index=run.planned_index)
+        if run.kick_m > 0:
+            top, _ = self._draw_kick(run)
+            lead = float(self.rng.uniform(*athlete.kick_lead_s))
+            rise = self._kick_rise_s(v[-1], top)
 
-    def kick(self, run: RepRun, ordinal: int) -> None:
-        """The sprint: smoothstep to the top speed, then a linear decay solved for the fade."""
-        athlete = self.athlete
-        v0 = self.speed_mps
-        rep_speed = 1000.0 / run.aimed_pace_s_per_km
-        ratio = athlete.kick_peak_ratio or _level_ratio(rep_speed)
-        top = min(ratio * rep_speed, athlete.sprint_speed_max_mps) * self.rng.uniform(0.97, 1.03)
-        top = self._cap(max(top, 1.15 * v0))
-        rise = athlete.kick_rise_s
+            def change(v_line: float) -> Callable[[np.ndarray], np.ndarray]:
+                return lambda u: v_line + (top - v_line) * _smoothstep(u / rise)
+
+        else:
+            lead = float(self.rng.uniform(*athlete.end_lead_s)) if then_mps is not None else 0.0
+            rest_mps = then_mps if then_mps is not None else self.speed_mps
+
+            def change(v_line: float) -> Callable[[np.ndarray], np.ndarray]:
+                duration = self._ramp_s(v_line, rest_mps)
+                return _ease_profile(v_line, rest_mps, duration)
+
+        self._cross(t, v, d, change, lead, run.distance_m, rep=ordinal, planned_index=run.planned_index)
+
+    def _cross(
+        self,
+        t: np.ndarray,
+        v: np.ndarray,
+        d: np.ndarray,
+        change: Callable[[float], Callable[[np.ndarray], np.ndarray]],
+        lead_s: float,
+        distance_m: float,
+        **labels: int | None,
+    ) -> None:
+        """Append a paced chunk that ends at ``distance_m``, its speed change begun ``lead_s`` before.
+
+        ``change(v)`` is the speed change's profile (of the time since its onset) from speed
+        ``v``; the paced chunk is cut where that change, run until the line, lands exactly on
+        ``distance_m``, and the rest of the change is left for the next phase.
+        """
+        if lead_s <= 0:
+            self._append("rep", t, v, d, **labels)  # type: ignore[arg-type]
+            self._pending = None
+            return
+        # The distance the change covers in lead_s, from the speed at the line, then once more
+        # from the speed where the paced chunk is cut (the pace barely moves in a second).
+        run_up = float(_integral(_grid(lead_s), change(float(v[-1]))(_grid(lead_s)))[-1])
+        t_cut, v_cut, d_cut = _cut(t, v, d, max(distance_m - run_up, float(d[1]) if len(d) > 1 else 0.0))
+        profile = change(float(v_cut[-1]))
+        u, w, x = _to_distance(profile, distance_m - float(d_cut[-1]), max(2.0 * lead_s, 1.0))
+        t_all = np.concatenate([t_cut, t_cut[-1] + u[1:]])
+        v_all = np.concatenate([v_cut, w[1:]])
+        d_all = np.concatenate([d_cut, d_cut[-1] + x[1:]])
+        self._append("rep", t_all, v_all, d_all, **labels)  # type: ignore[arg-type]
+        self._pending = (profile, float(u[-1]))
+
+    def _draw_kick(self, run: RepRun) -> tuple[float, float]:
+        """The kick's top speed and target fade, drawn once (the wind-up needs the top)."""
+        if self._kick_top is None:
+            athlete = self.athlete
+            rep_speed = 1000.0 / run.aimed_pace_s_per_km
+            ratio = athlete.kick_peak_ratio or _level_ratio(rep_speed)
+            top = min(ratio * rep_speed, athlete.sprint_speed_max_mps) * self.rng.uniform(0.97, 1.03)
+            top = self._cap(max(top, 1.15 * self.speed_mps))
+            self._kick_top = (top, float(self.rng.uniform(*athlete.kick_fade_pct)))
+        return self._kick_top
+
+    def _kick_rise_s(self, v0: float, top: float) -> float:
+        rise = self.athlete.kick_rise_s
         if self.treadmill:
             rise = max(rise, (top - v0) / self.treadmill.accel_mps2 * 1.5)
-        target_fade = float(self.rng.uniform(*athlete.kick_fade_pct))
+        return rise
+
+    def kick(self, run: RepRun, ordinal: int) -> None:
+        """The sprint: smoothstep to the top speed, then a linear decay solved for the fade.
+
+        The wind-up began before the kick's mark (:meth:`rep`); the smoothstep runs on from there.
+        """
+        top, target_fade = self._draw_kick(run)
+        self._kick_top = None
+        done = 0.0
+        v0 = self.speed_mps
+        if self._pending is not None:
+            done = self._pending[1]
+            v0 = float(self._pending[0](np.zeros(1))[0])
+            self._pending = None
+        rise = self._kick_rise_s(v0, top)
 
         def profile(rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             def speed(t: np.ndarray) -> np.ndarray:
-                decay = np.maximum(top * (1.0 - rate * (t - rise)), 0.4 * top)
-                return np.where(t < rise, v0 + (top - v0) * _smoothstep(t / rise), decay)
+                since = t + done
+                decay = np.maximum(top * (1.0 - rate * (since - rise)), 0.4 * top)
+                return np.where(since < rise, v0 + (top - v0) * _smoothstep(since / rise), decay)
 
             return _to_distance(speed, run.kick_m)
 
@@ -342,10 +462,12 @@ class _Builder:
         t, v, d = profile(low)
         self._append("kick", t, v, d, rep=ordinal, planned_index=run.planned_index, target_fade_pct=target_fade)
 
-    def ease_and_rest(self, duration_s: float, mode: RestMode, standing_start: bool) -> None:
+    def ease_and_rest(
+        self, duration_s: float, mode: RestMode, standing_start: bool, speed: float | None = None
+    ) -> None:
         """Ease off to the rest's speed, then rest; the easing counts as part of the rest."""
         end = self.now_s + duration_s
-        speed = 0.0 if mode == "stand" else self._rest_speed(mode)
+        speed = self.rest_speed(mode) if speed is None else speed
         self.ramp("ease", speed)
         self.rest(end - self.now_s, mode, standing_start, speed=speed)
 
@@ -360,7 +482,7 @@ class _Builder:
             stop_at = self.now_s + (end - self.now_s) * self.rng.uniform(0.4, 0.7)
         else:
             stop_at = end - (self.rng.uniform(3.0, 8.0) if stopping else 0.0)
-        speed = self._rest_speed(mode) if speed is None else speed
+        speed = self.rest_speed(mode) if speed is None else speed
         self.ramp("rest", speed)
         if stop_at - self.now_s > 1.0:
             t = _grid(stop_at - self.now_s)
@@ -372,7 +494,10 @@ class _Builder:
             self.ramp("rest", 0.0)
             self.hold("rest", 0.0, max(end - self.now_s, 1.0))
 
-    def _rest_speed(self, mode: RestMode) -> float:
+    def rest_speed(self, mode: RestMode) -> float:
+        """The speed of a rest of this kind, drawn for this rest [m/s]."""
+        if mode == "stand":
+            return 0.0
         jog = self.athlete.jog_speed_mps
         base = jog if mode == "jog" else self.athlete.walk_speed_mps
         return base * self.rng.uniform(0.9, 1.1)
@@ -427,6 +552,40 @@ def _to_distance(
     tau = min(max(tau, 0.0), step)
     t_end, v_end = t[k - 1] + tau, v[k - 1] + accel * tau
     return np.append(t[:k], t_end), np.append(v[:k], v_end), np.append(d[:k], distance_m)
+
+
+def _cut(t: np.ndarray, v: np.ndarray, d: np.ndarray, distance_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A chunk of piecewise-linear speed cut where it reaches ``distance_m``."""
+    k = int(np.searchsorted(d, distance_m, side="left"))
+    if k == 0:
+        return t[:1], v[:1], d[:1]
+    if k >= len(d):
+        return t, v, d
+    step = t[k] - t[k - 1]
+    accel = (v[k] - v[k - 1]) / step
+    gap = distance_m - d[k - 1]
+    if abs(accel) < 1e-12:
+        tau = gap / max(v[k - 1], 1e-9)
+    else:
+        tau = (-v[k - 1] + np.sqrt(max(v[k - 1] ** 2 + 2.0 * accel * gap, 0.0))) / accel
+    tau = min(max(tau, 0.0), step)
+    t_end, v_end = t[k - 1] + tau, v[k - 1] + accel * tau
+    return np.append(t[:k], t_end), np.append(v[:k], v_end), np.append(d[:k], distance_m)
+
+
+def _ease_profile(v_from: float, v_to: float, duration_s: float) -> Callable[[np.ndarray], np.ndarray]:
+    """A raised-cosine speed change over ``duration_s``, held at ``v_to`` after it."""
+
+    def speed(u: np.ndarray) -> np.ndarray:
+        phase = np.clip(np.asarray(u) / duration_s, 0.0, 1.0)
+        return v_to + (v_from - v_to) * (1.0 + np.cos(np.pi * phase)) / 2.0
+
+    speed.duration_s = duration_s  # type: ignore[attr-defined]
+    return speed
+
+
+def _ease_duration(profile: Callable[[np.ndarray], np.ndarray]) -> float:
+    return float(getattr(profile, "duration_s", 0.0))
 
 
 def _smoothstep(u: np.ndarray) -> np.ndarray:

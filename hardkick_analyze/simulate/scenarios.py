@@ -289,6 +289,28 @@ def _skip_one(seed: int, config: SessionConfig) -> SessionConfig:
     return _with_plan(config, skipped_reps=(plain[-1] if plain else 0,))
 
 
+def timed_reps(pace_s_per_km: float, count: int = 8, duration_s: float = 60.0) -> Workout:
+    """``count`` x ``duration_s`` reps at a pace, set by time (a watch's time steps)."""
+    reps = tuple(PlannedRep(duration_s=duration_s, pace_s_per_km=pace_s_per_km) for _ in range(count))
+    return Workout(spec=f"{count}x{duration_s:g}s@{_pace(pace_s_per_km)}", reps=reps, name=f"{count}x{duration_s:g} s")
+
+
+def _timed_session(seed: int) -> SessionConfig:
+    """8 x 60 s with jogged recoveries, as a watch's time-step workout records it."""
+    config = _session(seed, watch=Watch(laps="manual"), rolling_start=True, rest_mode="jog")
+    pace = config.plan.workout.reps[0].pace_s_per_km or 280.0
+    return _with_plan(config, workout=timed_reps(pace), rest_s=float(_draws(seed).uniform(90.0, 180.0)))
+
+
+def _low_contrast(seed: int) -> SessionConfig:
+    """Reps only ~1.2x the recovery jog, started rolling (a tempo fartlek)."""
+    config = _session(seed, watch=Watch(laps="none"), rolling_start=True, rest_mode="jog")
+    pace = config.plan.workout.reps[0].pace_s_per_km or 280.0
+    return dataclasses.replace(
+        config, athlete=dataclasses.replace(config.athlete, jog_speed_mps=1000.0 / pace / 1.2)
+    )
+
+
 #: The benchmark's scenarios, one per condition (each run with several seeds).
 BENCHMARK: tuple[Scenario, ...] = (
     _scenario(
@@ -475,6 +497,35 @@ BENCHMARK: tuple[Scenario, ...] = (
                 rest_mode="walk_then_stand",
             ),
         ),
+    ),
+    # Failure kinds of the real sessions (shared/real_intervals).
+    _scenario(
+        "timed_60s",
+        "real-like: timed reps",
+        "8 x 60 s by time with jogged recoveries, laps at each rep",
+        "fit",
+        _timed_session,
+    ),
+    _scenario(
+        "no_warmup",
+        "real-like: no warm-up",
+        "the watch started on the line: the file begins with rep 1",
+        "fit",
+        lambda s: _session(s, watch=Watch(laps="none"), warmup_s=0.0),
+    ),
+    _scenario(
+        "low_contrast",
+        "real-like: low contrast",
+        "reps ~1.2x the recovery jog, rolling starts, no laps",
+        "fit",
+        _low_contrast,
+    ),
+    _scenario(
+        "walk_recoveries",
+        "real-like: walk recoveries",
+        "walked recoveries, reps started from the walk, smart recording",
+        "fit",
+        lambda s: _session(s, watch=Watch(laps="none", recording="smart"), rolling_start=True, rest_mode="walk"),
     ),
 )
 

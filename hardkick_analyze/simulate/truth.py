@@ -160,7 +160,7 @@ class SessionTruth:
 def session_truth(
     trajectory: Trajectory,
     workout_spec: str,
-    planned: tuple[tuple[float, float | None, float], ...],
+    planned: tuple[tuple[float | None, float | None, float], ...],
     first_record_time: pd.Timestamp,
     start_time: pd.Timestamp,
     *,
@@ -176,7 +176,8 @@ def session_truth(
     workout_spec
         The workout's spec, for the record.
     planned
-        Per planned rep: (distance [m], pace [s/km] or None, kick [m]).
+        Per planned rep: (distance [m] or None for a timed rep, pace [s/km] or None, kick [m]);
+        a timed rep's true distance is the distance run.
     first_record_time
         Timestamp of the recording's first record [UTC].
     start_time
@@ -198,12 +199,14 @@ def session_truth(
     def clock(seconds: float) -> pd.Timestamp:
         return start_time + pd.Timedelta(seconds=seconds)
 
-    def rep_truth(phase: Phase, index: int | None, distance: float, pace: float | None, kick_m: float) -> RepTruth:
+    def rep_truth(
+        phase: Phase, index: int | None, distance: float | None, pace: float | None, kick_m: float
+    ) -> RepTruth:
         kick = kicks.get(phase.rep)
         return RepTruth(
             number=phase.rep,
             planned_index=index,
-            distance_m=distance,
+            distance_m=distance if distance is not None else phase.end_m - phase.start_m,
             planned_pace_s_per_km=pace,
             kick_m=kick_m,
             missing=False,
@@ -226,7 +229,7 @@ def session_truth(
                 RepTruth(
                     number=None,
                     planned_index=index,
-                    distance_m=distance,
+                    distance_m=distance if distance is not None else 0.0,
                     planned_pace_s_per_km=pace,
                     kick_m=kick_m,
                     missing=True,
