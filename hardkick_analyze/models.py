@@ -12,13 +12,13 @@ from types import MappingProxyType
 import pandas as pd
 
 __all__ = [
+    "PLAN_SOURCES",
+    "REP_KINDS",
     "Activity",
     "ActivityMetadata",
     "Lap",
     "Pause",
-    "PLAN_SOURCES",
     "PlannedRep",
-    "REP_KINDS",
     "Recovery",
     "SessionInfo",
     "Workout",
