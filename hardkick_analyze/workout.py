@@ -200,7 +200,7 @@ def format_workout(workout: Workout) -> str:
 
     Consecutive identical reps are grouped (``6x400@4:55/km``); a kick is written in parentheses
     (``2x(400@4:55/km+100@max)``), the recovery after each rep as ``r`` and an activity
-    (``8x400 r200m jog``, ``6x800 r1:30 walk``); numbers keep every digit they need, so
+    (``8x400 r200m jog``, ``6x800 r90s walk``); numbers keep every digit they need, so
     ``parse_workout(format_workout(w)).reps == w.reps``. An unchanged preset is its name.
 
     Examples
