@@ -6,7 +6,8 @@ Grammar (spaces are ignored between tokens; words and units are case-insensitive
     items    := item ((',' | ';') (item | rest))*
     item     := (count 'x')* body suffix*                     2x6x400 is 12 reps
     body     := '(' items ')' | ladder | rep
-    ladder   := ('ladder' | 'pyramid') rep ('-' rep)+          ladder 400-800-1200
+    ladder   := ('ladder' | 'pyramid') amount ('-' amount)+ ['@' target] ['+' distance '@' 'max']
+                                                              unit, target and kick are shared: 1-2-3min@4:00/km
     rep      := amount ['@' target] ['+' distance '@' 'max']
     suffix   := ('/' | 'r') amount [activity]                 the recovery after each rep
               | 'strides' | 'stride' | 'sprints' | 'sprint'    what the reps are
@@ -199,7 +200,7 @@ def format_workout(workout: Workout) -> str:
 
     Consecutive identical reps are grouped (``6x400@4:55/km``); a kick is written in parentheses
     (``2x(400@4:55/km+100@max)``), the recovery after each rep as ``r`` and an activity
-    (``8x400 r200m jog``, ``6x800 r1:30 walk``); numbers keep every digit they need, so
+    (``8x400 r200m jog``, ``6x800 r90s walk``); numbers keep every digit they need, so
     ``parse_workout(format_workout(w)).reps == w.reps``. An unchanged preset is its name.
 
     Examples
@@ -495,15 +496,37 @@ class _Parser:
 
     def _ladder(self) -> list[PlannedRep]:
         self.position += len(self._word())
-        steps = [self._rep()]
+        unit = self._ladder_unit()
+        steps = [self._rep_amount(unit)]
         self._skip_spaces()
         while self._peek() == "-":
             self.position += 1
-            steps.append(self._rep())
+            steps.append(self._rep_amount(unit))
             self._skip_spaces()
         if len(steps) < 2:
             self._fail("a ladder lists its steps as 400-800-1200")
-        return steps
+        return self._reps_of(steps)
+
+    def _ladder_unit(self) -> str:
+        """The unit of a ladder's last step, which steps without one share (``1-2-3min``)."""
+        saved = self.position
+        unit = "m"
+        while True:
+            self._skip_spaces()
+            if self._match(_CLOCK) is not None:
+                unit = "m"
+            elif self._match(_NUMBER) is not None:
+                self._skip_spaces()
+                word = self._word()
+                unit = word if word in _DISTANCE_UNITS or word in _TIME_UNITS else "m"
+            else:
+                break
+            self._skip_spaces()
+            if self._peek() != "-":
+                break
+            self.position += 1
+        self.position = saved
+        return unit
 
     def _suffixes(self, body: list[PlannedRep]) -> list[PlannedRep]:
         """The recovery and the kind written after a group, in either order."""
@@ -567,18 +590,26 @@ class _Parser:
         return self._recovery() if looks_like_rest else None
 
     def _rep(self) -> PlannedRep:
-        amount = self._amount(distance_range_m=REP_DISTANCE_RANGE_M, duration_range_s=REP_DURATION_RANGE_S)
+        return self._reps_of([self._rep_amount("m")])[0]
+
+    def _rep_amount(self, default_unit: str) -> _Amount:
+        return self._amount(
+            distance_range_m=REP_DISTANCE_RANGE_M, duration_range_s=REP_DURATION_RANGE_S, default_unit=default_unit
+        )
+
+    def _reps_of(self, amounts: list[_Amount]) -> list[PlannedRep]:
+        """The reps of these lengths with the target and kick written after the last one."""
         pace: float | None = None
         max_effort = False
         self._skip_spaces()
         if self._peek() == "@":
             self.position += 1
-            pace, max_effort = self._target(amount)
+            pace, max_effort = self._target(amounts)
         kick_m = 0.0
         self._skip_spaces()
         if self._peek() == "+":
             self.position += 1
-            kick = self._amount(distance_range_m=REP_DISTANCE_RANGE_M, duration_range_s=REP_DURATION_RANGE_S)
+            kick = self._rep_amount("m")
             if kick.distance_m is None:
                 self.position = kick.start
                 self._fail("a kick is a distance, written '+100@max'")
@@ -591,16 +622,21 @@ class _Parser:
             if self._word() != "max":
                 self._fail("a kick is run '@max'")
             self.position += 3
-        return PlannedRep(
-            distance_m=amount.distance_m,
-            duration_s=amount.duration_s,
-            pace_s_per_km=pace,
-            max_effort=max_effort,
-            kick_m=kick_m,
-            kind="sprint" if max_effort else "work",
-        )
+        return [
+            PlannedRep(
+                distance_m=amount.distance_m,
+                duration_s=amount.duration_s,
+                pace_s_per_km=pace,
+                max_effort=max_effort,
+                kick_m=kick_m,
+                kind="sprint" if max_effort else "work",
+            )
+            for amount in amounts
+        ]
 
-    def _amount(self, *, distance_range_m: tuple[float, float], duration_range_s: tuple[float, float]) -> _Amount:
+    def _amount(
+        self, *, distance_range_m: tuple[float, float], duration_range_s: tuple[float, float], default_unit: str = "m"
+    ) -> _Amount:
         self._skip_spaces()
         start = self.position
         clock = self._match(_CLOCK)
@@ -610,7 +646,7 @@ class _Parser:
             number = self._match(_NUMBER)
             if number is None:
                 self._fail("expected a distance or a time such as 400, 1km or 60s")
-            unit = self._unit() or "m"
+            unit = self._unit() or default_unit
             if unit in _TIME_UNITS:
                 amount = _Amount(distance_m=None, duration_s=float(number) * _TIME_UNITS[unit], start=start)
             else:
@@ -640,8 +676,8 @@ class _Parser:
             self._fail(f"unexpected '{following}' (units are m, km, mi, s, min; repeats are written 4x400)")
         return None
 
-    def _target(self, amount: _Amount) -> tuple[float | None, bool]:
-        """The pace after ``@`` [s/km], or (None, True) for ``max``."""
+    def _target(self, amounts: list[_Amount]) -> tuple[float | None, bool]:
+        """The pace after ``@`` [s/km], or (None, True) for ``max``; a rep time is for one distance rep."""
         self._skip_spaces()
         start = self.position
         if self._word() == "max":
@@ -664,10 +700,14 @@ class _Parser:
                 word = self._word()
                 if word in ("s", "sec", "secs"):
                     self.position += len(word)
-            if amount.distance_m is None:
+            distance_m = amounts[0].distance_m
+            if distance_m is None:
                 self.position = start
                 self._fail("a timed rep takes a pace such as 4:30/km, or max, not a time")
-            pace = seconds / amount.distance_m * 1000.0
+            if len(amounts) > 1:
+                self.position = start
+                self._fail("a ladder takes a pace such as 4:30/km, or max, not a time")
+            pace = seconds / distance_m * 1000.0
         low, high = PACE_RANGE_S_PER_KM
         if not low <= pace <= high:
             self.position = start
