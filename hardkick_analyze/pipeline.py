@@ -27,7 +27,7 @@ from .segment.structure import workout_from_efforts
 from .track import TrackFit, correct_session, track_details
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .watch_plan import workout_from_steps
-from .workout import PRESETS, goal_5k_to_rep_pace, parse_workout
+from .workout import PRESETS, describe_workout, goal_5k_to_rep_pace, parse_workout
 
 __all__ = ["analyze_session"]
 
@@ -127,6 +127,7 @@ def analyze_session(
         score=score,
         verdicts=verdicts,
         warnings=warnings,
+        structure=_structure(plan) if reps else "",
         grid=grid,
     )
 
@@ -201,6 +202,13 @@ def _pace_warnings(given: Workout | None, given_pace: tuple[float, str] | None) 
             f"the spec's own paces are the targets of its reps; the {given_pace[1]} pace applies only to reps without one",
         )
     return ()
+
+
+def _structure(plan: Workout) -> str:
+    """The plan in runners' words, without the paces the reps merely inferred."""
+    if plan.target_source == "inferred":
+        plan = dataclasses.replace(plan, reps=tuple(dataclasses.replace(r, pace_s_per_km=None) for r in plan.reps))
+    return describe_workout(plan)
 
 
 def _no_intervals(activity: Activity) -> str:

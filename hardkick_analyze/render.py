@@ -97,13 +97,12 @@ PLAN_SOURCE_TEXT = {
 def render_report(report: SessionReport, units: str = "km") -> str:
     """The report a runner reads after the session: reps and kicks table, verdicts, method."""
     target = format_pace(report.target_pace_s_per_km, units)
-    workout = report.workout.name if report.is_hard_kick and report.workout.name else report.workout.spec
     header = f"{report.source}  {report.start_time.strftime('%Y-%m-%d %H:%M')} UTC"
     if not report.reps:
         lines = [header, *(f"  {v}" for v in report.verdicts)]
         lines += [f"  warning  {w}" for w in report.warnings]
         return "\n".join(lines)
-    header += f"  {workout} ({PLAN_SOURCE_TEXT.get(report.workout.source, report.workout.source)})"
+    header += f"  {report.structure} ({PLAN_SOURCE_TEXT.get(report.workout.source, report.workout.source)})"
     header += f"  target {target} ({report.target_pace_source})"
     lines = [header, ""]
     lines.append(

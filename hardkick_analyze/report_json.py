@@ -22,7 +22,6 @@ from typing import Any
 import pandas as pd
 
 from .models import PlannedRep
-from .workout import describe_workout
 from .results import Effort, FormChange, KickResult, RepResult, SessionReport
 
 __all__ = ["SCHEMA_VERSION", "report_to_dict", "reps_table"]
@@ -38,7 +37,7 @@ def report_to_dict(report: SessionReport) -> dict[str, Any]:
         "source": report.source,
         "format": report.format,
         "start_time": report.start_time.isoformat(),
-        "structure": describe_workout(report.workout) if report.reps else None,
+        "structure": report.structure or None,
         "workout": {
             "plan_source": report.workout.source,
             "spec": report.workout.spec,

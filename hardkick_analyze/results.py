@@ -191,7 +191,8 @@ class SessionScore:
 class SessionReport:
     """Everything the analysis says about one session.
 
-    ``grid`` is the session on the uniform time grid the analysis measured on (for charts and
+    ``structure`` says what the session was in runners' words ("6x600 m, 2 min jog", "hard
+    kick 500"; empty with no reps). ``grid`` is the session on the uniform time grid the analysis measured on (for charts and
     notebooks); it is not part of the JSON contract.
     """
 
@@ -209,4 +210,5 @@ class SessionReport:
     score: SessionScore | None
     verdicts: tuple[str, ...]
     warnings: tuple[str, ...]
+    structure: str = ""
     grid: SessionGrid | None = field(default=None, repr=False, compare=False)

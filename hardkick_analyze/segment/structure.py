@@ -29,7 +29,7 @@ STANDARD_DURATIONS_S = (10, 15, 20, 30, 45, 60, 90, 120, 150, 180, 240, 300, 360
 #: A size within this relative error of a standard one is that one.
 SNAP_SHARE = 0.12
 #: Efforts whose size differs by less than this ratio are the same rep.
-SAME_SIZE_RATIO = 1.3
+SAME_SIZE_RATIO = 1.15
 #: Efforts this short are strides (or sprints, from a walk or a stand) [s].
 SHORT_EFFORT_S = 35.0
 #: A short effort this many times faster than its surroundings was run from a walk: a sprint.
@@ -55,10 +55,28 @@ def workout_from_efforts(grid: SessionGrid, efforts: Sequence[Candidate]) -> Wor
     for group in groups:
         members = [efforts[k] for k in group]
         timed = _timed(members)
-        for k in group:
-            reps.append(_planned(grid, efforts, k, timed))
+        planned = [_planned(grid, efforts, k, timed) for k in group]
+        reps += _as_one_group(planned, members, timed)
     found = Workout(spec="", reps=tuple(reps), source="detected")
     return dataclasses.replace(found, spec=format_workout(found))
+
+
+def _as_one_group(planned: list[PlannedRep], members: list[Candidate], timed: bool) -> list[PlannedRep]:
+    """The reps of a group at one size and one recovery (the group's typical ones)."""
+    if len(planned) < 2:
+        return planned
+    if timed:
+        size = {"duration_s": _snap(float(np.median([c.duration_s for c in members])), STANDARD_DURATIONS_S, step=5.0)}
+    else:
+        paced = float(np.median([c.distance_m - r.kick_m for c, r in zip(members, planned, strict=True)]))
+        size = {"distance_m": _snap(paced, STANDARD_DISTANCES_M, step=50.0)}
+    recoveries = [r.recovery for r in planned if r.recovery is not None]
+    recovery = None
+    if recoveries:
+        gap = float(np.median([r.duration_s or 0.0 for r in recoveries]))
+        activity = max({r.activity for r in recoveries}, key=[r.activity for r in recoveries].count)
+        recovery = Recovery(duration_s=_snap(gap, STANDARD_DURATIONS_S, step=15.0), activity=activity)
+    return [dataclasses.replace(r, **size, recovery=recovery) for r in planned]
 
 
 def _same_size(a: Candidate, b: Candidate) -> bool:
@@ -113,8 +131,7 @@ def _recovery(grid: SessionGrid, effort: Candidate, following: Candidate) -> Rec
         return Recovery(duration_s=_snap(gap_s, STANDARD_DURATIONS_S, step=15.0), activity="rest")
     if speed < WALKING_MPS:
         return Recovery(duration_s=_snap(gap_s, STANDARD_DURATIONS_S, step=15.0), activity="walk")
-    if _snap_error(covered, STANDARD_DISTANCES_M) <= _snap_error(gap_s, STANDARD_DURATIONS_S):
-        return Recovery(distance_m=_snap(covered, STANDARD_DISTANCES_M, step=50.0), activity="jog")
+    # Runners time their recoveries ("2 min jog") more often than they measure them.
     return Recovery(duration_s=_snap(gap_s, STANDARD_DURATIONS_S, step=15.0), activity="jog")
 
 
