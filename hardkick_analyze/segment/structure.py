@@ -85,11 +85,17 @@ def _same_size(a: Candidate, b: Candidate) -> bool:
 
 
 def _timed(members: Sequence[Candidate]) -> bool:
+    """Whether the group was set by time: its durations agree, and sit on a round time, better
+    than its distances do."""
     durations = np.array([c.duration_s for c in members])
     distances = np.array([c.distance_m for c in members])
-    if len(members) == 1:
-        return _snap_error(durations[0], STANDARD_DURATIONS_S) < _snap_error(distances[0], STANDARD_DISTANCES_M)
-    return float(np.std(durations) / np.mean(durations)) < float(np.std(distances) / np.mean(distances))
+    by_time = _snap_error(float(np.median(durations)), STANDARD_DURATIONS_S) + float(
+        np.std(durations) / np.mean(durations)
+    )
+    by_distance = _snap_error(float(np.median(distances)), STANDARD_DISTANCES_M) + float(
+        np.std(distances) / np.mean(distances)
+    )
+    return by_time < by_distance
 
 
 def _planned(grid: SessionGrid, efforts: Sequence[Candidate], k: int, timed: bool) -> PlannedRep:
