@@ -50,6 +50,10 @@ SET_WINDOW_S = 6 * 60.0
 #: figure, is a brisk stretch of the warm-up or a progression, not a rep [s].
 LONGEST_SHARE = 4.0
 LONG_EFFORT_S = 8 * 60.0
+#: A rep is run faster than this (7:00/km): slower efforts are brisk walks between stops [m/s].
+MIN_REP_MPS = 2.4
+#: An interval session has at least this many efforts.
+MIN_EFFORTS = 2
 #: Water levels tried, as quantiles of the levels' speeds.
 WATER_QUANTILES = np.linspace(0.05, 0.98, 48)
 
@@ -99,11 +103,13 @@ def _plausible(grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]) -
     if outside.sum() * grid.dt_s >= MIN_EASY_S:
         easy = float(np.median(speed[outside]))
         efforts = [e for e in efforts if e.mean_speed_mps >= EASY_MARGIN * easy]
+    efforts = [e for e in efforts if e.mean_speed_mps >= MIN_REP_MPS]
     efforts = [e for e in efforts if e.duration_s > SHORT_EFFORT_S or _in_a_set(e, efforts)]
     if efforts:
         typical = float(np.median([e.duration_s for e in efforts]))
         efforts = [e for e in efforts if e.duration_s <= max(LONGEST_SHARE * typical, LONG_EFFORT_S)]
-    return efforts
+    # One effort is a run with a brisk stretch, not an interval session.
+    return efforts if len(efforts) >= MIN_EFFORTS else []
 
 
 def _in_a_set(effort: Candidate, efforts: list[Candidate]) -> bool:
