@@ -64,7 +64,10 @@ def _unique_record_times(data: bytes) -> int:
         warnings.simplefilter("ignore")  # fitdecode warns about what it repairs
         try:
             reader = fitdecode.FitReader(
-                data, processor=None, check_crc=fitdecode.CrcCheck.DISABLED, error_handling=fitdecode.ErrorHandling.IGNORE
+                data,
+                processor=None,
+                check_crc=fitdecode.CrcCheck.DISABLED,
+                error_handling=fitdecode.ErrorHandling.IGNORE,
             )
             with reader:
                 for frame in reader:
