@@ -65,6 +65,12 @@ class WorkoutStep:
 
     ``duration_value`` is in metres when ``duration_type`` is ``distance`` and in seconds when
     it is ``time``; speed targets are in m/s.
+
+    A repeat step (``duration_type`` starting ``repeat_until_``) sends the watch back to the
+    step whose ``index`` is ``repeat_from_step``. For ``repeat_until_steps_cmplt``,
+    ``repeat_count`` is how many times the block runs in all, the first pass included (FIT's
+    ``repeat_steps``); other repeat types (until a time, a distance, ...) have none. A repeat
+    step has no ``duration_value`` and no target.
     """
 
     index: int
@@ -76,6 +82,13 @@ class WorkoutStep:
     target_low: float | None = None
     target_high: float | None = None
     notes: str | None = None
+    repeat_from_step: int | None = None
+    repeat_count: int | None = None
+
+    @property
+    def is_repeat(self) -> bool:
+        """Whether the step repeats earlier steps rather than being run itself."""
+        return self.duration_type is not None and self.duration_type.startswith("repeat_until_")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

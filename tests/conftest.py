@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 DATA = Path(__file__).parent / "data"
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "real_activities"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+CORPUS = SHARED / "real_activities"
+#: Real interval sessions with their truth (truth.json), beside the corpus.
+INTERVALS = SHARED / "real_intervals"
 
 
 @pytest.fixture

@@ -242,9 +242,14 @@ def _workout_steps(steps: list[dict[str, Any]]) -> list[WorkoutStep]:
     result = []
     for position, step in enumerate(steps):
         duration_type = _text(step.get("duration_type"))
-        duration = step.get("duration_distance", step.get("duration_time", step.get("duration_value")))
-        low = step.get("custom_target_speed_low", step.get("custom_target_value_low"))
-        high = step.get("custom_target_speed_high", step.get("custom_target_value_high"))
+        repeat = duration_type is not None and duration_type.startswith("repeat_until_")
+        # A repeat step's duration_value is a step index and its target_value a count (FIT
+        # names them duration_step and repeat_steps): neither is a length or a target.
+        duration = (
+            None if repeat else step.get("duration_distance", step.get("duration_time", step.get("duration_value")))
+        )
+        low = None if repeat else step.get("custom_target_speed_low", step.get("custom_target_value_low"))
+        high = None if repeat else step.get("custom_target_speed_high", step.get("custom_target_value_high"))
         intensity = step.get("intensity")
         result.append(
             WorkoutStep(
@@ -253,10 +258,14 @@ def _workout_steps(steps: list[dict[str, Any]]) -> list[WorkoutStep]:
                 intensity=_INTENSITY_NAMES.get(intensity) if isinstance(intensity, int) else _text(intensity),
                 duration_type=duration_type,
                 duration_value=_number(duration),
-                target_type=_text(step.get("target_type")),
+                target_type=None if repeat else _text(step.get("target_type")),
                 target_low=_number(low),
                 target_high=_number(high),
                 notes=_text(step.get("notes")),
+                repeat_from_step=_integer(step.get("duration_step", step.get("duration_value"))) if repeat else None,
+                repeat_count=_integer(step.get("repeat_steps"))
+                if duration_type == "repeat_until_steps_cmplt"
+                else None,
             )
         )
     return result
