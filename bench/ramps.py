@@ -57,9 +57,7 @@ def _share(part: float, whole: float) -> float:
     return part / whole if np.isfinite(whole) and whole > 0.3 else float("nan")
 
 
-def rep_fractions(
-    time_s: np.ndarray, speed: np.ndarray, start_s: float, end_s: float
-) -> tuple[str, float, str, float]:
+def rep_fractions(time_s: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> tuple[str, float, str, float]:
     """(start kind, share up at the start, end kind, share down at the end) of one rep."""
     rest = _level(time_s, speed, start_s - 12.0, start_s, quantile=0.1)
     hold = _level(time_s, speed, start_s + 3.0, min(start_s + 13.0, end_s - 3.0))
@@ -130,7 +128,10 @@ def simulated_fractions(scenarios: Sequence[str], seeds: int) -> dict[str, list[
 
 def _summary(rows: dict[str, list[float]]) -> dict[str, str]:
     return {
-        key: f"{np.median(values):.2f} (IQR {np.percentile(values, 25):.2f}-{np.percentile(values, 75):.2f}, n={len(values)})"
+        key: (
+            f"{np.median(values):.2f} "
+            f"(IQR {np.percentile(values, 25):.2f}-{np.percentile(values, 75):.2f}, n={len(values)})"
+        )
         for key, values in sorted(rows.items())
     }
 

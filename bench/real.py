@@ -115,9 +115,7 @@ def _interval_truth(data: Path) -> list[tuple[Path, str | None, tuple[Segment, .
     entries = json.loads((folder / "truth.json").read_text(encoding="utf-8"))
     files = []
     for name, entry in entries.items():
-        truth = tuple(
-            Segment(rep["start_s"], rep["start_s"] + rep["elapsed_s"], rep["kind"]) for rep in entry["reps"]
-        )
+        truth = tuple(Segment(rep["start_s"], rep["start_s"] + rep["elapsed_s"], rep["kind"]) for rep in entry["reps"])
         files.append((folder / name, entry.get("workout"), truth))
     return files
 
@@ -219,9 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows = {}
         for mode in MODES:
             results = [
-                analyse_file(path, workout, truth, mode)
-                for path, workout, truth in files
-                if args.only in path.name
+                analyse_file(path, workout, truth, mode) for path, workout, truth in files if args.only in path.name
             ]
             if args.detail:
                 for result in results:

@@ -90,9 +90,7 @@ def analyze_session(
     grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
     efforts = find_efforts(grid)
     plans = (
-        [given]
-        if given is not None
-        else _untold_plans(activity, grid, efforts, file_plan=file_plan, use_laps=use_laps)
+        [given] if given is not None else _untold_plans(activity, grid, efforts, file_plan=file_plan, use_laps=use_laps)
     )
     running = activity.metadata.sport in RUNNING_SPORTS
     analysed = [_analysed(activity, grid, track, plan, efforts, given_pace, use_laps=use_laps) for plan in plans]
@@ -199,7 +197,8 @@ def _pace_warnings(given: Workout | None, given_pace: tuple[float, str] | None) 
         return ()
     if any(r.pace_s_per_km is not None for r in given.reps):
         return (
-            f"the spec's own paces are the targets of its reps; the {given_pace[1]} pace applies only to reps without one",
+            f"the spec's own paces are the targets of its reps; "
+            f"the {given_pace[1]} pace applies only to reps without one",
         )
     return ()
 

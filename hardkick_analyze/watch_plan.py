@@ -27,7 +27,7 @@ from collections.abc import Sequence
 
 from .models import PlannedRep, Recovery, Workout, WorkoutStep
 
-__all__ = ["expand_steps", "workout_from_steps"]
+__all__ = ["expand_steps", "rep_step_indices", "workout_from_steps"]
 
 #: Intensities that make a step a rep, and those that never do.
 REP_INTENSITIES = frozenset({"active", "interval"})
@@ -122,6 +122,11 @@ def workout_from_steps(steps: Sequence[WorkoutStep], name: str | None = None) ->
         return None
     target_source = "watch" if any(rep.pace_s_per_km is not None for rep in reps) else "none"
     return Workout(spec=spec_of(reps), reps=tuple(reps), name=name, source="watch", target_source=target_source)
+
+
+def rep_step_indices(steps: Sequence[WorkoutStep]) -> set[int]:
+    """The indices of the steps that are reps (their laps carry them as ``wkt_step_index``)."""
+    return {step.index for step, in_repeat in expand_steps(steps) if _is_rep(step, in_repeat)}
 
 
 def spec_of(reps: Sequence[PlannedRep]) -> str:

@@ -152,4 +152,3 @@ def _rep_label(rep: RepResult) -> str:
 def _missing_label(planned: PlannedRep) -> str:
     """A rep not run has no number, as in the text report: ``'-\n400 m'``."""
     return f"-\n{planned_text(planned)}"
-

@@ -1,8 +1,8 @@
 """The watch's laps as candidate reps.
 
-A lap is a candidate when it was run clearly faster than the session's typical running speed;
-consecutive fast laps with no rest between them (a 400 m lap straight into a 100 m kick lap)
-are one candidate. 1 km auto-laps mix reps and rests, so they never fit the plan's distances
+A lap is a candidate when it is a rep step of the watch's workout, or else when it was run
+clearly faster than the session's other laps; consecutive such laps with no rest between them
+(a 400 m lap straight into a 100 m kick lap) are one candidate. 1 km auto-laps mix reps and rests, so they never fit the plan's distances
 and the alignment rejects them.
 """
 
@@ -12,14 +12,13 @@ import numpy as np
 
 from ..clean import SessionGrid
 from ..models import Activity, Lap
+from ..watch_plan import rep_step_indices
 from .efforts import Candidate, contrast, kick_ratio
 
-__all__ = ["efforts_on_laps", "lap_candidates"]
+__all__ = ["efforts_on_laps", "lap_candidates", "structured"]
 
-#: A lap is fast when its mean speed is at least this share of the session's fast level.
-FAST_SHARE = 0.75
-#: The session's fast level: this quantile of the moving speed.
-FAST_QUANTILE = 0.9
+#: A fast lap is at least this many times as fast as the slow laps.
+FAST_RATIO = 1.1
 #: A lap longer than this many times the longest planned effort is not part of a rep.
 MAX_LAP_SHARE = 1.6
 #: Consecutive fast laps closer than this are one effort [s].
@@ -35,30 +34,21 @@ MIN_MARKED_SHARE = 0.6
 def lap_candidates(
     activity: Activity, grid: SessionGrid, speed: np.ndarray, longest_effort_m: float
 ) -> list[Candidate]:
-    """Candidates made of the fast laps (joined when back to back), in time order.
+    """Candidates made of the laps that are reps (joined when back to back), in time order.
 
-    A lap much longer than the longest planned effort (``longest_effort_m`` [m]) is a warm-up
-    or cool-down lap, never part of a rep, however brisk. ``speed`` is the detection speed
-    (:func:`.efforts.smoothed_speed`) on the grid.
+    With a structured workout, the laps of its rep steps (``wkt_step_index``) are the reps,
+    whatever their speed. Otherwise the fast laps are: the laps split into a fast and a slow
+    class at the speed that separates them best (Otsu's criterion on the laps' speeds, each
+    weighted by its time), the fast ones clearly faster than the slow ones. A lap much longer
+    than the longest planned effort (``longest_effort_m`` [m]) is a warm-up or cool-down lap,
+    never part of a rep. ``speed`` is the detection speed (:func:`.efforts.smoothed_speed`).
     """
     if len(activity.laps) < 2:
         return []
-    moving = speed[speed > 1.0]
-    if not len(moving):
-        return []
-    fast_level = float(np.quantile(moving, FAST_QUANTILE))
     time = grid.time_s
     distance = grid.frame["distance_m"].to_numpy()
     spans: list[list[float]] = []
-    for lap in activity.laps:
-        start_s, end_s = activity.seconds(lap.start_time), activity.seconds(lap.end_time)
-        run = _lap_distance(lap, time, distance, start_s, end_s)
-        if (
-            end_s <= start_s
-            or run > MAX_LAP_SHARE * longest_effort_m
-            or run / (end_s - start_s) < FAST_SHARE * fast_level
-        ):
-            continue
+    for start_s, end_s in _rep_laps(activity, time, distance, longest_effort_m):
         if spans and start_s - spans[-1][1] <= JOIN_GAP_S:
             spans[-1][1] = end_s
         else:
@@ -80,6 +70,49 @@ def lap_candidates(
             )
         )
     return candidates
+
+
+def structured(activity: Activity) -> bool:
+    """Whether the laps are the steps of the watch's workout (they carry its step indices)."""
+    return bool(activity.workout_steps) and any(lap.wkt_step_index is not None for lap in activity.laps)
+
+
+def _rep_laps(
+    activity: Activity, time: np.ndarray, distance: np.ndarray, longest_effort_m: float
+) -> list[tuple[float, float]]:
+    """(start, end) of the laps that are reps [s]."""
+    spans = [(activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps]
+    if structured(activity):
+        reps = rep_step_indices(activity.workout_steps)
+        return [span for span, lap in zip(spans, activity.laps, strict=True) if lap.wkt_step_index in reps]
+    usable = [
+        (span, lap)
+        for span, lap in zip(spans, activity.laps, strict=True)
+        if span[1] > span[0] and _lap_distance(lap, time, distance, *span) <= MAX_LAP_SHARE * longest_effort_m
+    ]
+    if len(usable) < 2:
+        return []
+    speeds = np.array([_lap_distance(lap, time, distance, *span) / (span[1] - span[0]) for span, lap in usable])
+    weights = np.array([span[1] - span[0] for span, _ in usable])
+    threshold = _otsu(speeds, weights)
+    slow = speeds[speeds <= threshold]
+    if not len(slow):
+        return []
+    slow_level = float(np.average(slow, weights=weights[speeds <= threshold]))
+    return [span for (span, _), v in zip(usable, speeds, strict=True) if v > threshold and v >= FAST_RATIO * slow_level]
+
+
+def _otsu(values: np.ndarray, weights: np.ndarray) -> float:
+    """The value that splits ``values`` into two classes of the largest between-class variance."""
+    order = np.argsort(values)
+    v, w = values[order], weights[order]
+    total = w.sum()
+    below = np.cumsum(w)[:-1]
+    mean_below = np.cumsum(v * w)[:-1] / below
+    mean_above = (np.sum(v * w) - np.cumsum(v * w)[:-1]) / (total - below)
+    between = below * (total - below) * (mean_below - mean_above) ** 2
+    best = int(np.argmax(between))
+    return float(0.5 * (v[best] + v[best + 1]))
 
 
 def _lap_distance(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: float, end_s: float) -> float:

@@ -38,6 +38,9 @@ HOLD_WINDOW_S = (3.0, 10.0)
 START_REST_S = 12.0
 #: How far from a candidate edge (a lap press, a threshold crossing) a ramp may be [s].
 SEARCH_S = 6.0
+#: A lap's edge moves to a sharp speed ramp no further than this: a lap press is a moment off
+#: the real start at most, and the step change of a structured workout is the start [s].
+LAP_REFINE_S = 1.5
 #: A ramp whose 20-80 % part takes longer than this plus the speed's smoothing window is too
 #: gentle to time a boundary [s].
 SHARP_RISE_S = 1.5
@@ -53,16 +56,17 @@ START_ONSET = 1.0 / 3.0
 STOP_ONSET = 0.62
 KICK_ONSET = 0.65
 #: Where on its ramp a boundary is, as the share of the way from one level to the other,
-#: measured against the laps of real sessions (``bench/real.py``; 16 FIT and 12 GPX sessions,
-#: 213 reps): a runner starting from a jog passes the line (and presses the lap) halfway up
-#: the ramp, having sped up into it; from a stand or a walk, a third of the way up. A rep run
-#: into a jog ends a quarter of the way down; a stop after the line where the speed leaves
-#: the rep's level (the onset). The onset extrapolation the simulator suggested put starts
-#: 2.7 s and ends 2.0 s early on the real files. A kick begins where the sprint leaves the
-#: rep's pace: 20 % of the way up.
-START_FRACTION_FROM_JOG = 0.55
-START_FRACTION_FROM_REST = 0.35
-END_FRACTION_INTO_JOG = 0.25
+#: measured against the laps of real sessions (``bench/ramps.py``; 21 FIT and 12 GPX sessions):
+#: a runner starting from a jog passes the line (and presses the lap) two thirds of the way up
+#: the ramp, having sped up into it; from a stand or a walk, 40 % of the way up. A rep run
+#: into a jog ends a fifth of the way down; a stop after the line where the speed leaves the
+#: rep's level (the onset). The onset extrapolation the simulator suggested put starts 2.7 s
+#: and ends 2.0 s early on the real files. On the GPX files the laps sit about 1 s further up
+#: every ramp than on the FIT files (their laps are mapped from a split CSV); the fractions are
+#: the FIT files'. A kick begins where the sprint leaves the rep's pace: 20 % of the way up.
+START_FRACTION_FROM_JOG = 0.65
+START_FRACTION_FROM_REST = 0.4
+END_FRACTION_INTO_JOG = 0.2
 KICK_FRACTION = 0.2
 #: The rest before (after) a boundary is a stand or a walk when slower than this share of the rep.
 STANDING_SHARE = 0.4
@@ -239,6 +243,8 @@ def _bounds(
     if rep.planned.distance_m is None:
         scale = None  # a timed rep's distance is not planned: its boundaries are timed on the speed
     on_track = track is not None and track.holds(time, rep.candidate.start_s, rep.candidate.end_s)
+    if rep.lap_guided:
+        return _lap_bounds(rep)
     start_s = rep.sharp_corner(rep.start)
     end_s = rep.sharp_corner(rep.end)
     how["start"] = "speed ramp" if start_s is not None else ""
@@ -269,6 +275,31 @@ def _bounds(
         kick_s, how["kick"] = _time_at_distance(time, distance, start_s, paced_m * scale), "distance"
     else:
         kick_s, how["kick"] = start_s + paced_m / effort_m * (end_s - start_s), "distance share"
+    return RepBounds(
+        planned_index=rep.planned_index, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how)
+    )
+
+
+def _lap_bounds(rep: Placed) -> RepBounds:
+    """A rep the watch's laps mark: the lap's edges, each moved to a sharp speed ramp only
+    when one lies within :data:`LAP_REFINE_S` of it (a lap pressed a moment late)."""
+    how: dict[str, str] = {}
+    edges = []
+    for name, ramp, lap_s in (("start", rep.start, rep.candidate.start_s), ("end", rep.end, rep.candidate.end_s)):
+        sharp = rep.sharp_corner(ramp)
+        if sharp is not None and abs(sharp - lap_s) <= LAP_REFINE_S:
+            edges.append(sharp)
+            how[name] = f"lap, moved {sharp - lap_s:+.1f} s to a sharp speed ramp"
+        else:
+            edges.append(lap_s)
+            how[name] = "lap"
+    start_s, end_s = edges
+    if not rep.planned.has_kick:
+        return RepBounds(planned_index=rep.planned_index, start_s=start_s, end_s=end_s, how=MappingProxyType(how))
+    paced_m = rep.planned.expected_distance_m() or 0.0
+    share = paced_m / (paced_m + rep.planned.kick_m) if paced_m > 0 else 0.8
+    kick_s = rep.kick.corner_s if rep.kick is not None else start_s + share * (end_s - start_s)
+    how["kick"] = "speed ramp" if rep.kick is not None else "distance share"
     return RepBounds(
         planned_index=rep.planned_index, start_s=start_s, end_s=kick_s, kick_end_s=end_s, how=MappingProxyType(how)
     )

@@ -15,7 +15,7 @@ from ..models import Activity, PlannedRep, Workout
 from ..results import Effort, RepBounds, Segmentation
 from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align
 from .efforts import Candidate, find_candidates, smoothed_speed
-from .laps import lap_candidates
+from .laps import lap_candidates, structured
 from .place import place_rep, resolve
 
 __all__ = ["segment_session"]
@@ -80,7 +80,7 @@ def segment_session(
             detected = planless
     from_laps = _from_laps(activity, grid, speed, workout) if use_laps else None
     chosen, method = detected, "detected"
-    if from_laps is not None and _objective(from_laps.alignment) <= _objective(detected.alignment) + len(workout.reps):
+    if from_laps is not None and _laps_win(activity, from_laps.alignment, detected.alignment, len(workout.reps)):
         chosen, method = from_laps, "laps"
     boundary_speed = rolling_mean(grid.frame["speed_mps"].to_numpy(dtype=np.float64), BOUNDARY_SMOOTHING_S / grid.dt_s)
     plan = chosen.plan
@@ -145,6 +145,14 @@ def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout) -> _Found:
         best = _Found(plan, (), align([], plan.reps, missing_costs=plan.missing_costs), {})
     best.details["min_effort_s"] = round(min_duration, 1)
     return best
+
+
+def _laps_win(activity: Activity, laps: Alignment, detected: Alignment, planned: int) -> bool:
+    """Whether the laps are the reps: a structured workout's rep laps that match as many reps
+    as the speed does, or other laps that match as many at a comparable cost."""
+    if len(laps.pairs) < len(detected.pairs):
+        return False
+    return structured(activity) or _objective(laps) <= _objective(detected) + planned
 
 
 def _matched(workout: Workout, candidates: list[Candidate], details: dict[str, Any]) -> _Found:

@@ -132,7 +132,9 @@ def reps_to_run(config: SessionConfig, rng: np.random.Generator) -> tuple[RepRun
             factor *= 1.0 - athlete.first_rep_fast_pct / 100.0
         factor *= 1.0 + athlete.rep_pace_sd_pct / 100.0 * rng.standard_normal()
         # A timed rep is run for its time at the pace aimed at: the distance that takes.
-        distance = rep.distance_m if rep.distance_m is not None else rep.duration_s * 1000.0 / (rep.pace_s_per_km * factor)
+        distance = (
+            rep.distance_m if rep.distance_m is not None else rep.duration_s * 1000.0 / (rep.pace_s_per_km * factor)
+        )
         runs.append(
             RepRun(
                 planned_index=index,

@@ -306,9 +306,7 @@ def _low_contrast(seed: int) -> SessionConfig:
     """Reps only ~1.2x the recovery jog, started rolling (a tempo fartlek)."""
     config = _session(seed, watch=Watch(laps="none"), rolling_start=True, rest_mode="jog")
     pace = config.plan.workout.reps[0].pace_s_per_km or 280.0
-    return dataclasses.replace(
-        config, athlete=dataclasses.replace(config.athlete, jog_speed_mps=1000.0 / pace / 1.2)
-    )
+    return dataclasses.replace(config, athlete=dataclasses.replace(config.athlete, jog_speed_mps=1000.0 / pace / 1.2))
 
 
 #: The benchmark's scenarios, one per condition (each run with several seeds).
