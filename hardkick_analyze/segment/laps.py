@@ -2,8 +2,8 @@
 
 A lap is a candidate when it is a rep step of the watch's workout, or else when it was run
 clearly faster than the session's other laps; consecutive such laps with no rest between them
-(a 400 m lap straight into a 100 m kick lap) are one candidate. 1 km auto-laps mix reps and rests, so they never fit the plan's distances
-and the alignment rejects them.
+(a 400 m lap straight into a 100 m kick lap) are one candidate. 1 km auto-laps mix reps and
+rests, so they never fit the plan's distances and the alignment rejects them.
 """
 
 from __future__ import annotations
