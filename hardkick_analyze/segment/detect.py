@@ -52,6 +52,9 @@ LONGEST_SHARE = 4.0
 LONG_EFFORT_S = 8 * 60.0
 #: A rep is run faster than this (7:00/km): slower efforts are brisk walks between stops [m/s].
 MIN_REP_MPS = 2.4
+#: An effort slower than this share of the session's fastest ones (90th percentile) is not a
+#: rep: a ladder's 1000 m and 200 m, or 4 min reps and strides, stay within it.
+MIN_SHARE_OF_FASTEST = 0.65
 #: An interval session has at least this many efforts.
 MIN_EFFORTS = 2
 #: Water levels tried, as quantiles of the levels' speeds.
@@ -94,6 +97,8 @@ def _plausible(grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]) -
 
     An effort must be faster than the session's easy running (the running outside every
     effort): a jog between two traffic lights is faster than the stops around it, not a rep.
+    Nor is a jog between walks in a sprint session: reps are run at comparable efforts, so an
+    effort far slower than the session's fastest ones is not one of them.
     Short efforts come in sets (strides, sprints): a lone one is a burst, not a rep.
     """
     time = grid.time_s
@@ -104,6 +109,9 @@ def _plausible(grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]) -
         easy = float(np.median(speed[outside]))
         efforts = [e for e in efforts if e.mean_speed_mps >= EASY_MARGIN * easy]
     efforts = [e for e in efforts if e.mean_speed_mps >= MIN_REP_MPS]
+    if efforts:
+        fastest = float(np.quantile([e.mean_speed_mps for e in efforts], 0.9))
+        efforts = [e for e in efforts if e.mean_speed_mps >= MIN_SHARE_OF_FASTEST * fastest]
     efforts = [e for e in efforts if e.duration_s > SHORT_EFFORT_S or _in_a_set(e, efforts)]
     if efforts:
         typical = float(np.median([e.duration_s for e in efforts]))
@@ -147,7 +155,8 @@ def _judge(grid: SessionGrid, speed: np.ndarray, islands: list[_Island]) -> tupl
     time = grid.time_s
     distance = grid.frame["distance_m"].to_numpy()
     efforts, steady = [], []
-    for island in islands:
+    for wide in islands:
+        island = _tightened(time, speed, wide)
         duration = island.end_s - island.start_s
         if duration < MIN_EFFORT_S:
             continue
@@ -174,6 +183,30 @@ def _judge(grid: SessionGrid, speed: np.ndarray, islands: list[_Island]) -> tupl
             )
         )
     return efforts, steady
+
+
+def _tightened(time: np.ndarray, speed: np.ndarray, island: _Island) -> _Island:
+    """The island cut to where the speed is above halfway from its surroundings to its own pace.
+
+    An island's edges are where slower levels begin, which on a 3 s recording or a gentle
+    ramp can be many seconds outside the effort; halfway up is where the effort is.
+    """
+    inside = np.flatnonzero((time >= island.start_s) & (time <= island.end_s))
+    if len(inside) < 4:
+        return island
+    pace = float(np.quantile(speed[inside], 0.75))
+    flanks = [
+        speed[(time >= a) & (time < b)]
+        for a, b in ((island.start_s - 40.0, island.start_s - 5.0), (island.end_s + 5.0, island.end_s + 40.0))
+    ]
+    levels = [float(np.mean(f)) for f in flanks if len(f)]
+    if not levels:
+        return island
+    middle = 0.5 * (pace + min(levels))
+    above = inside[speed[inside] >= middle]
+    if len(above) < 2:
+        return island
+    return _Island(float(time[above[0]]), float(time[above[-1]]))
 
 
 def _side_contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
