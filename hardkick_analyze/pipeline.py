@@ -21,8 +21,8 @@ from .results import RepResult, Segmentation, SessionReport
 from .score import score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
-from .segment.efforts import Candidate
-from .segment.laps import efforts_on_laps
+from .segment.efforts import Candidate, candidate_between, smoothed_speed
+from .segment.laps import laps_as_efforts
 from .segment.structure import workout_from_efforts
 from .track import TrackFit, correct_session, track_details
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
@@ -69,8 +69,8 @@ def analyze_session(
         Recognise a 400 m track in the positions and measure distances on it (see
         :mod:`hardkick_analyze.track`); False analyses the distance as the watch measured it.
     file_plan
-        Whether a plan the file holds (the watch's workout steps) may be used; False finds
-        the structure from the recording alone.
+        Whether a plan the file holds (the watch's workout steps, which also say which laps
+        are reps) may be used; False finds the structure from the recording alone.
     use_laps
         Whether the watch's laps may mark the reps.
 
@@ -81,6 +81,8 @@ def analyze_session(
         comes back with no reps and a verdict that says what it was, not an error.
     """
     activity = source if isinstance(source, Activity) else read_activity(source)
+    if not file_plan:
+        activity = dataclasses.replace(activity, workout_steps=())
     given_pace = _given_pace(pace_s_per_km, goal_5k)
     given = _given_workout(workout)
     if activity.duration_s < MIN_DURATION_S or len(activity.track) < MIN_SAMPLES:
@@ -94,6 +96,11 @@ def analyze_session(
     )
     running = activity.metadata.sport in RUNNING_SPORTS
     analysed = [_analysed(activity, grid, track, plan, efforts, given_pace, use_laps=use_laps) for plan in plans]
+    if plans[0].source == "detected":
+        # The structure again, from the reps as placed: an effort's first edges are rough.
+        refined = workout_from_efforts(grid, _placed_efforts(grid, analysed[0][0]))
+        if refined is not None:
+            analysed[0] = _analysed(activity, grid, track, refined, efforts, given_pace, use_laps=use_laps)
     segmentation, reps = analysed[0]
     for candidate in analysed[1:]:
         # A preset replaces the plain structure only where it is the hard-kick session.
@@ -156,10 +163,18 @@ def _untold_plans(
     if file_plan and activity.workout_steps:
         primary = workout_from_steps(activity.workout_steps, activity.metadata.workout_name)
     if primary is None:
-        marked = efforts_on_laps(activity, efforts) if use_laps else None
+        marked = laps_as_efforts(activity, grid, smoothed_speed(grid), efforts) if use_laps else None
         primary = workout_from_efforts(grid, marked if marked is not None else efforts)
     presets = [dataclasses.replace(parse_workout(name), source="preset") for name in PRESETS]
     return [primary, *presets] if primary is not None else presets
+
+
+def _placed_efforts(grid: SessionGrid, segmentation: Segmentation) -> list[Candidate]:
+    speed = smoothed_speed(grid)
+    return [
+        candidate_between(grid, speed, b.start_s, b.effort_end_s)
+        for b in sorted(segmentation.reps, key=lambda b: b.start_s)
+    ]
 
 
 def _given_workout(workout: Workout | str | None) -> Workout | None:

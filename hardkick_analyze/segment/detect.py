@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid
-from .efforts import Candidate, contrast, kick_ratio, smoothed_speed
+from .efforts import Candidate, candidate_between, smoothed_speed
 from .levels import Level, speed_levels
 
 __all__ = ["find_efforts"]
@@ -153,35 +153,24 @@ def _islands(levels: list[Level], water: float) -> list[_Island]:
 def _judge(grid: SessionGrid, speed: np.ndarray, islands: list[_Island]) -> tuple[list[Candidate], list[_Island]]:
     """The islands that are efforts, and the ones too long to be (steady running)."""
     time = grid.time_s
-    distance = grid.frame["distance_m"].to_numpy()
     efforts, steady = [], []
     for wide in islands:
         island = _tightened(time, speed, wide)
         duration = island.end_s - island.start_s
         if duration < MIN_EFFORT_S:
             continue
-        inside = (time >= island.start_s) & (time <= island.end_s)
-        run = float(np.interp(island.end_s, time, distance) - np.interp(island.start_s, time, distance))
-        mean_speed = run / duration
-        if mean_speed < MIN_RUNNING_MPS:
+        effort = candidate_between(grid, speed, island.start_s, island.end_s)
+        if effort.mean_speed_mps < MIN_RUNNING_MPS:
             continue
         if duration > MAX_EFFORT_S:
             steady.append(island)
             continue
-        ratio = contrast(time, speed, island.start_s, island.end_s)
-        side = _side_contrast(time, speed, island.start_s, island.end_s)
-        if ratio < MIN_CONTRAST or side < MIN_SIDE_CONTRAST:
+        if (
+            effort.contrast < MIN_CONTRAST
+            or _side_contrast(time, speed, island.start_s, island.end_s) < MIN_SIDE_CONTRAST
+        ):
             continue
-        efforts.append(
-            Candidate(
-                start_s=island.start_s,
-                end_s=island.end_s,
-                distance_m=run,
-                mean_speed_mps=mean_speed,
-                kick_ratio=kick_ratio(speed[inside], distance[inside]),
-                contrast=ratio,
-            )
-        )
+        efforts.append(effort)
     return efforts, steady
 
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..clean import SessionGrid, rolling_mean
 
-__all__ = ["Candidate", "contrast", "find_candidates", "kick_ratio", "smoothed_speed"]
+__all__ = ["Candidate", "candidate_between", "contrast", "find_candidates", "kick_ratio", "smoothed_speed"]
 
 #: Smoothing of the speed used for detection (not for boundaries) [s].
 DETECTION_SMOOTHING_S = 3.0
@@ -79,6 +79,23 @@ def find_candidates(
             )
         )
     return candidates
+
+
+def candidate_between(grid: SessionGrid, speed: np.ndarray, start_s: float, end_s: float) -> Candidate:
+    """The effort from ``start_s`` to ``end_s`` with its features; ``speed`` is the detection speed."""
+    time = grid.time_s
+    distance = grid.frame["distance_m"].to_numpy()
+    inside = (time >= start_s) & (time <= end_s)
+    run = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))
+    duration = end_s - start_s
+    return Candidate(
+        start_s=start_s,
+        end_s=end_s,
+        distance_m=run,
+        mean_speed_mps=run / duration if duration > 0 else 0.0,
+        kick_ratio=kick_ratio(speed[inside], distance[inside]) if inside.sum() >= 2 else 1.0,
+        contrast=contrast(time, speed, start_s, end_s),
+    )
 
 
 def contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:

@@ -13,9 +13,9 @@ import numpy as np
 from ..clean import SessionGrid
 from ..models import Activity, Lap
 from ..watch_plan import rep_step_indices
-from .efforts import Candidate, contrast, kick_ratio
+from .efforts import Candidate, candidate_between
 
-__all__ = ["efforts_on_laps", "lap_candidates", "structured"]
+__all__ = ["lap_candidates", "laps_as_efforts", "structured"]
 
 #: A fast lap is at least this many times as fast as the slow laps.
 FAST_RATIO = 1.1
@@ -26,7 +26,7 @@ JOIN_GAP_S = 2.0
 #: A lap boundary this close to an effort's edge marks it [s] (the effort's edges are found
 #: on the speed levels, to a few seconds).
 LAP_MARK_S = 8.0
-#: The laps mark the reps when they mark at least this many efforts, and this share of them.
+#: The laps mark the reps when at least this many rep laps, and this share of them, mark efforts.
 MIN_MARKED = 3
 MIN_MARKED_SHARE = 0.6
 
@@ -53,23 +53,11 @@ def lap_candidates(
             spans[-1][1] = end_s
         else:
             spans.append([start_s, end_s])
-    candidates = []
-    for start_s, end_s in spans:
-        inside = (time >= start_s) & (time <= end_s)
-        if inside.sum() < 4:
-            continue
-        run = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))
-        candidates.append(
-            Candidate(
-                start_s=start_s,
-                end_s=end_s,
-                distance_m=run,
-                mean_speed_mps=run / (end_s - start_s),
-                kick_ratio=kick_ratio(speed[inside], distance[inside]),
-                contrast=contrast(time, speed, start_s, end_s),
-            )
-        )
-    return candidates
+    return [
+        candidate_between(grid, speed, start_s, end_s)
+        for start_s, end_s in spans
+        if ((time >= start_s) & (time <= end_s)).sum() >= 4
+    ]
 
 
 def structured(activity: Activity) -> bool:
@@ -122,23 +110,24 @@ def _lap_distance(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: flo
     return float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))
 
 
-def efforts_on_laps(activity: Activity, efforts: list[Candidate]) -> list[Candidate] | None:
-    """The efforts the watch's laps mark, when the laps mark the reps; else None.
+def laps_as_efforts(
+    activity: Activity, grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]
+) -> list[Candidate] | None:
+    """The rep laps as efforts, when the laps mark the reps the speed shows; else None.
 
-    An effort is marked when a lap starts and a lap ends within :data:`LAP_MARK_S` of its own
-    start and end (a structured workout's steps, or the runner's lap presses). The laps mark
-    the reps when at least :data:`MIN_MARKED` efforts, and :data:`MIN_MARKED_SHARE` of all, are
-    marked: then the efforts they do not mark are strides or surges outside the workout.
+    The laps mark the reps when at least :data:`MIN_MARKED` rep laps (see
+    :func:`lap_candidates`) each overlap an effort found on the speed, those are at least
+    :data:`MIN_MARKED_SHARE` of the rep laps, and their edges lie within :data:`LAP_MARK_S` of
+    the efforts'. The laps then give the edges, and the reps the speed alone missed.
     """
-    if len(activity.laps) < 2 or not efforts:
+    laps = lap_candidates(activity, grid, speed, np.inf)
+    if not laps or not efforts:
         return None
-    starts = np.array([activity.seconds(lap.start_time) for lap in activity.laps])
-    ends = np.array([activity.seconds(lap.end_time) for lap in activity.laps])
-    marked = [
-        e
-        for e in efforts
-        if np.min(np.abs(starts - e.start_s)) <= LAP_MARK_S and np.min(np.abs(ends - e.end_s)) <= LAP_MARK_S
-    ]
-    if len(marked) >= MIN_MARKED and len(marked) >= MIN_MARKED_SHARE * len(efforts):
-        return marked
+    marked = [lap for lap in laps if any(_same_effort(lap, effort) for effort in efforts)]
+    if len(marked) >= MIN_MARKED and len(marked) >= MIN_MARKED_SHARE * len(laps):
+        return laps
     return None
+
+
+def _same_effort(lap: Candidate, effort: Candidate) -> bool:
+    return abs(lap.start_s - effort.start_s) <= LAP_MARK_S and abs(lap.end_s - effort.end_s) <= LAP_MARK_S
