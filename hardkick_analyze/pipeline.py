@@ -6,7 +6,8 @@ It adds no algorithm of its own: the plan is resolved here, once, in :func:`anal
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -27,7 +28,7 @@ from .segment.structure import workout_from_efforts
 from .track import TrackFit, correct_session, track_details
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .watch_plan import workout_from_steps
-from .workout import PRESETS, describe_workout, goal_5k_to_rep_pace, parse_workout
+from .workout import PRESETS, describe_workout, goal_5k_to_rep_pace, parse_workout, with_finishes_as_kicks
 
 __all__ = ["analyze_session"]
 
@@ -91,22 +92,16 @@ def analyze_session(
         return _not_a_session(activity, given, given_pace, "longer than a day: not one session")
     grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
     efforts = find_efforts(grid)
-    plans = (
-        [given] if given is not None else _untold_plans(activity, grid, efforts, file_plan=file_plan, use_laps=use_laps)
-    )
     running = activity.metadata.sport in RUNNING_SPORTS
-    analysed = [_analysed(activity, grid, track, plan, efforts, given_pace, use_laps=use_laps) for plan in plans]
-    if plans[0].source == "detected":
-        # The structure again, from the reps as placed: an effort's first edges are rough.
-        refined = workout_from_efforts(grid, _placed_efforts(grid, analysed[0][0]))
-        if refined is not None:
-            analysed[0] = _analysed(activity, grid, track, refined, efforts, given_pace, use_laps=use_laps)
-    segmentation, reps = analysed[0]
-    for candidate in analysed[1:]:
-        # A preset replaces the plain structure only where it is the hard-kick session.
-        if candidate[1] and is_hard_kick(*candidate) and len(candidate[1]) >= len(reps) - 1:
-            segmentation, reps = candidate
-            break
+    read = functools.partial(
+        _analysed, activity, grid, track, efforts=efforts, given_pace=given_pace, use_laps=use_laps
+    )
+    if given is not None:
+        segmentation, reps = _given_reading(read, given)
+    else:
+        segmentation, reps = _untold_reading(
+            read, grid, _untold_plans(activity, grid, efforts, file_plan=file_plan, use_laps=use_laps)
+        )
     hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
     plan = segmentation.workout
     score = score_session(reps, segmentation, duration_s=activity.duration_s) if reps else None
@@ -137,16 +132,50 @@ def analyze_session(
     )
 
 
+_Reading = tuple[Segmentation, list[RepResult]]
+
+
+def _given_reading(read: Callable[[Workout], _Reading], given: Workout) -> _Reading:
+    """The session read with the given plan, or with its finishes read as kicks when that
+    finds more: ``4x(1000, 200)`` is often run as a 1000 m straight into a faster 200 m."""
+    reading = read(given)
+    variant = with_finishes_as_kicks(given)
+    if variant is None:
+        return reading
+    other = read(variant)
+    return other if _segments(other) > _segments(reading) else reading
+
+
+def _untold_reading(read: Callable[[Workout], _Reading], grid: SessionGrid, plans: list[Workout]) -> _Reading:
+    """The session read with its own plan (the structure written again from the reps as placed:
+    an effort's first edges are rough), or as a preset where it is the hard-kick session."""
+    segmentation, reps = read(plans[0])
+    if plans[0].source == "detected":
+        refined = workout_from_efforts(grid, _placed_efforts(grid, segmentation))
+        if refined is not None:
+            segmentation, reps = read(refined)
+    for plan in plans[1:]:
+        candidate = read(plan)
+        if candidate[1] and is_hard_kick(*candidate) and len(candidate[1]) >= len(reps) - 1:
+            return candidate
+    return segmentation, reps
+
+
+def _segments(reading: _Reading) -> int:
+    """Reps and kicks found."""
+    return sum(1 + (b.kick_end_s is not None) for b in reading[0].reps)
+
+
 def _analysed(
     activity: Activity,
     grid: SessionGrid,
     track: TrackFit | None,
     plan: Workout,
+    *,
     efforts: list[Candidate],
     given_pace: tuple[float, str] | None,
-    *,
     use_laps: bool,
-) -> tuple[Segmentation, list[RepResult]]:
+) -> _Reading:
     """Segment and score the session against one plan, its targets resolved once."""
     segmentation = _with_track(segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), grid, track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))

@@ -67,6 +67,7 @@ __all__ = [
     "parse_clock",
     "parse_pace",
     "parse_workout",
+    "with_finishes_as_kicks",
     "with_pace",
 ]
 
@@ -177,6 +178,37 @@ def parse_workout(spec: str, *, pace_s_per_km: float | None = None) -> Workout:
     reps = _Parser(spec).parse()
     workout = Workout(spec=spec.strip(), reps=tuple(reps))
     return with_pace(workout, pace_s_per_km) if pace_s_per_km is not None else workout
+
+
+def with_finishes_as_kicks(workout: Workout) -> Workout | None:
+    """The workout with each rep that is directly followed by a shorter one read as one rep
+    ending in a kick of that length (``1000, 200`` -> ``1000+200@max``); None when none is.
+
+    Only reps set by distance with no recovery written between them are joined.
+    """
+    reps: list[PlannedRep] = []
+    joined = False
+    index = 0
+    plan = workout.reps
+    while index < len(plan):
+        rep = plan[index]
+        following = plan[index + 1] if index + 1 < len(plan) else None
+        if (
+            following is not None
+            and rep.distance_m is not None
+            and following.distance_m is not None
+            and following.distance_m < rep.distance_m
+            and rep.recovery is None
+            and not rep.has_kick
+            and not following.has_kick
+        ):
+            reps.append(dataclasses.replace(rep, kick_m=following.distance_m, recovery=following.recovery))
+            joined = True
+            index += 2
+            continue
+        reps.append(rep)
+        index += 1
+    return dataclasses.replace(workout, reps=tuple(reps)) if joined else None
 
 
 def with_pace(workout: Workout, pace_s_per_km: float) -> Workout:
