@@ -90,9 +90,11 @@ def analyze_session(
         return _not_a_session(activity, given, given_pace, "too short to hold a session")
     if activity.duration_s > MAX_DURATION_S:
         return _not_a_session(activity, given, given_pace, "longer than a day: not one session")
+    running = activity.metadata.sport in RUNNING_SPORTS
+    if not running and given is None:
+        return _not_a_session(activity, None, given_pace, f"a {activity.metadata.sport} activity, not a run")
     grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
     efforts = find_efforts(grid)
-    running = activity.metadata.sport in RUNNING_SPORTS
     read = functools.partial(
         _analysed, activity, grid, track, efforts=efforts, given_pace=given_pace, use_laps=use_laps
     )
@@ -255,9 +257,12 @@ def _structure(plan: Workout) -> str:
 
 
 def _no_intervals(activity: Activity) -> str:
-    distance = float(np.nanmax(activity.track["distance_m"].to_numpy())) if len(activity.track) else 0.0
+    """What a run without intervals was: ``steady 8.6 km in 47 min, no intervals``."""
+    distances = activity.track["distance_m"].to_numpy()
     minutes = activity.duration_s / 60.0
-    return f"steady {distance / 1000:.1f} km in {minutes:.0f} min, no intervals"
+    if not np.isfinite(distances).any() or np.nanmax(distances) <= 0:
+        return f"{minutes:.0f} min with no distance recorded: no intervals found"
+    return f"steady {float(np.nanmax(distances)) / 1000:.1f} km in {minutes:.0f} min, no intervals"
 
 
 def _not_a_session(

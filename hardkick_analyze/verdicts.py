@@ -30,7 +30,8 @@ ON_TARGET_S = 2.0
 
 
 def is_hard_kick(segmentation: Segmentation, reps: Sequence[RepResult]) -> bool:
-    """Whether the efforts found are the workout: enough similar reps close together and a real kick."""
+    """Whether the reps found are the hard-kick workout: enough reps at one pace close together,
+    ending in at least one real kick (reps without a kick are an interval session, not this one)."""
     if len(reps) < MIN_REPS or any((r.rest_after_s or 0.0) > MAX_REST_S for r in reps):
         return False
     paces = [r.pace_s_per_km for r in reps]
@@ -38,8 +39,7 @@ def is_hard_kick(segmentation: Segmentation, reps: Sequence[RepResult]) -> bool:
     spread = math.sqrt(sum((p - mean) ** 2 for p in paces) / len(paces)) / mean
     kicks = [r.kick for r in reps if r.kick is not None]
     kicked = any(k.speed_vs_rep_pct >= MIN_KICK_SPEED_PCT for k in kicks)
-    planned_kicks = any(r.has_kick for r in segmentation.workout.reps)
-    return spread <= MAX_PACE_SPREAD and (kicked or not planned_kicks)
+    return spread <= MAX_PACE_SPREAD and kicked
 
 
 def session_verdicts(

@@ -22,6 +22,7 @@ from hardkick_analyze.report_json import SCHEMA_VERSION, report_to_dict, reps_ta
 from hardkick_analyze.simulate import Athlete, SessionConfig, SessionPlan, Watch, simulate_session
 from hardkick_analyze.simulate.scenarios import custom_800_200, hard_kick_250, hard_kick_500
 from hardkick_analyze.workout import parse_workout
+from tests.test_season_sessions import Simulated, day, easy_run, gpx_bytes
 
 SPEC = "4x400@4:55/km, 2x(400@4:55/km+100@max)"
 
@@ -156,12 +157,21 @@ def test_reps_are_ordered_inside_and_never_overlap(seed, plain, kicks, pace, res
         assert start >= end
 
 
-def test_an_easy_run_is_not_a_hard_kick_session(data_dir):
-    report = analyze_session(data_dir / "run.fit")
+def test_a_steady_run_has_no_intervals():
+    steady = Simulated("easy run", "other", day(3), easy_run(minutes=35.0, speed_mps=2.75))
+    report = analyze_session(gpx_bytes(steady))
     assert not report.is_hard_kick
     assert report.reps == ()
     assert report.score is None
-    assert report.verdicts[0].startswith("steady ") and report.verdicts[0].endswith("no intervals")
+    # 35 min at 2.75 m/s is 5.8 km.
+    assert report.verdicts == ("steady 5.8 km in 35 min, no intervals",)
+
+
+def test_running_stretches_between_walks_are_not_a_hard_kick_session(data_dir):
+    report = analyze_session(data_dir / "run.fit")
+    assert not report.is_hard_kick
+    assert report.reps and all(r.kick is None for r in report.reps)
+    assert all(r.planned.recovery is not None and r.planned.recovery.activity == "walk" for r in report.reps[:-1])
 
 
 def test_json_contract_and_csv(perfect, tmp_path):

@@ -325,10 +325,10 @@ def test_a_plan_gives_the_target_by_date(season_dir, tmp_path):
     }
     assert targets == {
         "2026-03-02 hard kick.gpx": (295.0, "goal"),
-        "track/2026-03-09 hard kick.tcx.gz": (280.0, "given"),
-        "sim/2026-03-12 hard kick.fit": (280.0, "given"),
-        "sim/2026-03-14 hard kick.gpx.gz": (280.0, "given"),
-        "2026-03-16 short warm-up.gpx": (280.0, "given"),
+        "track/2026-03-09 hard kick.tcx.gz": (280.0, "pace"),
+        "sim/2026-03-12 hard kick.fit": (280.0, "pace"),
+        "sim/2026-03-14 hard kick.gpx.gz": (280.0, "pace"),
+        "2026-03-16 short warm-up.gpx": (280.0, "pace"),
     }
 
 

@@ -71,7 +71,7 @@ def test_json_prints_one_object_per_input(season_dir):
             assert set(entry) == {"source", "status", "error", "error_kind"}
         else:
             assert entry["status"] == "analysed"
-            assert entry["schema_version"] == "1.0"
+            assert entry["schema_version"] == "2.0"
             assert entry["is_hard_kick"] == (entry["kind"] == "hard_kick")
             assert "spec" in entry["workout"]
     hard = [e for e in entries if e.get("kind") == "hard_kick"]

@@ -196,6 +196,8 @@ def test_a_hard_kick_session_recognises_the_preset_and_infers_the_pace(tmp_path)
     report = analyze_file("hk.gpx", path.read_bytes(), AnalysisOptions())["report"]
     assert report["workout"]["spec"] == "hard-kick-500"
     assert report["workout"]["target_pace_source"] == "inferred"
-    assert report["workout"]["target_pace_s_per_km"] == pytest.approx(295.0, abs=3.0)
+    # The speed here changes in instant steps; boundaries sit where real runners' laps sit on
+    # their ramps (docs/accuracy.md), a second inside a step at either end: 2 % of a 400 m rep.
+    assert report["workout"]["target_pace_s_per_km"] == pytest.approx(295.0, abs=7.0)
     assert len(report["reps"]) == 6
     assert sum(r["kick"] is not None for r in report["reps"]) == 2

@@ -75,7 +75,10 @@ def find_efforts(grid: SessionGrid) -> list[Candidate]:
     if len(levels) < 3:
         return []
     speeds = np.array([lv.speed_mps for lv in levels])
-    waters = np.unique(np.round(np.quantile(speeds[speeds > MIN_RUNNING_MPS * 0.8], WATER_QUANTILES), 2))
+    running = speeds[speeds > MIN_RUNNING_MPS * 0.8]
+    if not len(running):
+        return []
+    waters = np.unique(np.round(np.quantile(running, WATER_QUANTILES), 2))
     best: list[Candidate] = []
     best_key: tuple[float, float] = (-1.0, 0.0)
     by_water: dict[float, tuple[list[Candidate], list[_Island]]] = {}
