@@ -111,7 +111,12 @@ def render_report(report: SessionReport, units: str = "km") -> str:
     )
     for rep in report.reps:
         planned = planned_text(rep.planned)
-        error = f"{rep.time_error_s:+.1f}s" if rep.time_error_s is not None else "-"
+        if rep.time_error_s is not None:
+            error = f"{rep.time_error_s:+.1f}s"
+        elif rep.pace_error_s_per_km is not None:
+            error = f"{rep.pace_error_s_per_km:+.0f}s/km"
+        else:
+            error = "-"
         heart = (
             f"{rep.avg_heart_rate_bpm:.0f}/{rep.max_heart_rate_bpm:.0f}"
             if rep.avg_heart_rate_bpm is not None and rep.max_heart_rate_bpm is not None
@@ -145,13 +150,11 @@ def render_report(report: SessionReport, units: str = "km") -> str:
 def _how_found(report: SessionReport) -> str:
     """One line on how the reps were found: the path, the watch's lag and distance error."""
     seg = report.segmentation
-    path = {"laps": "from the watch's laps, timed on the speed", "detected": "detected on the speed"}.get(
-        seg.method, seg.method
-    )
+    path = {"laps": "on the watch's laps", "detected": "on the speed"}.get(seg.method, seg.method)
     parts = [f"reps found {path}"]
-    lag = seg.details.get("distance_lag_s") or seg.details.get("speed_lag_s")
+    lag = seg.details.get("distance_lag_s")
     if lag:
-        parts.append(f"watch lag {lag:.1f} s corrected")
+        parts.append(f"watch distance lag {lag:.1f} s corrected")
     track = seg.details.get("track") if seg.details.get("track_corrected") else None
     if track:
         parts.append(

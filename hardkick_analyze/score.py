@@ -329,11 +329,10 @@ def score_session(
 ) -> SessionScore:
     """Pacing accuracy and consistency, kick decrement, warm-up/cool-down and the 0-100 score."""
     errors = [r.pace_error_s_per_km for r in reps if r.pace_error_s_per_km is not None]
-    paces = [r.pace_s_per_km for r in reps]
     kicks = [r.kick for r in reps if r.kick is not None]
     mean_error = float(np.mean(errors)) if errors else None
     mean_abs = float(np.mean(np.abs(errors))) if errors else None
-    spread = float(np.std(paces, ddof=1)) if len(paces) >= 2 else None
+    spread = pace_spread_s_per_km(reps)
     decrement = kick_decrement_pct([k.duration_s for k in kicks]) if len(kicks) >= 2 else None
     warmup = reps[0].start_s if reps else duration_s
     last_end = max((r.kick.end_s if r.kick else r.end_s) for r in reps) if reps else duration_s
@@ -359,6 +358,23 @@ def score_session(
         warmup_s=warmup,
         cooldown_s=max(duration_s - last_end, 0.0),
     )
+
+
+def pace_spread_s_per_km(reps: Sequence[RepResult]) -> float | None:
+    """How evenly reps of one kind were run: the pooled standard deviation of each rep's pace
+    from the mean of the reps of its size (a ladder's 1000s and 200s are not compared) [s/km].
+
+    Sprints run flat out are left out; None with fewer than two reps of a size.
+    """
+    groups: dict[tuple[float | None, float | None, str], list[float]] = {}
+    for rep in reps:
+        if rep.planned.max_effort or not math.isfinite(rep.pace_s_per_km):
+            continue
+        key = (rep.planned.distance_m, rep.planned.duration_s, rep.planned.kind)
+        groups.setdefault(key, []).append(rep.pace_s_per_km)
+    deviations = [p - float(np.mean(paces)) for paces in groups.values() if len(paces) >= 2 for p in paces]
+    freedom = sum(len(paces) - 1 for paces in groups.values() if len(paces) >= 2)
+    return math.sqrt(sum(d * d for d in deviations) / freedom) if freedom else None
 
 
 def kick_decrement_pct(times_s: Sequence[float]) -> float:

@@ -25,8 +25,10 @@ MAX_REST_S = 10 * 60.0
 MIN_KICK_SPEED_PCT = 110.0
 #: A kick recorded with holes longer than this cannot be timed to a second [s].
 SPARSE_KICK_GAP_S = 2.5
-#: Reps within this many seconds of the target time count as on target [s].
+#: Reps within this many seconds of the target time count as on target [s] ...
 ON_TARGET_S = 2.0
+#: ... and reps set by time within this many seconds per km of the target pace [s/km].
+ON_TARGET_S_PER_KM = 5.0
 
 
 def is_hard_kick(segmentation: Segmentation, reps: Sequence[RepResult]) -> bool:
@@ -78,21 +80,33 @@ def session_verdicts(
 
 
 def _pacing(reps: Sequence[RepResult]) -> str:
-    timed = [r for r in reps if r.time_error_s is not None]
-    if not timed:
+    """How the reps went against their targets: times for reps set by distance, paces for reps
+    set by time."""
+    scored = [r for r in reps if r.time_error_s is not None or r.pace_error_s_per_km is not None]
+    if not scored:
         paces = ", ".join(format_pace(r.pace_s_per_km) for r in reps)
         return f"rep paces {paces} (no target given)"
-    on_target = [r for r in timed if abs(r.time_error_s or 0.0) <= ON_TARGET_S]
-    if len(on_target) == len(timed):
-        return f"reps {_span(timed)} within {ON_TARGET_S:.0f} s of target"
-    worst = max(timed, key=lambda r: abs(r.time_error_s or 0.0))
-    error = worst.time_error_s or 0.0
+    on_target = [r for r in scored if _miss(r) <= 1.0]
+    if len(on_target) == len(scored):
+        return f"reps {_span(scored)} on target"
+    worst = max(scored, key=_miss)
+    if worst.time_error_s is not None:
+        error, unit = worst.time_error_s, "s"
+    else:
+        error, unit = worst.pace_error_s_per_km or 0.0, "s/km"
     direction = "slow" if error > 0 else "fast"
     return (
-        f"{len(on_target)} of {len(timed)} reps within {ON_TARGET_S:.0f} s of target; "
-        f"rep {worst.index} {abs(error):.1f} s {direction} ({format_pace(worst.pace_s_per_km)} "
+        f"{len(on_target)} of {len(scored)} reps on target; "
+        f"rep {worst.index} {abs(error):.1f} {unit} {direction} ({format_pace(worst.pace_s_per_km)} "
         f"vs {format_pace(worst.target_pace_s_per_km)})"
     )
+
+
+def _miss(rep: RepResult) -> float:
+    """How far off target a rep was, in units of the tolerance (1 or less: on target)."""
+    if rep.time_error_s is not None:
+        return abs(rep.time_error_s) / ON_TARGET_S
+    return abs(rep.pace_error_s_per_km or 0.0) / ON_TARGET_S_PER_KM
 
 
 def _span(reps: Sequence[RepResult]) -> str:
