@@ -56,7 +56,7 @@ MIN_REP_MPS = 2.4
 #: rep: a ladder's 1000 m and 200 m, or 4 min reps and strides, stay within it.
 MIN_SHARE_OF_FASTEST = 0.65
 #: The first or last effort is a brisk stretch of the warm-up or cool-down when it is this many
-#: times longer than the session's typical effort and slower than this share of its pace.
+#: times longer than the effort next to it and slower than this share of its pace.
 EDGE_LENGTH_RATIO = 2.0
 EDGE_SPEED_SHARE = 0.92
 #: An interval session has at least this many efforts.
@@ -132,17 +132,17 @@ def _without_warm_up_and_cool_down(efforts: list[Candidate]) -> list[Candidate]:
     """The efforts less the brisk stretches of the warm-up and the cool-down.
 
     The first (last) effort is the warm-up's (cool-down's) when it is both much longer and
-    clearly slower than the efforts after (before) it; checked again on what is left.
+    clearly slower than the effort next to it; checked again on what is left.
     """
     efforts = list(efforts)
-    for end in (0, -1):
+    for end, neighbour in ((0, 1), (-1, -2)):
         while len(efforts) > MIN_EFFORTS:
-            edge, rest = efforts[end], efforts[1:] if end == 0 else efforts[:-1]
-            longer = edge.duration_s > EDGE_LENGTH_RATIO * float(np.median([e.duration_s for e in rest]))
-            slower = edge.mean_speed_mps < EDGE_SPEED_SHARE * float(np.median([e.mean_speed_mps for e in rest]))
+            edge, next_to = efforts[end], efforts[neighbour]
+            longer = edge.duration_s > EDGE_LENGTH_RATIO * next_to.duration_s
+            slower = edge.mean_speed_mps < EDGE_SPEED_SHARE * next_to.mean_speed_mps
             if not (longer and slower):
                 break
-            efforts = rest
+            efforts.pop(end)
     return efforts
 
 

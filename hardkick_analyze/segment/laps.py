@@ -29,6 +29,8 @@ LAP_MARK_S = 8.0
 #: The laps mark the reps when at least this many rep laps, and this share of them, mark efforts.
 MIN_MARKED = 3
 MIN_MARKED_SHARE = 0.6
+#: An unmarked rep lap within this ratio of a marked one's time is a rep the speed missed.
+ALIKE_RATIO = 1.5
 
 
 def lap_candidates(
@@ -118,15 +120,21 @@ def laps_as_efforts(
     The laps mark the reps when at least :data:`MIN_MARKED` rep laps (see
     :func:`lap_candidates`) each overlap an effort found on the speed, those are at least
     :data:`MIN_MARKED_SHARE` of the rep laps, and their edges lie within :data:`LAP_MARK_S` of
-    the efforts'. The laps then give the edges, and the reps the speed alone missed.
+    the efforts'. The laps then give the edges, and the reps the speed alone missed (rep laps
+    the size of the marked ones; not a brisk warm-up lap).
     """
     laps = lap_candidates(activity, grid, speed, np.inf)
     if not laps or not efforts:
         return None
     marked = [lap for lap in laps if any(_same_effort(lap, effort) for effort in efforts)]
-    if len(marked) >= MIN_MARKED and len(marked) >= MIN_MARKED_SHARE * len(laps):
-        return laps
-    return None
+    if len(marked) < MIN_MARKED or len(marked) < MIN_MARKED_SHARE * len(laps):
+        return None
+    # The rep laps the speed missed count when they are the size of the ones it found.
+    return [lap for lap in laps if lap in marked or any(_alike(lap, m) for m in marked)]
+
+
+def _alike(a: Candidate, b: Candidate) -> bool:
+    return max(a.duration_s, b.duration_s) <= ALIKE_RATIO * min(a.duration_s, b.duration_s)
 
 
 def _same_effort(lap: Candidate, effort: Candidate) -> bool:
