@@ -38,8 +38,11 @@ MAX_EFFORT_S = 20 * 60.0
 MIN_RUNNING_MPS = 1.8
 #: An effort is at least this many times as fast as the session's easy running ...
 EASY_MARGIN = 1.08
-#: ... when there is this much easy running to tell [s].
+#: ... when there is this much easy running to tell [s], in steady stretches this long [s].
 MIN_EASY_S = 120.0
+EASY_LEVEL_S = 30.0
+#: Easy running is slower than this share of the fastest efforts' pace (90th percentile).
+EASY_SHARE = 0.85
 #: Efforts this short (strides, sprints) count only in sets of at least this many [s].
 SHORT_EFFORT_S = 35.0
 MIN_SHORT_SET = 3
@@ -54,10 +57,10 @@ LONG_EFFORT_S = 8 * 60.0
 MIN_REP_MPS = 2.4
 #: An effort slower than this share of the session's fastest ones (90th percentile) is not a
 #: rep: a ladder's 1000 m and 200 m, or 4 min reps and strides, stay within it.
-MIN_SHARE_OF_FASTEST = 0.65
+MIN_SHARE_OF_FASTEST = 0.7
 #: The first or last effort is a brisk stretch of the warm-up or cool-down when it is this many
 #: times longer than the effort next to it and slower than this share of its pace.
-EDGE_LENGTH_RATIO = 2.0
+EDGE_LENGTH_RATIO = 1.5
 EDGE_SPEED_SHARE = 0.92
 #: An interval session has at least this many efforts.
 MIN_EFFORTS = 2
@@ -96,29 +99,31 @@ def find_efforts(grid: SessionGrid) -> list[Candidate]:
     if not best:
         return []
     chosen_water = next(w for w, (e, _) in by_water.items() if e is best)
-    return _plausible(grid, speed, _with_inner_efforts(best, by_water, chosen_water))
+    return _plausible(levels, _with_inner_efforts(best, by_water, chosen_water))
 
 
-def _plausible(grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]) -> list[Candidate]:
+def _plausible(levels: list[Level], efforts: list[Candidate]) -> list[Candidate]:
     """The efforts a runner would call reps.
 
-    An effort must be faster than the session's easy running (the running outside every
-    effort): a jog between two traffic lights is faster than the stops around it, not a rep.
+    An effort must be faster than the session's easy running (the steady running of at least
+    :data:`EASY_LEVEL_S`, slower than the fastest efforts): a jog between two traffic lights is
+    faster than the stops around it, not a rep.
     Nor is a jog between walks in a sprint session: reps are run at comparable efforts, so an
     effort far slower than the session's fastest ones is not one of them.
     Short efforts come in sets (strides, sprints): a lone one is a burst, not a rep.
     """
-    time = grid.time_s
-    outside = speed >= MIN_RUNNING_MPS
-    for effort in efforts:
-        outside &= (time < effort.start_s) | (time > effort.end_s)
-    if outside.sum() * grid.dt_s >= MIN_EASY_S:
-        easy = float(np.median(speed[outside]))
-        efforts = [e for e in efforts if e.mean_speed_mps >= EASY_MARGIN * easy]
-    efforts = [e for e in efforts if e.mean_speed_mps >= MIN_REP_MPS]
-    if efforts:
-        fastest = float(np.quantile([e.mean_speed_mps for e in efforts], 0.9))
-        efforts = [e for e in efforts if e.mean_speed_mps >= MIN_SHARE_OF_FASTEST * fastest]
+    if not efforts:
+        return []
+    fastest = float(np.quantile([e.mean_speed_mps for e in efforts], 0.9))
+    easy = [
+        level
+        for level in levels
+        if level.duration_s >= EASY_LEVEL_S and MIN_RUNNING_MPS <= level.speed_mps <= EASY_SHARE * fastest
+    ]
+    if sum(level.duration_s for level in easy) >= MIN_EASY_S:
+        easy_mps = _weighted_median([lv.speed_mps for lv in easy], [lv.duration_s for lv in easy])
+        efforts = [e for e in efforts if e.mean_speed_mps >= EASY_MARGIN * easy_mps]
+    efforts = [e for e in efforts if e.mean_speed_mps >= max(MIN_REP_MPS, MIN_SHARE_OF_FASTEST * fastest)]
     efforts = [e for e in efforts if e.duration_s > SHORT_EFFORT_S or _in_a_set(e, efforts)]
     if efforts:
         typical = float(np.median([e.duration_s for e in efforts]))
@@ -126,6 +131,12 @@ def _plausible(grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]) -
     efforts = _without_warm_up_and_cool_down(efforts)
     # One effort is a run with a brisk stretch, not an interval session.
     return efforts if len(efforts) >= MIN_EFFORTS else []
+
+
+def _weighted_median(values: list[float], weights: list[float]) -> float:
+    order = np.argsort(values)
+    cumulative = np.cumsum(np.asarray(weights)[order])
+    return float(np.asarray(values)[order][np.searchsorted(cumulative, cumulative[-1] / 2.0)])
 
 
 def _without_warm_up_and_cool_down(efforts: list[Candidate]) -> list[Candidate]:
