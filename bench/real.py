@@ -227,6 +227,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for result in results:
                     print(_detail(result))
             rows[mode] = _summary(results)
+            if title == "real_intervals":
+                for suffix in (".fit", ".gpx"):
+                    rows[f"{mode}, {suffix[1:].upper()} only"] = _summary(
+                        [r for r in results if r.name.endswith(suffix)]
+                    )
         print(_table(title, rows))
         print()
     return 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any
 
@@ -96,13 +96,13 @@ def analyze_session(
     grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
     efforts = find_efforts(grid)
     read = functools.partial(
-        _analysed, activity, grid, track, efforts=efforts, given_pace=given_pace, use_laps=use_laps
+        _analysed, activity, grid, track, efforts=efforts.candidates, given_pace=given_pace, use_laps=use_laps
     )
     if given is not None:
         segmentation, reps = _given_reading(read, given)
     else:
         segmentation, reps = _untold_reading(
-            read, grid, _untold_plans(activity, grid, efforts, file_plan=file_plan, use_laps=use_laps)
+            read, grid, _untold_plans(activity, grid, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
         )
     hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
     plan = segmentation.workout
@@ -174,7 +174,7 @@ def _analysed(
     track: TrackFit | None,
     plan: Workout,
     *,
-    efforts: list[Candidate],
+    efforts: Sequence[Candidate],
     given_pace: tuple[float, str] | None,
     use_laps: bool,
 ) -> _Reading:

@@ -20,7 +20,7 @@ from ..clean import SessionGrid
 from .efforts import Candidate, candidate_between, smoothed_speed
 from .levels import Level, speed_levels
 
-__all__ = ["find_efforts"]
+__all__ = ["FoundEfforts", "find_efforts"]
 
 #: An effort is at least this many times faster than the slower of its surroundings.
 MIN_CONTRAST = 1.15
@@ -69,22 +69,33 @@ WATER_QUANTILES = np.linspace(0.05, 0.98, 48)
 
 
 @dataclass(frozen=True, slots=True)
+class FoundEfforts:
+    """What the speed shows: every effort clearly faster than its surroundings
+    (``candidates``), and those a runner would call reps (``reps``: faster than the easy
+    running, short ones in sets, no warm-up stretch). A plan is matched against the
+    candidates; with no plan, the reps make the structure."""
+
+    reps: tuple[Candidate, ...] = ()
+    candidates: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class _Island:
     start_s: float
     end_s: float
 
 
-def find_efforts(grid: SessionGrid) -> list[Candidate]:
+def find_efforts(grid: SessionGrid) -> FoundEfforts:
     """The session's efforts in time order, each with the features the plan alignment compares."""
     speed = smoothed_speed(grid)
     time = grid.time_s
     levels = [lv for lv in speed_levels(time, grid.frame["raw_speed_mps"].to_numpy()) if lv.duration_s > 0]
     if len(levels) < 3:
-        return []
+        return FoundEfforts()
     speeds = np.array([lv.speed_mps for lv in levels])
     running = speeds[speeds > MIN_RUNNING_MPS * 0.8]
     if not len(running):
-        return []
+        return FoundEfforts()
     waters = np.unique(np.round(np.quantile(running, WATER_QUANTILES), 2))
     best: list[Candidate] = []
     best_key: tuple[float, float] = (-1.0, 0.0)
@@ -97,9 +108,10 @@ def find_efforts(grid: SessionGrid) -> list[Candidate]:
         if key > best_key:
             best_key, best = key, efforts
     if not best:
-        return []
+        return FoundEfforts()
     chosen_water = next(w for w, (e, _) in by_water.items() if e is best)
-    return _plausible(levels, _with_inner_efforts(best, by_water, chosen_water))
+    candidates = _with_inner_efforts(best, by_water, chosen_water)
+    return FoundEfforts(reps=tuple(_plausible(levels, candidates)), candidates=tuple(candidates))
 
 
 def _plausible(levels: list[Level], efforts: list[Candidate]) -> list[Candidate]:
