@@ -348,6 +348,11 @@ class _Builder:
         v0 = self.speed_mps
         aimed_s = run.distance_m * run.aimed_pace_s_per_km / 1000.0
         tau = self._start_tau(run)
+        horizon = 3.0 * aimed_s + 30.0
+        t_grid = _grid(horizon)
+        drift = ornstein_uhlenbeck(
+            t_grid, athlete.pace_drift_pct / 100.0, athlete.pace_drift_tau_s, self.rng, start=0.0
+        )
         change: Callable[[float], _Change] | None = None
         lead = 0.0
         if run.kick_m > 0:
@@ -361,11 +366,6 @@ class _Builder:
 
             lead = float(self.rng.uniform(*athlete.end_lead_s))
         steady = self._cap(_steady_mps(run.distance_m, aimed_s, v0, tau, change, lead))
-        horizon = 3.0 * aimed_s + 30.0
-        t_grid = _grid(horizon)
-        drift = ornstein_uhlenbeck(
-            t_grid, athlete.pace_drift_pct / 100.0, athlete.pace_drift_tau_s, self.rng, start=0.0
-        )
 
         def speed(t: np.ndarray) -> np.ndarray:
             wander = np.interp(t, t_grid, drift)
