@@ -140,10 +140,13 @@ def test_gpx_pauses_become_recording_gaps(session):
 
 
 def test_noiseless_files_carry_the_true_distance(noiseless):
-    """Noiseless: FIT and TCX record the true distance each second (to the cm they store), and
-    the rep ends read off it by linear interpolation land within 0.02 s of the truth; GPX, whose
-    distance is summed from positions, is within 0.5 m per rep (chords across the bends and the
-    interpolation at a standing start)."""
+    """Noiseless: FIT and TCX record the true distance each second (to the cm they store). A rep
+    end read off them by linear interpolation is off the truth only by the chord across the
+    second that holds it: the runner eases off or winds up a kick through the line, and a chord
+    across 1 s of a speed changing at up to a m/s^2 misses the distance by at most a/8 m (a/8/v
+    seconds at speed v; easing off at up to pi/2 m/s^2 towards a 1.35 m/s walk, under 0.15 s). GPX,
+    whose distance is summed from positions, is within 0.5 m per rep (chords across the bends
+    and the interpolation at a flying start)."""
     trajectory = noiseless.trajectory
     for file_format in ("fit", "tcx", "gpx"):
         track = read_activity(noiseless.to_bytes(file_format)).track
@@ -161,10 +164,14 @@ def test_noiseless_files_carry_the_true_distance(noiseless):
                 ends.append((rep.kick.end_s, start_m + rep.distance_m + rep.kick_m))
             for truth_s, target_m in ends:
                 position = np.searchsorted(distance, target_m)
-                read_s = np.interp(
-                    target_m, distance[position - 1 : position + 1], seconds[position - 1 : position + 1]
-                )
-                assert read_s == pytest.approx(truth_s, abs=0.02)
+                around = slice(position - 1, position + 1)
+                read_s = np.interp(target_m, distance[around], seconds[around])
+                inside = (trajectory.t_s >= seconds[position - 1]) & (trajectory.t_s <= seconds[position])
+                speed = trajectory.speed_mps[inside]
+                accel = np.abs(np.diff(speed) / np.diff(trajectory.t_s[inside])).max()
+                chord_s = (accel / 8.0 + 0.005) / speed.min()  # + the file's cm
+                assert chord_s < 0.15
+                assert read_s == pytest.approx(truth_s, abs=chord_s + 1e-3)
         if file_format != "gpx":
             np.testing.assert_allclose(distance, true, atol=0.005 + 1e-9)
 

@@ -15,7 +15,9 @@ What is modelled, and why:
   kick before its mark, as the laps of real sessions show (``bench/ramps.py``: a lap starts
   about 0.7 of the way up the speed ramp and ends about 0.2 of the way down). The truth stays
   where the line is (a rep covers exactly its distance); the speed change begins
-  ``Athlete.start_lead_*_s``, ``end_lead_s`` or ``kick_lead_s`` before it.
+  ``Athlete.start_lead_*_s``, ``end_lead_s`` or ``kick_lead_s`` before it. The steady speed
+  also pays back the easing (or the wind-up's gain) before the finish line, so a runner
+  without pace drift crosses it exactly at the aimed time: the truth's pace is the pace run.
 * Pace wanders within a rep (an Ornstein-Uhlenbeck drift of about 1 %) and between reps (scatter,
   a too-fast first rep, fading reps) as the athlete's fields say.
 * A kick rises to its top speed along a smoothstep in ``kick_rise_s`` (about 3 s), then decays
@@ -132,9 +134,12 @@ def reps_to_run(config: SessionConfig, rng: np.random.Generator) -> tuple[RepRun
             factor *= 1.0 - athlete.first_rep_fast_pct / 100.0
         factor *= 1.0 + athlete.rep_pace_sd_pct / 100.0 * rng.standard_normal()
         # A timed rep is run for its time at the pace aimed at: the distance that takes.
-        distance = (
-            rep.distance_m if rep.distance_m is not None else rep.duration_s * 1000.0 / (rep.pace_s_per_km * factor)
-        )
+        if rep.distance_m is not None:
+            distance = rep.distance_m
+        elif rep.duration_s is not None:
+            distance = rep.duration_s * 1000.0 / (rep.pace_s_per_km * factor)
+        else:
+            raise ValueError(f"rep {index} has neither a distance nor a time")
         runs.append(
             RepRun(
                 planned_index=index,
@@ -203,10 +208,10 @@ class _Builder:
         self.v: list[np.ndarray] = [np.zeros(1)]
         self.d: list[np.ndarray] = [np.zeros(1)]
         self.phases: list[Phase] = []
-        # A speed change begun before a line and continued after it: (profile of the time since
-        # its onset, seconds already run); see _cross.
-        self._pending: tuple[Callable[[np.ndarray], np.ndarray], float] | None = None
-        self._kick_top: tuple[float, float] | None = None
+        # A speed change begun before a line and continued after it, and the seconds of it already
+        # run (see _cross); the fade the coming kick aims at.
+        self._pending: tuple[_Change, float] | None = None
+        self._kick_fade_pct = 0.0
 
     # -- state -------------------------------------------------------------------------------
     @property
@@ -266,12 +271,11 @@ class _Builder:
     def ramp(self, kind: PhaseKind, speed_mps: float) -> None:
         if kind == "ease" and self._pending is not None:
             # The rest of an ease begun before the finish line.
-            profile, done = self._pending
+            change, done = self._pending
             self._pending = None
-            total = _ease_duration(profile)
-            if total - done > 1e-6:
-                t = _grid(total - done)
-                v = profile(t + done)
+            if change.duration_s - done > 1e-6:
+                t = _grid(change.duration_s - done)
+                v = _from_now(change, done, self.speed_mps)(t)
                 self._append(kind, t, v, _integral(t, v))
             return
         v0 = self.speed_mps
@@ -337,86 +341,86 @@ class _Builder:
         """The paced part: from the current speed towards the steady speed, until the distance.
 
         ``then_mps`` is the rest's speed the runner eases to after the line (a kick follows when
-        None); the easing, or a kick's wind-up, begins before the line.
+        None); the easing, or a kick's wind-up, begins before the line. The steady speed pays
+        back the start, the easing and the wind-up, so the line is reached in the aimed time.
         """
         athlete = self.athlete
         v0 = self.speed_mps
         aimed_s = run.distance_m * run.aimed_pace_s_per_km / 1000.0
         tau = self._start_tau(run)
-        # Exponential approach from v0: it costs tau * (1 - v0 / v) seconds, made up by aiming a
-        # little faster, so the rep takes aimed_s on average.
-        steady = self._cap((run.distance_m - v0 * tau) / (aimed_s - tau))
         horizon = 3.0 * aimed_s + 30.0
         t_grid = _grid(horizon)
         drift = ornstein_uhlenbeck(
             t_grid, athlete.pace_drift_pct / 100.0, athlete.pace_drift_tau_s, self.rng, start=0.0
         )
+        change: Callable[[float], _Change] | None = None
+        lead = 0.0
+        if run.kick_m > 0:
+            change = self._wind_up(run)
+            lead = float(self.rng.uniform(*athlete.kick_lead_s))
+        elif then_mps is not None:
+            rest_mps = then_mps
+
+            def change(v_line: float) -> _Change:
+                return _Change(v_line, rest_mps, self._ramp_s(v_line, rest_mps), _raised_cosine)
+
+            lead = float(self.rng.uniform(*athlete.end_lead_s))
+        steady = self._cap(_steady_mps(run.distance_m, aimed_s, v0, tau, change, lead))
 
         def speed(t: np.ndarray) -> np.ndarray:
             wander = np.interp(t, t_grid, drift)
             return self._cap_array(steady * (1.0 + wander) - (steady - v0) * np.exp(-t / tau))
 
         t, v, d = _to_distance(speed, run.distance_m, horizon)
-        if run.kick_m > 0:
-            top, _ = self._draw_kick(run)
-            lead = float(self.rng.uniform(*athlete.kick_lead_s))
-            rise = self._kick_rise_s(v[-1], top)
-
-            def change(v_line: float) -> Callable[[np.ndarray], np.ndarray]:
-                return lambda u: v_line + (top - v_line) * _smoothstep(u / rise)
-
-        else:
-            lead = float(self.rng.uniform(*athlete.end_lead_s)) if then_mps is not None else 0.0
-            rest_mps = then_mps if then_mps is not None else self.speed_mps
-
-            def change(v_line: float) -> Callable[[np.ndarray], np.ndarray]:
-                duration = self._ramp_s(v_line, rest_mps)
-                return _ease_profile(v_line, rest_mps, duration)
-
         self._cross(t, v, d, change, lead, run.distance_m, rep=ordinal, planned_index=run.planned_index)
+
+    def _wind_up(self, run: RepRun) -> Callable[[float], _Change]:
+        """The kick's rise to its top speed from a speed at the mark; top and fade drawn once."""
+        athlete = self.athlete
+        rep_speed = 1000.0 / run.aimed_pace_s_per_km
+        ratio = athlete.kick_peak_ratio or _level_ratio(rep_speed)
+        drawn = min(ratio * rep_speed, athlete.sprint_speed_max_mps) * self.rng.uniform(0.97, 1.03)
+        self._kick_fade_pct = float(self.rng.uniform(*athlete.kick_fade_pct))
+
+        def change(v_mark: float) -> _Change:
+            top = self._cap(max(drawn, 1.15 * v_mark))
+            return _Change(v_mark, top, self._kick_rise_s(v_mark, top), _smoothstep)
+
+        return change
 
     def _cross(
         self,
         t: np.ndarray,
         v: np.ndarray,
         d: np.ndarray,
-        change: Callable[[float], Callable[[np.ndarray], np.ndarray]],
+        change: Callable[[float], _Change] | None,
         lead_s: float,
         distance_m: float,
-        **labels: int | None,
+        *,
+        rep: int,
+        planned_index: int | None,
     ) -> None:
         """Append a paced chunk that ends at ``distance_m``, its speed change begun ``lead_s`` before.
 
-        ``change(v)`` is the speed change's profile (of the time since its onset) from speed
-        ``v``; the paced chunk is cut where that change, run until the line, lands exactly on
-        ``distance_m``, and the rest of the change is left for the next phase.
+        ``change(v)`` is the speed change from speed ``v``; the paced chunk is cut where that
+        change, run until the line, lands exactly on ``distance_m``, and the rest of the change
+        is left for the next phase.
         """
-        if lead_s <= 0:
-            self._append("rep", t, v, d, **labels)  # type: ignore[arg-type]
-            self._pending = None
+        if change is None or lead_s <= 0:
+            self._append("rep", t, v, d, rep=rep, planned_index=planned_index)
+            self._pending = None if change is None else (change(float(v[-1])), 0.0)
             return
         # The distance the change covers in lead_s, from the speed at the line, then once more
         # from the speed where the paced chunk is cut (the pace barely moves in a second).
-        run_up = float(_integral(_grid(lead_s), change(float(v[-1]))(_grid(lead_s)))[-1])
+        run_up = _run_up_m(change(float(v[-1])), lead_s)
         t_cut, v_cut, d_cut = _cut(t, v, d, max(distance_m - run_up, float(d[1]) if len(d) > 1 else 0.0))
         profile = change(float(v_cut[-1]))
         u, w, x = _to_distance(profile, distance_m - float(d_cut[-1]), max(2.0 * lead_s, 1.0))
         t_all = np.concatenate([t_cut, t_cut[-1] + u[1:]])
         v_all = np.concatenate([v_cut, w[1:]])
         d_all = np.concatenate([d_cut, d_cut[-1] + x[1:]])
-        self._append("rep", t_all, v_all, d_all, **labels)  # type: ignore[arg-type]
+        self._append("rep", t_all, v_all, d_all, rep=rep, planned_index=planned_index)
         self._pending = (profile, float(u[-1]))
-
-    def _draw_kick(self, run: RepRun) -> tuple[float, float]:
-        """The kick's top speed and target fade, drawn once (the wind-up needs the top)."""
-        if self._kick_top is None:
-            athlete = self.athlete
-            rep_speed = 1000.0 / run.aimed_pace_s_per_km
-            ratio = athlete.kick_peak_ratio or _level_ratio(rep_speed)
-            top = min(ratio * rep_speed, athlete.sprint_speed_max_mps) * self.rng.uniform(0.97, 1.03)
-            top = self._cap(max(top, 1.15 * self.speed_mps))
-            self._kick_top = (top, float(self.rng.uniform(*athlete.kick_fade_pct)))
-        return self._kick_top
 
     def _kick_rise_s(self, v0: float, top: float) -> float:
         rise = self.athlete.kick_rise_s
@@ -429,23 +433,19 @@ class _Builder:
 
         The wind-up began before the kick's mark (:meth:`rep`); the smoothstep runs on from there.
         """
-        top, target_fade = self._draw_kick(run)
-        self._kick_top = None
-        done = 0.0
-        v0 = self.speed_mps
-        if self._pending is not None:
-            done = self._pending[1]
-            v0 = float(self._pending[0](np.zeros(1))[0])
-            self._pending = None
-        rise = self._kick_rise_s(v0, top)
+        if self._pending is None:
+            raise RuntimeError("a kick follows the paced part of its rep")
+        wind_up, done = self._pending
+        self._pending = None
+        top, rise, target_fade = wind_up.v_to_mps, wind_up.duration_s, self._kick_fade_pct
+        now_mps = self.speed_mps
 
         def profile(rate: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-            def speed(t: np.ndarray) -> np.ndarray:
-                since = t + done
+            def sprint(since: np.ndarray) -> np.ndarray:
                 decay = np.maximum(top * (1.0 - rate * (since - rise)), 0.4 * top)
-                return np.where(since < rise, v0 + (top - v0) * _smoothstep(since / rise), decay)
+                return np.where(since < rise, wind_up(since), decay)
 
-            return _to_distance(speed, run.kick_m)
+            return _to_distance(_from_now(sprint, done, now_mps), run.kick_m)
 
         def fade(rate: float) -> float:
             t, v, d = profile(rate)
@@ -575,24 +575,84 @@ def _cut(t: np.ndarray, v: np.ndarray, d: np.ndarray, distance_m: float) -> tupl
     return np.append(t[:k], t_end), np.append(v[:k], v_end), np.append(d[:k], distance_m)
 
 
-def _ease_profile(v_from: float, v_to: float, duration_s: float) -> Callable[[np.ndarray], np.ndarray]:
-    """A raised-cosine speed change over ``duration_s``, held at ``v_to`` after it."""
+@dataclass(frozen=True, slots=True)
+class _Change:
+    """A smooth speed change from one speed to another over ``duration_s``, held after it [m/s, s].
 
-    def speed(u: np.ndarray) -> np.ndarray:
-        phase = np.clip(np.asarray(u) / duration_s, 0.0, 1.0)
-        return v_to + (v_from - v_to) * (1.0 + np.cos(np.pi * phase)) / 2.0
+    ``shape`` maps the elapsed fraction (0-1) to the fraction of the change made.
+    """
 
-    speed.duration_s = duration_s  # type: ignore[attr-defined]
-    return speed
+    v_from_mps: float
+    v_to_mps: float
+    duration_s: float
+    shape: Callable[[np.ndarray], np.ndarray]
+
+    def __call__(self, u: np.ndarray) -> np.ndarray:
+        fraction = self.shape(np.clip(np.asarray(u) / self.duration_s, 0.0, 1.0))
+        return self.v_from_mps + (self.v_to_mps - self.v_from_mps) * fraction
 
 
-def _ease_duration(profile: Callable[[np.ndarray], np.ndarray]) -> float:
-    return float(getattr(profile, "duration_s", 0.0))
+def _from_now(
+    speed: Callable[[np.ndarray], np.ndarray], done_s: float, now_mps: float
+) -> Callable[[np.ndarray], np.ndarray]:
+    """``speed`` continued ``done_s`` into it, starting from the speed recorded at the line.
+
+    The line's sample was solved inside a step, so it sits on the chord, not on the curve; the
+    first step bends back to the curve, keeping distance the exact integral of the speed.
+    """
+
+    def continued(t: np.ndarray) -> np.ndarray:
+        t = np.asarray(t)
+        return np.where(t == 0.0, now_mps, speed(t + done_s))
+
+    return continued
+
+
+def _run_up_m(change: _Change, lead_s: float) -> float:
+    """Distance covered in the first ``lead_s`` of a speed change, on the integration grid [m]."""
+    t = _grid(lead_s)
+    return float(_integral(t, change(t))[-1])
+
+
+def _steady_mps(
+    distance_m: float,
+    aimed_s: float,
+    v0_mps: float,
+    tau_s: float,
+    change: Callable[[float], _Change] | None,
+    lead_s: float,
+) -> float:
+    """The steady speed that covers ``distance_m`` in ``aimed_s`` from ``v0_mps`` at the line.
+
+    The approach ``v(t) = v - (v - v0) exp(-t / tau)`` covers ``v t - (v - v0) tau (1 - exp(-t /
+    tau))`` in ``t``; the last ``lead_s`` before the finish line are the speed change begun
+    there (easing off or winding up a kick), whose distance depends on ``v`` itself, so the
+    speed is found by fixed-point iteration (the change is a second's worth of a minute or more
+    of running: each step shrinks the error by ``lead_s / aimed_s``).
+    """
+    if change is None or lead_s <= 0:
+        lead_s = 0.0
+    paced_s = aimed_s - lead_s
+    settle_s = tau_s * (1.0 - np.exp(-paced_s / tau_s))
+    steady = (distance_m - v0_mps * settle_s) / (aimed_s - settle_s)
+    if lead_s == 0.0 or change is None:
+        return float(steady)
+    for _ in range(50):
+        run_up = _run_up_m(change(steady), lead_s)
+        update = (distance_m - run_up - v0_mps * settle_s) / (paced_s - settle_s)
+        if abs(update - steady) < 1e-12:
+            break
+        steady = update
+    return float(update)
 
 
 def _smoothstep(u: np.ndarray) -> np.ndarray:
     u = np.clip(u, 0.0, 1.0)
     return u * u * (3.0 - 2.0 * u)
+
+
+def _raised_cosine(u: np.ndarray) -> np.ndarray:
+    return (1.0 - np.cos(np.pi * np.clip(u, 0.0, 1.0))) / 2.0
 
 
 def _level_ratio(rep_speed_mps: float) -> float:

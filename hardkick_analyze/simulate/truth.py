@@ -1,8 +1,9 @@
 """The ground truth of a simulated session, by the analysis issue's definitions.
 
-* A rep's ``start_s`` is when the runner sets off on it; its ``end_s`` is when the runner has
-  covered the planned distance (for a kick rep, the moment the kick begins). Its pace is its
-  duration over the planned distance.
+* A rep's ``start_s`` is when the runner crosses its start line (already moving: the speed-up
+  begins a second or two before, as on real laps); its ``end_s`` is when the runner has covered
+  the planned distance (for a kick rep, the kick's mark). Its pace is its duration over the
+  planned distance.
 * A kick's ``end_s`` is when the kick distance is covered; its average speed, peak speed and
   fade are measured as :mod:`.kinematics` defines them.
 * Every ``*_s`` is seconds of clock time since the timestamp of the file's **first record**
