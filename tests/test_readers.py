@@ -69,7 +69,8 @@ def test_fit_laps_keep_sub_second_bounds(data_dir):
     for before, after in zip(activity.laps[:-1], activity.laps[1:], strict=True):
         assert after.start_time >= before.end_time - pd.Timedelta(seconds=1)
     for lap in activity.laps:
-        assert lap.end_time - lap.start_time == pd.Timedelta(seconds=lap.elapsed_time_s)
+        # Exact to the millisecond the file holds (a plain Timedelta(seconds=...) would truncate).
+        assert lap.end_time - lap.start_time == pd.Timedelta(milliseconds=round(lap.elapsed_time_s * 1000))
 
 
 def test_power_on_relative_clock_is_read_with_a_warning(data_dir):

@@ -16,7 +16,7 @@ from ..errors import NoUsableDataError
 from ..geo import haversine_m
 from ..models import Activity, ActivityMetadata, Lap, Pause
 from ..schema import CORE_COLUMNS, GLOSSARY
-from .parsed import ParsedActivity
+from .parsed import ParsedActivity, seconds
 from .source import RawSource
 
 __all__ = ["finalize"]
@@ -192,7 +192,7 @@ def _shift_lap(lap: Lap, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> Lap
     if not shifts:
         return lap
     start = _shift_time(lap.start_time, shifts)
-    return dataclasses.replace(lap, start_time=start, end_time=start + pd.Timedelta(seconds=lap.elapsed_time_s))
+    return dataclasses.replace(lap, start_time=start, end_time=start + seconds(lap.elapsed_time_s))
 
 
 def _shift_pause(pause: Pause, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> Pause:

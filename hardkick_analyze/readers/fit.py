@@ -12,7 +12,7 @@ from ..errors import NoUsableDataError, UnsupportedFormatError
 from ..models import Lap, Pause, SessionInfo, WorkoutStep
 from .fit_fast import decode_fast
 from .fit_messages import FIT_EPOCH_UNIX_S, FitMessages
-from .parsed import ParsedActivity
+from .parsed import ParsedActivity, seconds
 from .source import RawSource
 
 __all__ = ["parse_fit", "parsed_from_fit_messages"]
@@ -157,7 +157,7 @@ def _prefer(first: np.ndarray, second: np.ndarray) -> np.ndarray:
 def _session_info(session: dict[str, Any], clock: _FitClock) -> SessionInfo:
     start = clock.time(session.get("start_time"))
     elapsed = session.get("total_elapsed_time")
-    end = start + pd.Timedelta(seconds=float(elapsed)) if start is not None and elapsed is not None else None
+    end = start + seconds(elapsed) if start is not None and elapsed is not None else None
     return SessionInfo(
         sport=_text(session.get("sport")),
         sub_sport=_text(session.get("sub_sport")),
@@ -194,10 +194,10 @@ def _laps(laps: list[dict[str, Any]], clock: _FitClock) -> list[Lap]:
         if start is None or elapsed is None:
             if stamp is None or elapsed is None:
                 continue
-            start = stamp - pd.Timedelta(seconds=elapsed)
+            start = stamp - seconds(elapsed)
         if previous_end is not None and abs((start - previous_end).total_seconds()) < 1.0:
             start = previous_end
-        end = start + pd.Timedelta(seconds=elapsed)
+        end = start + seconds(elapsed)
         intensity = lap.get("intensity")
         result.append(
             Lap(

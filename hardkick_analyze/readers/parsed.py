@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..models import Lap, Pause, SessionInfo, WorkoutStep
 
-__all__ = ["ParsedActivity"]
+__all__ = ["ParsedActivity", "seconds"]
 
 
 @dataclass(kw_only=True)
@@ -29,3 +29,12 @@ class ParsedActivity:
     workout_steps: list[WorkoutStep] = field(default_factory=list)
     sessions: list[SessionInfo] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+
+def seconds(value: float) -> pd.Timedelta:
+    """A duration of ``value`` seconds, rounded to the microsecond.
+
+    ``pd.Timedelta(seconds=133.307)`` truncates to 133.306999999 s; lap times read from a file
+    must keep the value the file holds.
+    """
+    return pd.Timedelta(round(float(value) * 1e6), unit="us")

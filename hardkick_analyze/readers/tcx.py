@@ -12,7 +12,7 @@ import pandas as pd
 
 from ..errors import CorruptFileError, NoUsableDataError
 from ..models import Lap, SessionInfo
-from .parsed import ParsedActivity
+from .parsed import ParsedActivity, seconds
 from .source import RawSource
 from .xml_safety import checked_xml
 
@@ -151,7 +151,7 @@ def _lap(element: ET.Element, start_text: str | None, last_point: str | None, in
     timer = _float(values.get("TotalTimeSeconds", ""))
     if start is None or not np.isfinite(timer):
         return None
-    end = start + pd.Timedelta(seconds=timer)
+    end = start + seconds(timer)
     last = _time(last_point)
     if last is not None and (last - end).total_seconds() > PAUSED_LAP_SLACK_S:
         end = last
