@@ -18,7 +18,7 @@ from .models import Activity, PlannedRep, Workout
 from .plan import resolve_targets
 from .readers import read_activity
 from .readers.source import PathOrFile
-from .results import RepResult, Segmentation, SessionReport
+from .results import Effort, RepResult, Segmentation, SessionReport
 from .score import score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
@@ -113,7 +113,8 @@ def analyze_session(
         warnings += sparse_recording_warnings(activity.track["elapsed_s"].to_numpy(), reps)
     if not running:
         warnings += (f"the file is a {activity.metadata.sport} activity, not a run",)
-    verdicts = session_verdicts(reps, missing, score) if reps else (_no_intervals(activity),)
+    unplanned = _unplanned(efforts.reps, segmentation) if given is not None or plan.source == "watch" else ()
+    verdicts = session_verdicts(reps, missing, score, unplanned) if reps else (_no_intervals(activity),)
     return SessionReport(
         source=activity.metadata.source,
         format=activity.metadata.format,
@@ -124,7 +125,7 @@ def analyze_session(
         segmentation=segmentation,
         reps=tuple(reps),
         missing=missing,
-        extra_efforts=segmentation.extra_efforts,
+        extra_efforts=_merged_efforts(segmentation.extra_efforts, unplanned),
         is_hard_kick=hard_kick,
         score=score,
         verdicts=verdicts,
@@ -198,6 +199,23 @@ def _untold_plans(
         primary = workout_from_efforts(grid, marked if marked is not None else efforts)
     presets = [dataclasses.replace(parse_workout(name), source="preset") for name in PRESETS]
     return [primary, *presets] if primary is not None else presets
+
+
+def _unplanned(efforts: Sequence[Candidate], segmentation: Segmentation) -> tuple[Effort, ...]:
+    """The efforts like reps that no planned rep took: reps run beyond the plan."""
+    taken = [(b.start_s, b.effort_end_s) for b in segmentation.reps]
+    return tuple(
+        Effort(start_s=e.start_s, end_s=e.end_s, distance_m=e.distance_m, mean_speed_mps=e.mean_speed_mps)
+        for e in efforts
+        if not any(e.start_s < end and start < e.end_s for start, end in taken)
+    )
+
+
+def _merged_efforts(extras: Sequence[Effort], unplanned: Sequence[Effort]) -> tuple[Effort, ...]:
+    """The alignment's extra efforts and the unplanned reps, each once, in time order."""
+    merged = list(extras)
+    merged += [u for u in unplanned if not any(u.start_s < e.end_s and e.start_s < u.end_s for e in extras)]
+    return tuple(sorted(merged, key=lambda e: e.start_s))
 
 
 def _placed_efforts(grid: SessionGrid, segmentation: Segmentation) -> list[Candidate]:

@@ -9,7 +9,7 @@ import numpy as np
 
 from .models import PlannedRep
 from .render import format_clock, format_pace, planned_text
-from .results import RepResult, Segmentation, SessionScore
+from .results import Effort, RepResult, Segmentation, SessionScore
 from .score import MIN_COOLDOWN_S, MIN_WARMUP_S
 
 __all__ = ["is_hard_kick", "session_verdicts", "sparse_recording_warnings"]
@@ -23,6 +23,8 @@ MAX_PACE_SPREAD = 0.07
 MAX_REST_S = 10 * 60.0
 #: ... and at least one kick reaching this share of the rep speed on average [%].
 MIN_KICK_SPEED_PCT = 110.0
+#: A rep whose measured distance is off the planned one by more than this share is flagged.
+DISTANCE_MISMATCH_SHARE = 0.1
 #: A kick recorded with holes longer than this cannot be timed to a second [s].
 SPARSE_KICK_GAP_S = 2.5
 #: Reps within this many seconds of the target time count as on target [s] ...
@@ -45,9 +47,13 @@ def is_hard_kick(segmentation: Segmentation, reps: Sequence[RepResult]) -> bool:
 
 
 def session_verdicts(
-    reps: Sequence[RepResult], missing: Sequence[PlannedRep], score: SessionScore | None
+    reps: Sequence[RepResult],
+    missing: Sequence[PlannedRep],
+    score: SessionScore | None,
+    unplanned: Sequence[Effort] = (),
 ) -> tuple[str, ...]:
-    """A few sentences a runner reads first: pacing, kicks, missing reps, warm-up, form."""
+    """A few sentences a runner reads first: pacing, kicks, reps missing or beyond the plan,
+    distances unlike the plan's, warm-up, form."""
     verdicts = [_pacing(reps)]
     kicks = [(r.index, r.kick) for r in reps if r.kick is not None]
     if kicks:
@@ -64,6 +70,11 @@ def session_verdicts(
     if missing:
         plural = "s" if len(missing) > 1 else ""
         verdicts.append(f"{len(missing)} planned rep{plural} not run ({_describe(missing[0])})")
+    if unplanned:
+        plural = "s" if len(unplanned) > 1 else ""
+        when = ", ".join(format_clock(e.start_s) for e in unplanned[:4])
+        verdicts.append(f"{len(unplanned)} rep{plural} beyond the plan (at {when})")
+    verdicts += _distance_mismatches(reps)
     if score is not None:
         if score.warmup_s < MIN_WARMUP_S:
             verdicts.append(f"warm-up only {format_clock(score.warmup_s)}: the workout calls for a long one")
@@ -107,6 +118,18 @@ def _miss(rep: RepResult) -> float:
     if rep.time_error_s is not None:
         return abs(rep.time_error_s) / ON_TARGET_S
     return abs(rep.pace_error_s_per_km or 0.0) / ON_TARGET_S_PER_KM
+
+
+def _distance_mismatches(reps: Sequence[RepResult]) -> list[str]:
+    """Reps whose measured distance is far from the planned one (told 400, ran 340)."""
+    notes = []
+    for rep in reps:
+        planned = rep.planned.distance_m
+        if planned is None or not math.isfinite(rep.measured_distance_m):
+            continue
+        if abs(rep.measured_distance_m - planned) > DISTANCE_MISMATCH_SHARE * planned:
+            notes.append(f"rep {rep.index} measured {rep.measured_distance_m:.0f} m for a planned {planned:.0f} m")
+    return notes
 
 
 def _span(reps: Sequence[RepResult]) -> str:

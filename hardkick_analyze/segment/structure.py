@@ -80,8 +80,13 @@ def _as_one_group(planned: list[PlannedRep], members: list[Candidate], timed: bo
 
 
 def _same_size(a: Candidate, b: Candidate) -> bool:
-    ratio = max(a.duration_s, b.duration_s) / max(min(a.duration_s, b.duration_s), 1e-9)
-    return ratio <= SAME_SIZE_RATIO
+    """Whether two efforts are the same rep: about the same time (a timed rep) or the same
+    distance (a measured one, run faster or slower)."""
+    return _close(a.duration_s, b.duration_s) or _close(a.distance_m, b.distance_m)
+
+
+def _close(a: float, b: float) -> bool:
+    return max(a, b) <= SAME_SIZE_RATIO * max(min(a, b), 1e-9)
 
 
 def _timed(members: Sequence[Candidate]) -> bool:
