@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable, Mapping, Sequence
-from types import MappingProxyType
-from typing import Any
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -25,7 +23,7 @@ from .segment.detect import find_efforts
 from .segment.efforts import Candidate, candidate_between, smoothed_speed
 from .segment.laps import laps_as_efforts
 from .segment.structure import workout_from_efforts
-from .track import TrackFit, correct_session, track_details
+from .track import TrackFit, correct_session, track_correction
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .watch_plan import workout_from_steps
 from .workout import PRESETS, describe_workout, goal_5k_to_rep_pace, parse_workout, with_finishes_as_kicks
@@ -298,7 +296,6 @@ def _not_a_session(
             method="none",
             workout=plan,
             reps=(),
-            details=MappingProxyType({"track_corrected": False, "track": None}),
         ),
         reps=(),
         missing=(),
@@ -311,13 +308,11 @@ def _not_a_session(
 
 
 def _with_track(segmentation: Segmentation, grid: SessionGrid, track: TrackFit | None) -> Segmentation:
-    """The segmentation's details with the track stage's answer added (JSON ``segmentation``)."""
-    details: dict[str, Any] = {
-        **segmentation.details,
-        "track_corrected": track is not None,
-        "track": track_details(grid, track) if track is not None else None,
-    }
-    return dataclasses.replace(segmentation, details=MappingProxyType(details))
+    """The segmentation with the track stage's answer in its calibration."""
+    if track is None:
+        return segmentation
+    calibration = dataclasses.replace(segmentation.calibration, track=track_correction(grid, track))
+    return dataclasses.replace(segmentation, calibration=calibration)
 
 
 def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float, str] | None:
@@ -330,9 +325,10 @@ def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float
 
 def _score_reps(grid: SessionGrid, segmentation: Segmentation) -> list[RepResult]:
     bounds = sorted(segmentation.reps, key=lambda b: b.start_s)
-    distance_scale = segmentation.details.get("distance_scale") or 1.0
-    speed_scale = segmentation.details.get("speed_scale") or 1.0
-    track: Mapping[str, Any] | None = segmentation.details.get("track")
+    calibration = segmentation.calibration
+    distance_scale = calibration.distance_scale or 1.0
+    speed_scale = calibration.speed_scale or 1.0
+    track = calibration.track
     results = []
     for position, rep in enumerate(bounds, start=1):
         planned: PlannedRep = segmentation.workout.reps[rep.planned_index]

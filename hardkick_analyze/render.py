@@ -152,17 +152,15 @@ def _how_found(report: SessionReport) -> str:
     seg = report.segmentation
     path = {"laps": "on the watch's laps", "detected": "on the speed"}.get(seg.method, seg.method)
     parts = [f"reps found {path}"]
-    lag = seg.details.get("distance_lag_s")
-    if lag:
-        parts.append(f"watch distance lag {lag:.1f} s corrected")
-    track = seg.details.get("track") if seg.details.get("track_corrected") else None
-    if track:
-        parts.append(
-            f"400 m track recognised (lane {track['lane']}): the watch measured "
-            f"{100 * (track['device_scale'] - 1):+.1f} % on it, distances corrected"
-        )
-    elif seg.details.get("distance_scale"):
-        parts.append(f"watch distance {100 * (seg.details['distance_scale'] - 1):+.1f} % vs the planned metres")
+    calibration = seg.calibration
+    if calibration.distance_lag_s:
+        parts.append(f"watch distance lag {calibration.distance_lag_s:.1f} s corrected")
+    track = calibration.track
+    if track is not None:
+        scale = f": the watch measured {100 * (track.device_scale - 1):+.1f} % on it" if track.device_scale else ""
+        parts.append(f"400 m track recognised (lane {track.fit.lane}){scale}, distances corrected")
+    elif calibration.distance_scale:
+        parts.append(f"watch distance {100 * (calibration.distance_scale - 1):+.1f} % vs the planned metres")
     return "; ".join(parts) + " (details in --json)"
 
 

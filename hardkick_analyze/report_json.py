@@ -22,7 +22,8 @@ from typing import Any
 import pandas as pd
 
 from .models import PlannedRep
-from .results import Effort, FormChange, KickResult, RepResult, SessionReport
+from .results import Effort, FormChange, KickResult, RepResult, Segmentation, SessionReport
+from .track import TrackCorrection
 
 __all__ = ["SCHEMA_VERSION", "report_to_dict", "reps_table"]
 
@@ -46,7 +47,7 @@ def report_to_dict(report: SessionReport) -> dict[str, Any]:
             "target_pace_source": report.target_pace_source,
             "planned": [_planned(r) for r in report.workout.reps],
         },
-        "segmentation": {"method": segmentation.method, **_plain(segmentation.details)},
+        "segmentation": _segmentation(segmentation),
         "is_hard_kick": report.is_hard_kick,
         "reps": [_rep(r) for r in report.reps],
         "missing_reps": [{"planned": _planned(r)} for r in report.missing],
@@ -176,6 +177,54 @@ def _effort(effort: Effort) -> dict[str, Any]:
         "distance_m": _number(effort.distance_m),
         "mean_speed_mps": _number(effort.mean_speed_mps),
     }
+
+
+def _segmentation(segmentation: Segmentation) -> dict[str, Any]:
+    """How the reps were found and what was measured about the watch (schema 1.0's keys)."""
+    calibration = segmentation.calibration
+    track = calibration.track
+    return {
+        "method": segmentation.method,
+        "speed_source": calibration.speed_source,
+        "speed_lag_s": round(calibration.speed_lag_s, 2),
+        "distance_lag_s": round(calibration.distance_lag_s, 2),
+        "lag_correlation": _rounded(calibration.lag_correlation, 3),
+        "distance_scale": _rounded(calibration.distance_scale, 4),
+        "speed_scale": _rounded(calibration.speed_scale, 4),
+        "sharp_reps": calibration.sharp_reps,
+        "start_line_m": _rounded(calibration.start_line_m, 1),
+        **_plain(segmentation.diagnostics),
+        "track_corrected": track is not None,
+        "track": None if track is None else _track(track),
+    }
+
+
+def _track(track: TrackCorrection) -> dict[str, Any]:
+    fit = track.fit
+    return {
+        "centre_lat_deg": round(fit.centre_lat_deg, 7),
+        "centre_lon_deg": round(fit.centre_lon_deg, 7),
+        "bearing_deg": round(fit.bearing_deg, 2),
+        "direction": fit.direction,
+        "scale": round(fit.scale, 4),
+        "lane": fit.lane,
+        "lane_probability": round(fit.lane_probability, 3),
+        "lanes": list(track.lanes),
+        "residual_rms_m": round(fit.residual_rms_m, 2),
+        "on_track_share": round(fit.on_track_share, 3),
+        "coverage": round(fit.coverage, 3),
+        "laps": round(fit.laps, 2),
+        "quality": round(fit.quality, 3),
+        "source": fit.source,
+        "on_track_m": round(track.on_track_m, 1),
+        "device_scale": _rounded(track.device_scale, 4),
+        "rep_error_pct": round(track.rep_error_pct, 3),
+        "rep_error_m": round(track.rep_error_m, 2),
+    }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None or not math.isfinite(value) else round(value, digits)
 
 
 def _plain(values: Mapping[str, Any]) -> dict[str, Any]:

@@ -11,14 +11,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any
 
 import pandas as pd
 
 from .clean import SessionGrid
 from .models import PlannedRep, Workout
+from .track.correct import TrackCorrection
 
 __all__ = [
+    "Calibration",
     "Effort",
     "FormChange",
     "KickResult",
@@ -68,11 +69,33 @@ class RepBounds:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Calibration:
+    """What the analysis measured about the watch on this session, for the stages after it.
+
+    ``speed_lag_s`` / ``distance_lag_s``: how late the watch's speed and distance were (undone
+    on the grid) [s], ``lag_correlation`` how sure that is; ``distance_scale`` /
+    ``speed_scale``: watch metres per true metre on the session's sharply timed reps (None when
+    none was); ``start_line_m``: the start line most sharp starts agree on, along a recognised
+    track [m]; ``track``: the track the positions fit and the correction made on it.
+    """
+
+    speed_source: str
+    speed_lag_s: float = 0.0
+    distance_lag_s: float = 0.0
+    lag_correlation: float | None = None
+    distance_scale: float | None = None
+    speed_scale: float | None = None
+    sharp_reps: int = 0
+    start_line_m: float | None = None
+    track: TrackCorrection | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Segmentation:
     """The segmenter's answer: which path it took, the reps it found and what did not fit.
 
-    ``details`` holds the path's thresholds and estimates (speed lag, distance scale, ...)
-    as plain JSON-ready values.
+    ``calibration`` is what it measured about the watch (read by the scorer and the charts);
+    ``diagnostics`` holds the path's thresholds and costs as plain values, for the JSON only.
     """
 
     method: str
@@ -80,7 +103,8 @@ class Segmentation:
     reps: tuple[RepBounds, ...]
     missing: tuple[int, ...] = ()
     extra_efforts: tuple[Effort, ...] = ()
-    details: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    calibration: Calibration = field(default_factory=lambda: Calibration(speed_source="none"))
+    diagnostics: Mapping[str, float | int | str | None] = field(default_factory=lambda: MappingProxyType({}))
     warnings: tuple[str, ...] = ()
 
 

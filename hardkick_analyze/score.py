@@ -11,16 +11,15 @@ scale (the watch's over- or under-measurement, estimated by the segmenter from a
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from .clean import SessionGrid, rolling_mean
 from .models import PlannedRep
 from .results import FormChange, KickResult, RepBounds, RepResult, Segmentation, SessionScore, SpeedBin
-from .track import rep_distance_error_m
+from .track import TrackCorrection
 
 __all__ = [
     "FADE_FINAL_SHARE",
@@ -69,7 +68,7 @@ def score_rep(
     distance_scale: float,
     speed_scale: float,
     next_start_s: float | None,
-    track: Mapping[str, Any] | None = None,
+    track: TrackCorrection | None = None,
 ) -> RepResult:
     """Measure one rep (and its kick) between the segmenter's boundaries.
 
@@ -91,8 +90,8 @@ def score_rep(
     next_start_s
         Start of the next rep, to measure the rest in between [s].
     track
-        The track stage's details (:func:`hardkick_analyze.track.track_details`) when the
-        distance was corrected on a track: distances on it get an error estimate.
+        The track stage's answer when the distance was corrected on a track: distances on it
+        get an error estimate.
     """
     duration = bounds.end_s - bounds.start_s
     measured = _distance_between(grid, bounds.start_s, bounds.end_s)
@@ -159,7 +158,7 @@ def score_kick(
     rep_speed_mps: float,
     distance_scale: float,
     speed_scale: float,
-    track: Mapping[str, Any] | None = None,
+    track: TrackCorrection | None = None,
 ) -> KickResult:
     """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``.
 
@@ -453,7 +452,7 @@ def _gps_distance_between(grid: SessionGrid, start_s: float, end_s: float) -> fl
 
 
 def _distance_error(
-    grid: SessionGrid, track: Mapping[str, Any] | None, start_s: float, end_s: float, measured_m: float
+    grid: SessionGrid, track: TrackCorrection | None, start_s: float, end_s: float, measured_m: float
 ) -> float | None:
     """Error estimate of a distance measured on the track [m]; None off the track or uncorrected."""
     if track is None or "on_track" not in grid.frame:
@@ -463,7 +462,7 @@ def _distance_error(
     on = grid.frame["on_track"].to_numpy(dtype=bool)
     if not inside.any() or on[inside].mean() < ON_TRACK_SHARE:
         return None
-    return rep_distance_error_m(measured_m, track)
+    return track.distance_error_m(measured_m)
 
 
 def _time_at_fraction(grid: SessionGrid, start_s: float, end_s: float, fraction: float) -> float:

@@ -86,8 +86,8 @@ def _by_gid(axes, gid):
 
 
 def _scales(report):
-    details = report.segmentation.details
-    return details.get("distance_scale") or 1.0, details.get("speed_scale") or 1.0
+    calibration = report.segmentation.calibration
+    return calibration.distance_scale or 1.0, calibration.speed_scale or 1.0
 
 
 # --- the data drawn are the analysed values -----------------------------------------------------

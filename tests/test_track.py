@@ -32,9 +32,8 @@ from hardkick_analyze.track import (
     correct_grid,
     correct_session,
     fit_track,
-    rep_distance_error_m,
     stadium_offset_m,
-    track_details,
+    track_correction,
 )
 
 CENTRE = (52.5200, 13.4050)
@@ -347,7 +346,7 @@ def test_noiseless_laps_carry_a_tiny_error_estimate():
     activity, _ = _laps(bias_pct=2.0)
     grid = make_grid(activity)
     fit = _fit(activity)
-    details = track_details(correct_grid(grid, fit), fit)
-    assert details["device_scale"] == pytest.approx(1.02, abs=1e-3)
-    assert details["lane_probability"] > 0.99
-    assert rep_distance_error_m(400.0, details) < 0.5
+    correction = track_correction(correct_grid(grid, fit), fit)
+    assert correction.device_scale == pytest.approx(1.02, abs=1e-3)
+    assert correction.fit.lane_probability > 0.99
+    assert correction.distance_error_m(400.0) < 0.5

@@ -243,5 +243,5 @@ def _grid_of(report: SessionReport) -> SessionGrid:
 
 def _scales(report: SessionReport) -> tuple[float, float]:
     """The session's distance and speed scales, as the scorer was given them (1.0 when unknown)."""
-    details = report.segmentation.details
-    return float(details.get("distance_scale") or 1.0), float(details.get("speed_scale") or 1.0)
+    calibration = report.segmentation.calibration
+    return calibration.distance_scale or 1.0, calibration.speed_scale or 1.0

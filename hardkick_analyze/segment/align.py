@@ -65,7 +65,7 @@ def match_costs(
     contrast = np.array([c.contrast for c in candidates], dtype=np.float64)
     speed = np.array([c.mean_speed_mps for c in candidates], dtype=np.float64)
     timed = np.array([p.duration_s is not None for p in plan], dtype=bool)[:, None]
-    size = np.array([p.duration_s if p.duration_s is not None else p.distance_m + p.kick_m for p in plan])
+    size = np.array([p.duration_s if p.duration_s is not None else (p.distance_m or 0.0) + p.kick_m for p in plan])
     kick = np.array([p.has_kick for p in plan], dtype=bool)[:, None]
     measured = np.where(timed, duration[None, :], distance[None, :])
     with np.errstate(divide="ignore", invalid="ignore"):

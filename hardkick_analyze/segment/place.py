@@ -29,7 +29,7 @@ from ..results import RepBounds
 from .boundaries import Ramp, at_fraction, falling_ramp, rising_ramp
 from .efforts import Candidate
 
-__all__ = ["Placed", "place_rep", "resolve"]
+__all__ = ["Placed", "Scales", "place_rep", "resolve"]
 
 #: Windows for the levels a ramp leaves and reaches, relative to the candidate's edges [s].
 REST_WINDOW_S = (4.0, 20.0)
@@ -138,14 +138,25 @@ def place_rep(
     return Placed(planned_index, planned, candidate, start, end, kick, lap_guided, sharp)
 
 
-def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], dict[str, float | None]]:
+@dataclass(frozen=True, slots=True)
+class Scales:
+    """The session's distance scales measured on its sharply timed reps (see :func:`resolve`)."""
+
+    distance_scale: float | None
+    speed_scale: float | None
+    sharp_reps: int
+    start_line_m: float | None
+
+
+def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], Scales]:
     """Final boundaries for every rep, and the session's distance scale.
 
     Returns
     -------
-    bounds, details
-        ``details`` holds ``distance_scale`` (watch / true distance, or None when no rep had
-        two sharp boundaries) and ``speed_scale`` (the same for the integrated speed).
+    bounds, scales
+        ``scales.distance_scale`` is watch / true distance (None when no rep had two sharp
+        boundaries), ``speed_scale`` the same for the integrated speed, ``start_line_m`` the
+        start line on a recognised track.
     """
     time = grid.time_s
     distance = grid.frame["distance_m"].to_numpy()
@@ -158,17 +169,15 @@ def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], d
             distance_ratios.append((_interp(time, distance, b) - _interp(time, distance, a)) / rep.planned.distance_m)
             speed_ratios.append(_integral(time, speed, a, b) / rep.planned.distance_m)
     distance_scale = _trusted_median(distance_ratios)
-    speed_scale = _trusted_median(speed_ratios)
     track = _track_evidence(grid, placed)
     bounds = [_bounds(rep, time, distance, distance_scale, track) for rep in placed]
-    details: dict[str, float | None] = {
-        "distance_scale": distance_scale,
-        "speed_scale": speed_scale,
-        "sharp_reps": len(distance_ratios),
-    }
-    if track is not None:
-        details["start_line_m"] = track.line_s_m
-    return bounds, details
+    scales = Scales(
+        distance_scale=distance_scale,
+        speed_scale=_trusted_median(speed_ratios),
+        sharp_reps=len(distance_ratios),
+        start_line_m=track.line_s_m if track is not None else None,
+    )
+    return bounds, scales
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ import numpy as np
 
 from ..clean import SessionGrid, rolling_mean
 from ..models import Activity, PlannedRep, Workout
-from ..results import Effort, RepBounds, Segmentation
+from ..results import Calibration, Effort, RepBounds, Segmentation
 from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align
 from .efforts import Candidate, find_candidates, smoothed_speed
 from .laps import lap_candidates, structured
@@ -95,22 +95,24 @@ def segment_session(
         for k, c in enumerate(chosen.candidates)
         if k in chosen.alignment.extras
     )
-    details: dict[str, Any] = {
-        "speed_source": grid.speed_source,
-        "speed_lag_s": round(grid.speed_lag_s, 2),
-        "distance_lag_s": round(grid.distance_lag_s, 2),
-        "lag_correlation": None if grid.lag_correlation is None else round(grid.lag_correlation, 3),
-        "alignment_cost": round(chosen.alignment.cost, 2),
-        **{k: None if v is None else round(v, 4) for k, v in scales.items()},
-        **chosen.details,
-    }
+    calibration = Calibration(
+        speed_source=grid.speed_source,
+        speed_lag_s=grid.speed_lag_s,
+        distance_lag_s=grid.distance_lag_s,
+        lag_correlation=grid.lag_correlation,
+        distance_scale=scales.distance_scale,
+        speed_scale=scales.speed_scale,
+        sharp_reps=scales.sharp_reps,
+        start_line_m=scales.start_line_m,
+    )
     return Segmentation(
         method=method,
         workout=effective,
         reps=tuple(reps),
         missing=missing,
         extra_efforts=extras,
-        details=MappingProxyType(details),
+        calibration=calibration,
+        diagnostics=MappingProxyType({"alignment_cost": round(chosen.alignment.cost, 2), **chosen.details}),
     )
 
 
@@ -207,10 +209,9 @@ def _expand(workout: Workout, candidates: list[Candidate]) -> _Plan:
         return _Plan(workout.reps, (MISSING_COST,) * len(workout.reps), None)
     plain = [r for r in workout.reps if not r.has_kick]
     kicks = [r for r in workout.reps if r.has_kick]
+    plain_m = plain[0].expected_distance_m() if plain else None
     plausible = sum(
-        1
-        for c in candidates
-        if plain and PLAUSIBLE_LENGTH[0] <= c.distance_m / plain[0].distance_m <= PLAUSIBLE_LENGTH[1]
+        1 for c in candidates if plain_m and PLAUSIBLE_LENGTH[0] <= c.distance_m / plain_m <= PLAUSIBLE_LENGTH[1]
     )
     count = max(len(plain), plausible)
     reps = tuple([plain[0]] * count + kicks) if plain else tuple(kicks)

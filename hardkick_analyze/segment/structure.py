@@ -65,18 +65,20 @@ def _as_one_group(planned: list[PlannedRep], members: list[Candidate], timed: bo
     """The reps of a group at one size and one recovery (the group's typical ones)."""
     if len(planned) < 2:
         return planned
+    duration_s: float | None = None
+    distance_m: float | None = None
     if timed:
-        size = {"duration_s": _snap(float(np.median([c.duration_s for c in members])), STANDARD_DURATIONS_S, step=5.0)}
+        duration_s = _snap(float(np.median([c.duration_s for c in members])), STANDARD_DURATIONS_S, step=5.0)
     else:
         paced = float(np.median([c.distance_m - r.kick_m for c, r in zip(members, planned, strict=True)]))
-        size = {"distance_m": _snap(paced, STANDARD_DISTANCES_M, step=50.0)}
+        distance_m = _snap(paced, STANDARD_DISTANCES_M, step=50.0)
     recoveries = [r.recovery for r in planned if r.recovery is not None]
     recovery = None
     if recoveries:
         gap = float(np.median([r.duration_s or 0.0 for r in recoveries]))
         activity = max({r.activity for r in recoveries}, key=[r.activity for r in recoveries].count)
         recovery = Recovery(duration_s=_snap(gap, STANDARD_DURATIONS_S, step=15.0), activity=activity)
-    return [dataclasses.replace(r, **size, recovery=recovery) for r in planned]
+    return [dataclasses.replace(r, distance_m=distance_m, duration_s=duration_s, recovery=recovery) for r in planned]
 
 
 def _same_size(a: Candidate, b: Candidate) -> bool:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from ..clean import SessionGrid
 from ..models import Activity
-from .correct import TRACK_COLUMNS, correct_grid, rep_distance_error_m, track_details
+from .correct import TRACK_COLUMNS, TrackCorrection, correct_grid, track_correction
 from .fit import TrackFit, fit_track, stadium_offset_m
 
 __all__ = [
     "TRACK_COLUMNS",
+    "TrackCorrection",
     "TrackFit",
     "correct_grid",
     "correct_session",
     "fit_track",
-    "rep_distance_error_m",
     "stadium_offset_m",
-    "track_details",
+    "track_correction",
 ]
 
 

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,7 @@ from .fit import (
     trimmed_mean,
 )
 
-__all__ = ["TRACK_COLUMNS", "correct_grid", "rep_distance_error_m", "track_details"]
+__all__ = ["TRACK_COLUMNS", "TrackCorrection", "correct_grid", "track_correction"]
 
 #: Columns a corrected grid adds to the input's (units in the names; ``on_track`` is boolean).
 TRACK_COLUMNS = ("gps_distance_m", "on_track", "track_s_m", "track_offset_m", "track_lane")
@@ -146,14 +146,30 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
     return dataclasses.replace(grid, frame=corrected, speed_source=f"{source} ({grid.speed_source})")
 
 
-def track_details(grid: SessionGrid, fit: TrackFit) -> dict[str, Any]:
-    """The fit and the correction as plain JSON-ready values, for the segmentation's details.
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrackCorrection:
+    """The track stage's answer: the fitted track and how the distance was corrected on it.
 
     ``device_scale`` is the measured distance over the along-track distance on the track (the
     watch's over- or under-measurement there); ``rep_error_pct`` and ``rep_error_m`` make the
-    error estimate of a distance ``d`` on the track: ``hypot(d * rep_error_pct / 100,
-    rep_error_m)``.
+    error estimate of a distance on the track (:meth:`distance_error_m`); ``lanes`` are the lanes
+    the running was in, ``on_track_m`` the distance run on the track [m].
     """
+
+    fit: TrackFit
+    lanes: tuple[int, ...]
+    on_track_m: float
+    device_scale: float | None
+    rep_error_pct: float
+    rep_error_m: float
+
+    def distance_error_m(self, distance_m: float) -> float:
+        """Error estimate (one standard deviation) of a corrected distance on the track [m]."""
+        return math.hypot(distance_m * self.rep_error_pct / 100.0, self.rep_error_m)
+
+
+def track_correction(grid: SessionGrid, fit: TrackFit) -> TrackCorrection:
+    """What the correction of ``grid`` (see :func:`correct_grid`) on the track ``fit`` did."""
     relative, absolute = _error_model(grid, fit)
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool) if "on_track" in frame else np.zeros(len(frame), dtype=bool)
@@ -163,35 +179,14 @@ def track_details(grid: SessionGrid, fit: TrackFit) -> dict[str, Any]:
     track_m = float(corrected[step_on].sum()) if on.any() else 0.0
     device_scale = float(measured[step_on].sum()) / track_m if measured is not None and track_m > 0 else None
     lanes = frame["track_lane"].to_numpy(dtype=np.float64) if "track_lane" in frame else np.array([])
-    used = sorted({int(n) for n in lanes[np.isfinite(lanes)]})
-    return {
-        "centre_lat_deg": round(fit.centre_lat_deg, 7),
-        "centre_lon_deg": round(fit.centre_lon_deg, 7),
-        "bearing_deg": round(fit.bearing_deg, 2),
-        "direction": fit.direction,
-        "scale": round(fit.scale, 4),
-        "lane": fit.lane,
-        "lane_probability": round(fit.lane_probability, 3),
-        "lanes": used,
-        "residual_rms_m": round(fit.residual_rms_m, 2),
-        "on_track_share": round(fit.on_track_share, 3),
-        "coverage": round(fit.coverage, 3),
-        "laps": round(fit.laps, 2),
-        "quality": round(fit.quality, 3),
-        "source": fit.source,
-        "on_track_m": round(track_m, 1),
-        "device_scale": None if device_scale is None else round(device_scale, 4),
-        "rep_error_pct": round(100.0 * relative, 3),
-        "rep_error_m": round(absolute, 2),
-    }
-
-
-def rep_distance_error_m(distance_m: float, details: Mapping[str, Any]) -> float:
-    """Error estimate (one standard deviation) of a corrected distance on the track [m].
-
-    ``details`` is :func:`track_details`' answer.
-    """
-    return math.hypot(distance_m * details["rep_error_pct"] / 100.0, details["rep_error_m"])
+    return TrackCorrection(
+        fit=fit,
+        lanes=tuple(sorted({int(n) for n in lanes[np.isfinite(lanes)]})),
+        on_track_m=track_m,
+        device_scale=device_scale,
+        rep_error_pct=100.0 * relative,
+        rep_error_m=absolute,
+    )
 
 
 def _error_model(grid: SessionGrid, fit: TrackFit) -> tuple[float, float]:
