@@ -101,7 +101,7 @@ def analyze(
     try:
         pace_s_per_km = parse_pace(pace) if pace is not None else None
         if workout is not None:
-            parse_workout(workout, pace_s_per_km=pace_s_per_km)
+            parse_workout(workout)
         if goal_5k is not None:
             parse_clock(goal_5k)
     except WorkoutSpecError as exc:

@@ -3,7 +3,7 @@
 A rep's target is, in this order: the pace its spec (or the watch's workout step) sets; the
 pace given separately (``--pace``, or ``--goal-5k`` less 5 s/km); the pace the session's reps
 of the same size were run at (``inferred``: the runner evidently aimed at it). A rep run
-flat out (``@max``) has none. Targets score the reps; they never decide whether a rep exists.
+flat out (``@max``) and a stride have none. Targets score the reps; they never decide whether a rep exists.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def resolve_targets(
         if rep.pace_s_per_km is not None:
             reps.append(rep)
             sources.add(own)
-        elif rep.max_effort:
+        elif rep.max_effort or rep.kind != "work":
             reps.append(rep)
         elif given_pace is not None:
             reps.append(dataclasses.replace(rep, pace_s_per_km=given_pace[0]))

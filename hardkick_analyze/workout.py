@@ -68,7 +68,6 @@ __all__ = [
     "parse_pace",
     "parse_workout",
     "with_finishes_as_kicks",
-    "with_pace",
 ]
 
 METRES_PER_MILE = 1609.344
@@ -154,15 +153,16 @@ def goal_5k_to_rep_pace(goal_time: str) -> float:
     return parse_clock(goal_time) / 5.0 - GOAL_5K_OFFSET_S_PER_KM
 
 
-def parse_workout(spec: str, *, pace_s_per_km: float | None = None) -> Workout:
+def parse_workout(spec: str) -> Workout:
     """Parse a workout spec or preset name into a :class:`Workout`.
+
+    A rep's target is the pace its spec writes, or none; a pace given separately is added
+    where the plan is resolved (:func:`hardkick_analyze.plan.resolve_targets`), not here.
 
     Parameters
     ----------
     spec
         A preset name (``hard-kick-500``, ``hard-kick-250``) or a spec in the grammar above.
-    pace_s_per_km
-        Target pace for work reps whose spec gives none [s/km].
 
     Raises
     ------
@@ -172,12 +172,10 @@ def parse_workout(spec: str, *, pace_s_per_km: float | None = None) -> Workout:
     name = spec.strip().lower()
     if name in PRESETS:
         plain, distance_m, kick_m = PRESETS[name]
-        reps = [PlannedRep(distance_m=distance_m, pace_s_per_km=pace_s_per_km)] * plain
-        reps += [PlannedRep(distance_m=distance_m, pace_s_per_km=pace_s_per_km, kick_m=kick_m)] * PRESET_KICK_REPS
+        reps = [PlannedRep(distance_m=distance_m)] * plain
+        reps += [PlannedRep(distance_m=distance_m, kick_m=kick_m)] * PRESET_KICK_REPS
         return Workout(spec=name, reps=tuple(reps), name=name, flexible_plain_reps=True)
-    reps = _Parser(spec).parse()
-    workout = Workout(spec=spec.strip(), reps=tuple(reps))
-    return with_pace(workout, pace_s_per_km) if pace_s_per_km is not None else workout
+    return Workout(spec=spec.strip(), reps=tuple(_Parser(spec).parse()))
 
 
 def with_finishes_as_kicks(workout: Workout) -> Workout | None:
@@ -209,22 +207,6 @@ def with_finishes_as_kicks(workout: Workout) -> Workout | None:
         reps.append(rep)
         index += 1
     return dataclasses.replace(workout, reps=tuple(reps)) if joined else None
-
-
-def with_pace(workout: Workout, pace_s_per_km: float) -> Workout:
-    """The workout with ``pace_s_per_km`` filled in for every work rep that has no target [s/km].
-
-    Sprints (``@max``) and strides keep no pace: they are not run at one.
-    """
-    reps = tuple(
-        dataclasses.replace(rep, pace_s_per_km=pace_s_per_km) if _takes_pace(rep) else rep for rep in workout.reps
-    )
-    return dataclasses.replace(workout, reps=reps)
-
-
-def _takes_pace(rep: PlannedRep) -> bool:
-    """Whether a separately given pace is this rep's target."""
-    return rep.pace_s_per_km is None and rep.kind == "work" and not rep.max_effort
 
 
 def format_workout(workout: Workout) -> str:

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from hardkick_analyze.errors import WorkoutSpecError
 from hardkick_analyze.models import PlannedRep, Recovery, Workout
+from hardkick_analyze.plan import resolve_targets
 from hardkick_analyze.workout import (
     describe_workout,
     format_workout,
     goal_5k_to_rep_pace,
     parse_clock,
     parse_workout,
-    with_pace,
 )
 
 
@@ -53,16 +53,23 @@ def test_units_and_mile_pace():
 
 
 def test_pace_fills_reps_without_one():
-    workout = parse_workout("5x400, 1x400@80s", pace_s_per_km=270.0)
+    workout = resolve_targets(parse_workout("5x400, 1x400@80s"), (270.0, "pace"), {})
     assert [r.pace_s_per_km for r in workout.reps] == [270.0] * 5 + [200.0]
-    assert with_pace(parse_workout("2x400"), 300.0).reps[1].pace_s_per_km == 300.0
+    assert workout.target_source == "spec"
+    assert resolve_targets(parse_workout("2x400"), (300.0, "goal"), {}).target_source == "goal"
+
+
+def test_targets_are_inferred_per_rep_size():
+    workout = resolve_targets(parse_workout("2x800, 2x400"), None, {0: 250.0, 1: 260.0, 2: 230.0, 3: 240.0})
+    assert [r.pace_s_per_km for r in workout.reps] == [255.0, 255.0, 235.0, 235.0]
+    assert workout.target_source == "inferred"
 
 
 @pytest.mark.parametrize(
     ("name", "plain", "distance", "kick"), [("hard-kick-500", 4, 400, 100), ("hard-kick-250", 4, 200, 50)]
 )
 def test_presets(name, plain, distance, kick):
-    workout = parse_workout(name, pace_s_per_km=295.0)
+    workout = resolve_targets(parse_workout(name), (295.0, "pace"), {})
     assert workout.flexible_plain_reps
     assert [r.kick_m for r in workout.reps] == [0.0] * plain + [float(kick)] * 2
     assert {r.distance_m for r in workout.reps} == {float(distance)}
@@ -195,11 +202,12 @@ def test_notation(spec, reps):
 
 
 def test_sprints_and_strides_take_no_pace():
-    workout = parse_workout("6x400, 6x150@max, 4x20s strides", pace_s_per_km=280.0)
+    workout = resolve_targets(parse_workout("6x400, 6x150@max, 4x20s strides"), (280.0, "pace"), {})
     assert [r.pace_s_per_km for r in workout.reps] == [280.0] * 6 + [None] * 10
     assert [r.kind for r in workout.reps] == ["work"] * 6 + ["sprint"] * 6 + ["stride"] * 4
     # A timed rep takes the pace too: it says how far the rep should go.
-    assert parse_workout("5x60s", pace_s_per_km=240.0).reps[0].expected_distance_m() == pytest.approx(250.0)
+    timed = resolve_targets(parse_workout("5x60s"), (240.0, "pace"), {})
+    assert timed.reps[0].expected_distance_m() == pytest.approx(250.0)
 
 
 @pytest.mark.parametrize(
@@ -281,7 +289,7 @@ def test_format_workout(spec, written):
 
 
 def test_format_preset_with_a_pace_spells_it_out():
-    workout = parse_workout("hard-kick-500", pace_s_per_km=295.0)
+    workout = resolve_targets(parse_workout("hard-kick-500"), (295.0, "pace"), {})
     assert format_workout(workout) == "4x400@4:55/km, 2x(400@4:55/km+100@max)"
 
 
