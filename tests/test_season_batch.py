@@ -299,7 +299,7 @@ def test_a_strava_bundle_uses_its_names_and_dates(tmp_path):
         "activities/11.gpx.gz": "hard_kick",
         "activities/12.tcx.gz": "other",
         "activities/13.fit.gz": "empty",
-        "activities/14.fit.gz": "corrupt",
+        "activities/14.fit.gz": "truncated",  # the gzip is salvaged, the FIT inside is cut short,
         "activities/15.gpx.gz": "unsupported",
         "activities/16.gpx.gz": "empty",
         "evil.fit": "other",

@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import HardkickError
+from ..errors import ArgumentError, HardkickError
 from .cache import ResultCache
 from .checks import season_checks
-from .inputs import BundleCaps, SessionInput, expand_paths
+from .inputs import BundleCaps, SessionInput, checked_paths, expand_paths
 from .plan import Plan
 from .records import KINDS, SeasonResult, SessionRecord, record_from_entry
 from .worker import AnalysisOptions, analyze_file
@@ -44,7 +44,7 @@ def default_workers() -> int:
 
 
 def analyze_season(
-    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]],
+    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     *,
     executor: Executor | None = None,
     workers: int | None = None,
@@ -62,7 +62,7 @@ def analyze_season(
     ----------
     inputs
         :class:`SessionInput` values (see :func:`expand_paths`), or paths of files, folders and
-        bundles to expand.
+        bundles to expand; one ``str`` or ``Path`` is one path.
     executor
         Runs the per-file analysis; its worker count is not known, so ``workers`` only sets how
         many tasks are kept in flight. Default: a process pool of ``workers`` processes (none
@@ -114,13 +114,16 @@ def analyze_season(
 
 
 def _as_inputs(
-    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]], caps: BundleCaps | None
+    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    caps: BundleCaps | None,
 ) -> list[SessionInput]:
-    if all(isinstance(i, SessionInput) for i in inputs):
+    if isinstance(inputs, str | os.PathLike):
+        return expand_paths(inputs, caps=caps)  # one PATH, not a sequence of characters
+    if isinstance(inputs, Sequence) and all(isinstance(i, SessionInput) for i in inputs):
         return [i for i in inputs if isinstance(i, SessionInput)]
-    if any(isinstance(i, SessionInput) for i in inputs):
-        raise TypeError("give either SessionInput values or paths, not both")
-    return expand_paths([i for i in inputs if not isinstance(i, SessionInput)], caps=caps)
+    if isinstance(inputs, Sequence) and any(isinstance(i, SessionInput) for i in inputs):
+        raise ArgumentError("inputs", "give either SessionInput values or paths, not both")
+    return expand_paths(checked_paths(inputs), caps=caps)
 
 
 def _order(record: SessionRecord) -> tuple[bool, pd.Timestamp, str]:
