@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from .clean import SessionGrid, make_grid
+from .edges import check_goal_5k, check_pace
 from .models import Activity, PlannedRep, Workout
 from .readers import read_activity
 from .readers.source import PathOrFile
@@ -146,9 +147,12 @@ def _with_track(segmentation: Segmentation, grid: SessionGrid, track: TrackFit |
 
 
 def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float | None, str]:
+    # Checked here, at the public entry: 0 s/km or a goal of 0:01 would otherwise divide by zero
+    # or be silently ignored deep in the scoring.
     if pace_s_per_km is not None:
-        return pace_s_per_km, "given"
+        return check_pace(pace_s_per_km), "given"
     if goal_5k is not None:
+        check_goal_5k(goal_5k)
         return goal_5k_to_rep_pace(goal_5k), "goal"
     return None, "unknown"
 
