@@ -17,6 +17,7 @@ import struct
 import unicodedata
 import weakref
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -46,6 +47,8 @@ _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 # The end record (22 bytes) may carry a comment of up to 64 KiB, and a zip64 record and locator precede it.
 _EOCD_SEARCH_BYTES = 22 + 65_535 + 56 + 20
 _STRAVA_INDEX = "activities.csv"
+# What damaged zip data raises from zipfile and zlib (a flipped byte in a deflate stream is zlib.error).
+_ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error)
 # Strava writes "Activity Date" in UTC, in this English format ("Mar 1, 2026, 7:00:00 AM").
 _STRAVA_DATE_FORMAT = "%b %d, %Y, %I:%M:%S %p"
 
@@ -326,7 +329,7 @@ def _open_zip(stream: BinaryIO, label: str, caps: BundleCaps) -> zipfile.ZipFile
         if declared is not None and declared > caps.max_members:
             raise FileTooLargeError(label, f"zip with {declared} entries, over the cap of {caps.max_members}")
         return zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, ValueError, EOFError, struct.error) as exc:
+    except _ZIP_FAILURES as exc:
         stream.close()
         raise CorruptFileError(label, f"broken zip ({exc})") from exc
     except HardkickError:
@@ -464,7 +467,7 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, labe
     try:
         with archive.open(info) as member:
             data = member.read(cap + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
+    except (*_ZIP_FAILURES, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise CorruptFileError(label, f"unreadable zip member ({exc})") from exc
     if len(data) > cap:
         raise FileTooLargeError(label, f"decompresses to more than {cap} bytes")
@@ -549,5 +552,5 @@ class _MemberLoader:
     def __call__(self) -> bytes:
         try:
             return self.reader.read(self.chain, self.label)
-        except (zipfile.BadZipFile, IndexError, ValueError) as exc:
+        except (*_ZIP_FAILURES, IndexError) as exc:
             raise CorruptFileError(self.label, f"unreadable zip member ({exc})") from exc
