@@ -215,3 +215,41 @@ def test_a_season_lists_fifos_and_linked_or_unreadable_folders_as_failed(tmp_pat
         "linked/": "a symbolic link to a folder, not followed",
         "locked/": "folder cannot be read: Permission denied",
     }
+
+
+# "What it must show": one season folder with every kind of bad input beside good files.
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_hostile_season_folder_reports_every_file_in_one_line_and_exits_0(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from hardkick_analyze.cli import app
+
+    season = tmp_path / "season"
+    (season / "locked").mkdir(parents=True)
+    (season / "good.fit").write_bytes(FIT)
+    (season / "session.tcx").write_bytes(TCX)
+    (season / "deep.gpx").write_bytes(_nested_gpx(150_000))
+    (season / "times.gpx").write_bytes(re.sub(rb"<time>\d{4}", b"<time>9999", GPX))
+    (season / "locked" / "x.fit").write_bytes(FIT)
+    os.mkfifo(season / "pipe.fit")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    monkeypatch.setenv("HARDKICK_CACHE_DIR", str(tmp_path / "cache"))
+    result = CliRunner().invoke(app, [str(season), "--workers", "1"])
+    assert result.exit_code == 0, result.output  # 0: some file was read; 2 only when none could be
+    assert "Traceback" not in result.output
+    assert sorted(result.stderr.strip().splitlines()) == [
+        "hk-analyze: deep.gpx: XML nested 150001 elements deep (at most 256 are read)",
+        "hk-analyze: locked/: folder cannot be read: Permission denied",
+        "hk-analyze: pipe.fit: is a FIFO (named pipe), not a regular file",
+        "hk-analyze: times.gpx: no sample has a valid time and a value",
+    ]
+    assert "hard_kick  session.tcx" in result.stdout
+    assert "other      good.fit" in result.stdout
+    assert result.stdout.strip().endswith("6 files: 1 hard-kick sessions, 1 other, 4 failed")
