@@ -253,3 +253,20 @@ def test_a_hostile_season_folder_reports_every_file_in_one_line_and_exits_0(tmp_
     assert "hard_kick  session.tcx" in result.stdout
     assert "other      good.fit" in result.stdout
     assert result.stdout.strip().endswith("6 files: 1 hard-kick sessions, 1 other, 4 failed")
+
+
+# Found by tests/test_fuzz.py at a larger scale.
+def test_a_latitude_of_1e308_is_blanked_before_the_analysis_overflows():
+    from hardkick_analyze import analyze_session
+
+    head, points = STRAVA_GPX.split(b"<trkpt", 1)
+    bad = head + b"<trkpt" + re.sub(rb'lat="[^"]*"', b'lat="-1e308"', points, count=1)
+    report = analyze_session(bad)  # warnings are errors in this suite: no numpy overflow either
+    assert "impossible values blanked: 1 lat_deg" in report.warnings
+
+
+def test_a_tcx_declaring_an_unknown_encoding_is_corrupt():
+    bad = TCX.replace(b'encoding="UTF-8"', b'encoding="abc"', 1)
+    assert bad != TCX
+    with pytest.raises(CorruptFileError, match="unknown encoding"):
+        read_activity(bad, name="abc.tcx")

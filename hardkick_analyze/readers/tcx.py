@@ -87,6 +87,8 @@ def parse_tcx(raw: RawSource) -> ParsedActivity:
                 name_element = next((c for c in element if _local(c.tag) == "Name"), None)
                 if name_element is not None and name_element.text and device_name is None:
                     device_name = name_element.text.strip()
+    except LookupError as exc:  # an encoding the XML declaration names and Python does not know
+        raise CorruptFileError(raw.name, f"the XML declares an unknown encoding ({exc})") from exc
     except ET.ParseError as exc:
         if not rows:
             raise CorruptFileError(raw.name, f"broken XML ({exc})") from exc
