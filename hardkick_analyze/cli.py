@@ -71,7 +71,7 @@ def analyze(
         typer.Option(help="Season review: write sessions.csv, reps.csv, season.json, charts and report.html here."),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Season review: parallel processes. Default: every core.")
+        int | None, typer.Option(min=1, help="Season review: parallel processes. Default and most: every core.")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Season review: analyse every file again.")] = False,
     cache_dir: Annotated[
