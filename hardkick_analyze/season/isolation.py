@@ -102,23 +102,29 @@ def analyze_alone(
     sender.close()
     deadline = time.monotonic() + budget.time_s + _ALONE_SLACK_S
     entry: dict[str, Any] | None = None
+    timed_out = False
     try:
-        while entry is None and time.monotonic() < deadline:
-            if receiver.poll(0.2):
+        while True:
+            if receiver.poll(0.2):  # an entry, or the end of the pipe when the process died
                 with contextlib.suppress(EOFError, OSError):
                     entry = receiver.recv()
                 break
             if not process.is_alive():
-                with contextlib.suppress(EOFError, OSError):
-                    entry = receiver.recv() if receiver.poll(0) else None
+                break
+            if time.monotonic() > deadline:
+                timed_out = True
                 break
     finally:
         receiver.close()
-    if entry is None and process.is_alive():
+    if timed_out:
         process.kill()
         process.join()
         return _over_budget(f"took longer than the {budget.time_s:.0f} s one file may take")
-    process.join()
+    # The process is on its way out (it sent its entry, or died): wait for its exit code.
+    process.join(_ALONE_SLACK_S)
+    if process.is_alive():
+        process.kill()
+        process.join()
     if entry is not None:
         return entry
     return _crashed(process.exitcode)
