@@ -64,6 +64,17 @@ def test_a_file_that_crashes_its_worker_fails_alone_and_no_other_file_is_lost(tm
     assert "SIGSEGV" in (crashed.error or "")
 
 
+def test_one_isolated_worker_also_survives_a_crashing_file(tmp_path, forked_workers):
+    # What --workers 1 does on the command line (issue 12 row 1: it died with no output).
+    folder = _season(tmp_path, ["a.fit", "crash.fit", "b.fit"])
+    result = analyze_season([folder], workers=1, isolate=True)
+    assert {r.source: r.error_kind or r.kind for r in result.records} == {
+        "a.fit": "other",
+        "b.fit": "other",
+        "crash.fit": "crashed",
+    }
+
+
 def test_a_file_over_its_time_budget_fails_and_the_season_goes_on(tmp_path, forked_workers):
     folder = _season(tmp_path, ["a.fit", "slow.fit"])
     result = analyze_season([folder], workers=2, budget=FileBudget(time_s=2.0))

@@ -57,6 +57,7 @@ def analyze_season(
     caps: BundleCaps | None = None,
     progress: ProgressCallback | None = None,
     budget: FileBudget | None = None,
+    isolate: bool = False,
 ) -> SeasonResult:
     """Analyse every file of a season and check the workout's demands around each hard-kick session.
 
@@ -87,8 +88,11 @@ def analyze_season(
         Called after each file (see :data:`ProgressCallback`).
     budget
         Memory and time one file may take in a worker process (default :class:`FileBudget`); a file
-        over it fails as ``'over budget'``. Files analysed in this process (``workers=1``) or by a
-        given executor have no budget.
+        over it fails as ``'over budget'``. Files analysed in this process (``workers=1`` without
+        ``isolate``) or by a given executor have no budget.
+    isolate
+        With ``workers=1``, still analyse in one worker process (with the budget and crash
+        isolation) rather than in this one. The command line always isolates.
 
     Returns
     -------
@@ -107,7 +111,7 @@ def analyze_season(
         count = min(count, default_workers())
     if executor is not None:
         run.execute(executor, in_flight=max(count, 1) * _IN_FLIGHT_PER_WORKER)
-    elif count <= 1:
+    elif count <= 1 and not isolate:
         run.execute(None, in_flight=1)
     else:
         with _LazyProcessPool(count, run.budget) as pool:
