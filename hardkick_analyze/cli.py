@@ -10,14 +10,15 @@ from typing import Annotated
 
 import typer
 
-from .errors import HardkickError, WorkoutSpecError
+from .edges import check_goal_5k, check_output_file, check_output_folder, read_pace
+from .errors import HardkickError, OutputPathError, WorkoutSpecError
 from .pipeline import analyze_session
 from .readers import read_activity
 from .render import render_activity_summary, render_report
 from .report_json import report_to_dict, reps_table
 from .results import SessionReport
 from .season.cli_support import SeasonOptions, is_season, run_season_cli
-from .workout import parse_clock, parse_pace, parse_workout
+from .workout import parse_workout
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -70,7 +71,7 @@ def analyze(
         typer.Option(help="Season review: write sessions.csv, reps.csv, season.json, charts and report.html here."),
     ] = None,
     workers: Annotated[
-        int | None, typer.Option(min=1, help="Season review: parallel processes. Default: every core.")
+        int | None, typer.Option(min=1, help="Season review: parallel processes. Default and most: every core.")
     ] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Season review: analyse every file again.")] = False,
     cache_dir: Annotated[
@@ -99,15 +100,20 @@ def analyze(
     Example: hk-analyze sample_data/hard_kick_500_laps.fit --goal-5k 25:00
     """
     try:
-        pace_s_per_km = parse_pace(pace) if pace is not None else None
+        pace_s_per_km = read_pace(pace) if pace is not None else None
+        if goal_5k is not None:
+            check_goal_5k(goal_5k, label="--goal-5k")
         if workout is not None:
             parse_workout(workout)
-        if goal_5k is not None:
-            parse_clock(goal_5k)
     except WorkoutSpecError as exc:
         typer.echo(f"hk-analyze: {exc.reason}\n  {exc.caret().replace(chr(10), chr(10) + '  ')}", err=True)
         raise typer.Exit(code=2) from None
-    if not summary and is_season(paths):
+    except HardkickError as exc:
+        typer.echo(f"hk-analyze: {exc}", err=True)
+        raise typer.Exit(code=2) from None
+    season_run = not summary and is_season(paths)
+    _check_outputs(paths, season_run=season_run, out=out, csv=csv, charts=charts)
+    if season_run:
         season = SeasonOptions(
             workout=workout,
             pace_s_per_km=pace_s_per_km,
@@ -155,6 +161,26 @@ def analyze(
         typer.echo(json.dumps(outputs[0] if len(paths) == 1 and outputs else outputs, indent=2))
     if failed == len(paths):
         raise typer.Exit(code=2)
+
+
+def _check_outputs(
+    paths: list[Path], *, season_run: bool, out: Path | None, csv: Path | None, charts: Path | None
+) -> None:
+    """Refuse, before any file is read, an output option that would be ignored or could not be written."""
+    try:
+        if out is not None and not season_run:
+            raise OutputPathError("--out", "writes a season review: give a folder, a bundle or several files")
+        if csv is not None and season_run:
+            raise OutputPathError("--csv", "writes one session's reps; a season review writes reps.csv with --out")
+        if out is not None:
+            check_output_folder(out, paths, option="--out")
+        if csv is not None:
+            check_output_file(csv, paths, option="--csv")
+        if charts is not None:
+            check_output_folder(charts, paths, option="--charts")
+    except HardkickError as exc:
+        typer.echo(f"hk-analyze: {exc}", err=True)
+        raise typer.Exit(code=2) from None
 
 
 def _write_charts(report: SessionReport, folder: Path, fmt: str, units: str, *, to_stderr: bool) -> None:

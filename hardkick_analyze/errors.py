@@ -9,11 +9,16 @@ exit 2 without a traceback. Third-party exceptions are wrapped once, with ``rais
     HardkickError
      ├── ReadError                   a file could not be turned into an activity
      │    ├── UnsupportedFormatError   not FIT, GPX or TCX (or an unsupported FIT file type)
+     │    ├── MissingFileError         no file (or folder) at that path
+     │    ├── NotAFileError            a FIFO, a device, a socket: only regular files are read
      │    ├── EmptyFileError           zero bytes, or a container with nothing inside
      │    ├── CorruptFileError         bytes that do not decode (bad header, broken XML, ...)
      │    │    └── TruncatedFileError   the file ends before its first usable record
      │    ├── FileTooLargeError        decompressed size or member count over a safety cap
-     │    └── NoUsableDataError        decodes, but holds no timed samples to analyse
+     │    ├── NoUsableDataError        decodes, but holds no timed samples to analyse
+     │    └── BudgetExceededError      the file needs more memory or time than its budget
+     ├── ArgumentError               an API argument of the wrong type or value (also a TypeError)
+     ├── OutputPathError             an output path that cannot or must not be written
      ├── WorkoutSpecError            a workout spec that does not parse (points at the character)
      ├── PlanError                   a training-plan file that cannot be used
      └── BundleError                 an export bundle (zip) that cannot be walked safely
@@ -22,12 +27,17 @@ exit 2 without a traceback. Third-party exceptions are wrapped once, with ``rais
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
+    "BudgetExceededError",
     "BundleError",
     "CorruptFileError",
     "EmptyFileError",
     "FileTooLargeError",
     "HardkickError",
+    "MissingFileError",
     "NoUsableDataError",
+    "NotAFileError",
+    "OutputPathError",
     "PlanError",
     "ReadError",
     "TruncatedFileError",
@@ -67,6 +77,18 @@ class UnsupportedFormatError(ReadError):
     kind = "unsupported"
 
 
+class MissingFileError(ReadError):
+    """Nothing exists at the path given."""
+
+    kind = "missing"
+
+
+class NotAFileError(ReadError):
+    """The path is a FIFO, a device or a socket: reading it could block forever or never end."""
+
+    kind = "not a file"
+
+
 class EmptyFileError(ReadError):
     """The file holds no bytes (or a container holds nothing)."""
 
@@ -95,6 +117,27 @@ class NoUsableDataError(ReadError):
     """The file decodes but has no timed samples."""
 
     kind = "no data"
+
+
+class BudgetExceededError(ReadError):
+    """Reading or analysing the file needed more memory or time than one file is allowed."""
+
+    kind = "over budget"
+
+
+class ArgumentError(HardkickError, TypeError):
+    """A public function was given an argument of the wrong type or an impossible value.
+
+    It is also a :class:`TypeError`, so callers who catch that keep working.
+    """
+
+    kind = "bad argument"
+
+
+class OutputPathError(HardkickError):
+    """An output path that cannot be written, or that would overwrite an input."""
+
+    kind = "bad output"
 
 
 class WorkoutSpecError(HardkickError):

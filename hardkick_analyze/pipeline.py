@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from .clean import SessionGrid, make_grid
+from .edges import check_goal_5k, check_pace
 from .models import Activity, PlannedRep, Workout
 from .plan import resolve_targets
 from .readers import read_activity
@@ -316,9 +317,12 @@ def _with_track(segmentation: Segmentation, grid: SessionGrid, track: TrackFit |
 
 
 def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float, str] | None:
+    # Checked here, at the public entry: 0 s/km or a goal of 0:01 would otherwise divide by zero
+    # or be silently ignored deep in the scoring.
     if pace_s_per_km is not None:
-        return pace_s_per_km, "pace"
+        return check_pace(pace_s_per_km), "pace"
     if goal_5k is not None:
+        check_goal_5k(goal_5k)
         return goal_5k_to_rep_pace(goal_5k), "goal"
     return None
 

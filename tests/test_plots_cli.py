@@ -85,7 +85,9 @@ def test_unwritable_chart_folder_is_one_line_and_exit_2(tmp_path):
     blocker.write_text("")
     result = runner.invoke(app, [str(SAMPLE), "--charts", str(blocker / "charts")])
     assert result.exit_code == 2
-    assert result.stderr.startswith("hk-analyze: cannot write the charts to ")
+    # Refused before the file is analysed (issue 12): one line naming the option and the blocker.
+    assert result.stderr.startswith("hk-analyze: --charts ")
+    assert result.stderr.strip().endswith("which is a file, not a folder")
     assert "Traceback" not in result.output
 
 

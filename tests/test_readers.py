@@ -15,6 +15,7 @@ from hardkick_analyze.errors import (
     CorruptFileError,
     EmptyFileError,
     FileTooLargeError,
+    MissingFileError,
     NoUsableDataError,
     UnsupportedFormatError,
 )
@@ -190,9 +191,11 @@ def test_tcx_without_root_is_corrupt(data_dir):
         read_activity(data_dir / "malformed.tcx")
 
 
-def test_missing_file_is_reported():
-    with pytest.raises(EmptyFileError, match="no such file"):
+def test_missing_file_is_reported_as_missing_not_empty():
+    # issue 12 row 19: a missing file was labelled "empty"
+    with pytest.raises(MissingFileError, match="no such file") as caught:
         read_activity("does-not-exist.fit")
+    assert caught.value.kind == "missing"
 
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import random
 import shutil
 import zipfile
@@ -241,6 +242,22 @@ def test_a_corrupt_cache_entry_is_ignored(small_dir, tmp_path):
     assert _kinds(again) == _kinds(first)
 
 
+def test_a_cache_entry_swapped_for_another_files_is_not_served(small_dir, tmp_path):
+    # Issue 12 row 18: entries recorded neither key nor content, so a swapped entry served wrong results.
+    cache = ResultCache(tmp_path / "cache")
+    first = analyze_season([small_dir], workers=1, cache=cache)
+    entries = sorted((tmp_path / "cache").rglob("*.json"))
+    swapped = [entries[0].read_bytes(), entries[1].read_bytes()]
+    entries[0].write_bytes(swapped[1])
+    entries[1].write_bytes(swapped[0])
+    stored = json.loads(swapped[0])
+    assert set(stored) == {"key", "content_sha256", "entry"} and stored["key"] == entries[0].stem
+    again = analyze_season([small_dir], workers=1, cache=cache)
+    assert again.analysed_now == 2 and again.cache_hits == len(SMALL) - 2
+    assert _kinds(again) == _kinds(first)
+    assert [r.report for r in again.records] == [r.report for r in first.records]
+
+
 def test_an_unexpected_exception_fails_one_file_loudly_and_is_not_cached(small_dir, tmp_path, monkeypatch):
     real = worker_module.analyze_session
 
@@ -299,7 +316,7 @@ def test_a_strava_bundle_uses_its_names_and_dates(tmp_path):
         "activities/11.gpx.gz": "hard_kick",
         "activities/12.tcx.gz": "other",
         "activities/13.fit.gz": "empty",
-        "activities/14.fit.gz": "corrupt",
+        "activities/14.fit.gz": "truncated",  # the gzip is salvaged, the FIT inside is cut short,
         "activities/15.gpx.gz": "unsupported",
         "activities/16.gpx.gz": "empty",
         "evil.fit": "other",

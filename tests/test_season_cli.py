@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import multiprocessing
 import shutil
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import hardkick_analyze.season.batch as batch_module
 import hardkick_analyze.season.cli_support as cli_support
 import hardkick_analyze.season.worker as worker_module
 from hardkick_analyze.cli import app
@@ -192,6 +194,8 @@ def test_a_bug_in_the_analysis_is_loud_but_does_not_stop_the_batch(data_dir, mon
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(worker_module, "analyze_session", broken)
+    # The command line analyses in a worker process even with --workers 1: fork it, so it has the bug.
+    monkeypatch.setattr(batch_module, "_process_context", lambda: multiprocessing.get_context("fork"))
     result = runner.invoke(app, [str(data_dir / "run.fit"), str(data_dir / "run_garmin.tcx"), "--workers", "1"])
     assert result.exit_code == 2
     assert "hk-analyze: BUG, please report: run.fit: ZeroDivisionError: a bug" in result.stderr

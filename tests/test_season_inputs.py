@@ -199,7 +199,7 @@ def test_broken_and_empty_bundles_are_failed_inputs(tmp_path):
 
 
 def test_a_missing_path_is_a_failed_input(tmp_path):
-    assert _outcomes(expand_paths([tmp_path / "nope.fit"])) == {"nope.fit": "empty"}
+    assert _outcomes(expand_paths([tmp_path / "nope.fit"])) == {"nope.fit": "missing"}
 
 
 def test_safe_name_drops_traversal_and_control_characters():

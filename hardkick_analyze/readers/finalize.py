@@ -36,6 +36,19 @@ GAP_PAUSE_INTERVALS = 4.0
 ONE_SECOND_SHARE = 0.9
 
 _DATA_COLUMNS = tuple(c for c in GLOSSARY if c != "elapsed_s")
+#: Values no device can record (a flipped bit, a hand-edited 1e308): blanked before any arithmetic
+#: overflows on them. Generous on purpose: the point is impossible values, not unusual ones.
+PLAUSIBLE_RANGES = {
+    "distance_m": (0.0, 1e7),  # 10,000 km in one activity
+    "lat_deg": (-90.0, 90.0),
+    "lon_deg": (-180.0, 180.0),
+    "elevation_m": (-1000.0, 10000.0),  # the Dead Sea shore to above Everest
+    "heart_rate_bpm": (0.0, 300.0),
+    "cadence_spm": (0.0, 1000.0),
+    "cadence_rpm": (0.0, 1000.0),
+    "power_w": (0.0, 10000.0),
+    "temperature_c": (-90.0, 90.0),
+}
 
 
 def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
@@ -46,10 +59,11 @@ def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
     NoUsableDataError
         No sample carries both a valid time and a value.
     """
-    warnings = list(parsed.warnings)
-    samples = parsed.samples
+    warnings = [*raw.warnings, *parsed.warnings]
+    samples, out_of_range = _times_in_range(parsed.samples, warnings)
     columns = [c for c in _DATA_COLUMNS if c in samples.columns]
-    samples = _drop_untimed(samples, columns, warnings)
+    samples = _blank_impossible(samples, columns, warnings)
+    samples = _drop_untimed(samples, columns, warnings, already_reported=out_of_range)
     if samples.empty:
         raise NoUsableDataError(raw.name, "no sample has a valid time and a value")
     samples = _drop_backwards(samples, warnings)
@@ -91,14 +105,52 @@ def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
     )
 
 
-def _drop_untimed(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
+def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[pd.DataFrame, int]:
+    """The samples with ``time`` as UTC nanoseconds; a time outside 1677-2262 becomes NaT (then dropped).
+
+    A reader may hand over times in another unit (a year 9999 or 0001 in a GPX file): one bad
+    point must not cost the whole file.
+    """
+    times = samples["time"] if "time" in samples.columns else pd.Series(pd.NaT, index=samples.index)
+    if not isinstance(times.dtype, pd.DatetimeTZDtype):
+        times = pd.to_datetime(times, utc=True, errors="coerce")
+    if times.dt.unit == "ns":
+        return (samples if "time" in samples.columns else samples.assign(time=times)), 0
+    lowest, highest = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+    outside = times.notna() & ((times < lowest) | (times > highest))
+    if outside.any():
+        warnings.append(f"{int(outside.sum())} samples with a time outside the years 1678-2261 dropped")
+    return samples.assign(time=times.mask(outside).dt.as_unit("ns")), int(outside.sum())
+
+
+def _blank_impossible(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
+    """Infinite values and values outside :data:`PLAUSIBLE_RANGES` become NaN, with one warning."""
+    blanked = {}
+    counts = []
+    for column in columns:
+        values = pd.to_numeric(samples[column], errors="coerce").to_numpy(dtype=np.float64)
+        low, high = PLAUSIBLE_RANGES.get(column, (-np.inf, np.inf))
+        with np.errstate(invalid="ignore"):
+            bad = np.isinf(values) | (values < low) | (values > high)
+        if bad.any():
+            blanked[column] = np.where(bad, np.nan, values)
+            counts.append(f"{int(bad.sum())} {column}")
+    if not blanked:
+        return samples
+    warnings.append(f"impossible values blanked: {', '.join(counts)}")
+    return samples.assign(**blanked)
+
+
+def _drop_untimed(
+    samples: pd.DataFrame, columns: list[str], warnings: list[str], *, already_reported: int = 0
+) -> pd.DataFrame:
     timed = samples["time"].notna().to_numpy()
     has_value = np.zeros(len(samples), bool)
     for column in columns:
         has_value |= pd.notna(samples[column].to_numpy())
     keep = timed & has_value
-    if (~timed).any():
-        warnings.append(f"{int((~timed).sum())} samples without a valid time dropped")
+    if int((~timed).sum()) > already_reported:
+        warnings.append(f"{int((~timed).sum()) - already_reported} samples without a valid time dropped")
     empty = timed & ~has_value
     if empty.any():
         warnings.append(f"{int(empty.sum())} samples without any value dropped")

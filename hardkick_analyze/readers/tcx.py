@@ -27,6 +27,8 @@ _TRACKPOINT_VALUES = {
     "Speed": "speed_mps",
     "Watts": "power_w",
 }
+#: A lap longer than this is a broken number, not a lap (``TotalTimeSeconds`` of 1e308) [s].
+MAX_LAP_S = 7 * 86400.0
 #: A lap whose last trackpoint comes this much after start + timer time held a pause [s]
 #: (trackpoints are whole seconds, so up to a second of difference is just rounding).
 PAUSED_LAP_SLACK_S = 1.5
@@ -85,6 +87,8 @@ def parse_tcx(raw: RawSource) -> ParsedActivity:
                 name_element = next((c for c in element if _local(c.tag) == "Name"), None)
                 if name_element is not None and name_element.text and device_name is None:
                     device_name = name_element.text.strip()
+    except LookupError as exc:  # an encoding the XML declaration names and Python does not know
+        raise CorruptFileError(raw.name, f"the XML declares an unknown encoding ({exc})") from exc
     except ET.ParseError as exc:
         if not rows:
             raise CorruptFileError(raw.name, f"broken XML ({exc})") from exc
@@ -149,7 +153,7 @@ def _lap(element: ET.Element, start_text: str | None, last_point: str | None, in
     values = {_local(c.tag): (c.text or "").strip() for c in element}
     start = _time(start_text)
     timer = _float(values.get("TotalTimeSeconds", ""))
-    if start is None or not np.isfinite(timer):
+    if start is None or not np.isfinite(timer) or not 0.0 <= timer <= MAX_LAP_S:
         return None
     end = start + seconds(timer)
     last = _time(last_point)
@@ -197,9 +201,10 @@ def _time(text: str | None) -> pd.Timestamp | None:
         return None
     try:
         stamp = pd.Timestamp(text)
-    except ValueError:
+        stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+        return stamp.as_unit("ns")  # out of the nanosecond range (year 9999) raises here
+    except (ValueError, OverflowError):
         return None
-    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
 
 
 def _float(text: str) -> float:

@@ -19,10 +19,11 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import HardkickError
+from ..errors import ArgumentError, HardkickError
 from .cache import ResultCache
 from .checks import season_checks
-from .inputs import BundleCaps, SessionInput, expand_paths
+from .inputs import BundleCaps, SessionInput, checked_paths, expand_paths
+from .isolation import FileBudget, analyze_alone, analyze_budgeted, start_worker
 from .plan import Plan
 from .records import KINDS, SeasonResult, SessionRecord, record_from_entry
 from .worker import AnalysisOptions, analyze_file
@@ -44,7 +45,7 @@ def default_workers() -> int:
 
 
 def analyze_season(
-    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]],
+    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
     *,
     executor: Executor | None = None,
     workers: int | None = None,
@@ -55,6 +56,8 @@ def analyze_season(
     plan: Plan | None = None,
     caps: BundleCaps | None = None,
     progress: ProgressCallback | None = None,
+    budget: FileBudget | None = None,
+    isolate: bool = False,
 ) -> SeasonResult:
     """Analyse every file of a season and check the workout's demands around each hard-kick session.
 
@@ -62,13 +65,13 @@ def analyze_season(
     ----------
     inputs
         :class:`SessionInput` values (see :func:`expand_paths`), or paths of files, folders and
-        bundles to expand.
+        bundles to expand; one ``str`` or ``Path`` is one path.
     executor
         Runs the per-file analysis; its worker count is not known, so ``workers`` only sets how
         many tasks are kept in flight. Default: a process pool of ``workers`` processes (none
         at all when every file is cached, or when ``workers`` is 1: then files run here).
     workers
-        Parallel processes [count]; default: every core this process may use.
+        Parallel processes [count]; default, and at most: every core this process may use.
     cache
         Where results are kept by file content; None analyses every file.
     workout
@@ -83,6 +86,13 @@ def analyze_season(
         Safety caps for bundles, when ``inputs`` are paths.
     progress
         Called after each file (see :data:`ProgressCallback`).
+    budget
+        Memory and time one file may take in a worker process (default :class:`FileBudget`); a file
+        over it fails as ``'over budget'``. Files analysed in this process (``workers=1`` without
+        ``isolate``) or by a given executor have no budget.
+    isolate
+        With ``workers=1``, still analyse in one worker process (with the budget and crash
+        isolation) rather than in this one. The command line always isolates.
 
     Returns
     -------
@@ -92,14 +102,19 @@ def analyze_season(
     """
     items = _as_inputs(inputs, caps)
     options = AnalysisOptions(workout=workout, pace_s_per_km=pace_s_per_km, goal_5k=goal_5k, plan=plan)
-    run = _Run(items=items, options=options, cache=cache, progress=progress)
+    run = _Run(items=items, options=options, cache=cache, progress=progress, budget=budget or FileBudget())
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ArgumentError("workers", f"a number of processes (1 or more), not {workers!r}")
     count = workers if workers is not None else default_workers()
+    if executor is None:
+        # More processes than cores only adds memory (each holds pandas): 1,000 asked on 2 cores is 2.
+        count = min(count, default_workers())
     if executor is not None:
         run.execute(executor, in_flight=max(count, 1) * _IN_FLIGHT_PER_WORKER)
-    elif count <= 1:
+    elif count <= 1 and not isolate:
         run.execute(None, in_flight=1)
     else:
-        with _LazyProcessPool(count) as pool:
+        with _LazyProcessPool(count, run.budget) as pool:
             run.execute(pool, in_flight=count * _IN_FLIGHT_PER_WORKER)
     if len(run.records) != len(items):
         # Nothing may be lost: a gap here is a bug in this module, never a bad file.
@@ -114,13 +129,16 @@ def analyze_season(
 
 
 def _as_inputs(
-    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]], caps: BundleCaps | None
+    inputs: Sequence[SessionInput] | Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+    caps: BundleCaps | None,
 ) -> list[SessionInput]:
-    if all(isinstance(i, SessionInput) for i in inputs):
+    if isinstance(inputs, str | os.PathLike):
+        return expand_paths(inputs, caps=caps)  # one PATH, not a sequence of characters
+    if isinstance(inputs, Sequence) and all(isinstance(i, SessionInput) for i in inputs):
         return [i for i in inputs if isinstance(i, SessionInput)]
-    if any(isinstance(i, SessionInput) for i in inputs):
-        raise TypeError("give either SessionInput values or paths, not both")
-    return expand_paths([i for i in inputs if not isinstance(i, SessionInput)], caps=caps)
+    if isinstance(inputs, Sequence) and any(isinstance(i, SessionInput) for i in inputs):
+        raise ArgumentError("inputs", "give either SessionInput values or paths, not both")
+    return expand_paths(checked_paths(inputs), caps=caps)
 
 
 def _order(record: SessionRecord) -> tuple[bool, pd.Timestamp, str]:
@@ -134,6 +152,7 @@ class _Pending:
     item: SessionInput
     sha256: str
     key: str | None
+    data: bytes = field(repr=False)
 
 
 @dataclass(slots=True)
@@ -144,7 +163,10 @@ class _Run:
     options: AnalysisOptions
     cache: ResultCache | None
     progress: ProgressCallback | None
+    budget: FileBudget
     records: dict[int, SessionRecord] = field(default_factory=dict)
+    # Files whose worker died under them; each is analysed again alone once the pool is done.
+    crashed: list[_Pending] = field(default_factory=list)
     analysed_now: int = 0
     cache_hits: int = 0
 
@@ -161,9 +183,20 @@ class _Run:
                 continue
             while len(futures) >= in_flight:
                 self._collect(futures)
-            futures[executor.submit(analyze_file, item.source_name, data, self.options)] = pending
+            futures[self._submit(executor, item.source_name, data)] = pending
         while futures:
             self._collect(futures)
+        for pending in self.crashed:
+            # Alone, in a fresh process: the file that killed its worker fails with the reason;
+            # the others that were in the same worker's queue are analysed as normal.
+            entry = analyze_alone(pending.item.source_name, pending.data, self.options, self.budget, _process_context())
+            self._finish(pending, entry)
+        self.crashed.clear()
+
+    def _submit(self, executor: Executor, name: str, data: bytes) -> Future[dict[str, Any]]:
+        if isinstance(executor, _LazyProcessPool):
+            return executor.submit(analyze_budgeted, name, data, self.options, self.budget.time_s)
+        return executor.submit(analyze_file, name, data, self.options)
 
     def _load(self, position: int, item: SessionInput, options_key: dict[str, Any]) -> tuple[_Pending, bytes] | None:
         """Read and hash the bytes; settle the input here when they cannot be read or are cached."""
@@ -176,33 +209,30 @@ class _Run:
         key = None
         if self.cache is not None:
             key = self.cache.key(sha256, options_key)
-            entry = self.cache.get(key)
+            entry = self.cache.get(key, sha256)
             if entry is not None and entry.get("kind") in KINDS:
                 self.cache_hits += 1
                 self._record(position, entry, sha256, cached=True)
                 return None
-        return _Pending(position=position, item=item, sha256=sha256, key=key), data
+        return _Pending(position=position, item=item, sha256=sha256, key=key, data=data), data
 
     def _collect(self, futures: dict[Future[dict[str, Any]], _Pending]) -> None:
         for future in wait(futures, return_when=FIRST_COMPLETED).done:
             pending = futures.pop(future)
             try:
                 entry = future.result()
-            except Exception as exc:
-                # The worker itself died (killed, out of memory, a lost Dask worker): a bug or
-                # the machine, never the file's fault alone, so it is not cached.
-                entry = {
-                    "kind": "failed",
-                    "error": f"the worker failed: {type(exc).__name__}: {exc}",
-                    "error_kind": "internal error",
-                    "internal_error": True,
-                }
+            except Exception:
+                # The worker itself died (a segfault, out of memory, a lost Dask worker) with this
+                # file and maybe others in it: which one did it is found by running each alone.
+                self.crashed.append(pending)
+                continue
+            pending.data = b""  # done with: keep memory flat over a long season
             self._finish(pending, entry)
 
     def _finish(self, pending: _Pending, entry: dict[str, Any]) -> None:
         self.analysed_now += 1
         if self.cache is not None and pending.key is not None and not entry.get("internal_error"):
-            self.cache.put(pending.key, entry)
+            self.cache.put(pending.key, entry, pending.sha256)
         self._record(pending.position, entry, pending.sha256, cached=False)
 
     def _record(self, position: int, entry: dict[str, Any], sha256: str | None, *, cached: bool) -> None:
@@ -228,20 +258,30 @@ class _LazyProcessPool(Executor):
     a test runner's).
     """
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, budget: FileBudget) -> None:
         self.workers = workers
+        self.budget = budget
         self._pool: ProcessPoolExecutor | None = None
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_process_context())
+            self._pool = self._new_pool()
         try:
             return self._pool.submit(fn, *args, **kwargs)
         except BrokenProcessPool:
             # A worker died and took the pool with it; the files still to come get a new one.
             self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = ProcessPoolExecutor(self.workers, mp_context=_process_context())
+            self._pool = self._new_pool()
             return self._pool.submit(fn, *args, **kwargs)
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # Workers die with this process, even when it is killed with SIGKILL (see isolation.py).
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=_process_context(),
+            initializer=start_worker,
+            initargs=(os.getpid(), self.budget),
+        )
 
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         if self._pool is not None:
@@ -251,6 +291,6 @@ class _LazyProcessPool(Executor):
 def _process_context() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([analyze_file.__module__])
+        context.set_forkserver_preload([analyze_budgeted.__module__])
         return context
     return multiprocessing.get_context("spawn")

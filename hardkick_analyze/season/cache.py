@@ -2,8 +2,10 @@
 
 The key is the SHA-256 of the file's bytes, the analysis fingerprint (package version plus a hash
 of the package's own source, so any change to the analysis invalidates old entries) and the
-analysis options. Entries are JSON files written atomically (a temporary file, then a rename);
-an entry that does not decode is treated as absent, never as an error.
+analysis options. Entries are JSON files written atomically (a temporary file, then a rename).
+Each entry records its own key and the SHA-256 of the file it was made from, and both are checked
+on read: an entry copied, renamed or swapped by hand for another file's is never served. An entry
+that does not decode or does not verify is treated as absent, never as an error.
 """
 
 from __future__ import annotations
@@ -77,23 +79,27 @@ class ResultCache:
         text = json.dumps(parts, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        """The stored entry, or None when it is absent or unreadable."""
+    def get(self, key: str, content_sha256: str) -> dict[str, Any] | None:
+        """The stored entry, or None when it is absent, unreadable, or made for another key or file."""
         try:
-            entry = json.loads(self._path(key).read_text(encoding="utf-8"))
+            stored = json.loads(self._path(key).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+        if not isinstance(stored, dict) or stored.get("key") != key or stored.get("content_sha256") != content_sha256:
+            return None
+        entry = stored.get("entry")
         return entry if isinstance(entry, dict) else None
 
-    def put(self, key: str, entry: Mapping[str, Any]) -> None:
-        """Store an entry atomically; a cache that cannot be written is skipped, not fatal."""
+    def put(self, key: str, entry: Mapping[str, Any], content_sha256: str) -> None:
+        """Store an entry atomically with its key and content hash; a cache that cannot be written is skipped."""
+        stored = {"key": key, "content_sha256": content_sha256, "entry": entry}
         path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(entry, stream, allow_nan=False)
+                    json.dump(stored, stream, allow_nan=False)
                 Path(temporary).replace(path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)

@@ -79,6 +79,8 @@ def run_season_cli(paths: Sequence[Path], options: SeasonOptions) -> int:
                 goal_5k=options.goal_5k,
                 plan=plan,
                 progress=progress,
+                # Even --workers 1 runs in a worker process: a file that crashes it cannot take the run along.
+                isolate=True,
             )
     except _SchedulerError as exc:
         typer.echo(f"hk-analyze: {exc}", err=True)

@@ -17,6 +17,7 @@ import struct
 import unicodedata
 import weakref
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,8 +26,17 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from ..errors import BundleError, CorruptFileError, EmptyFileError, FileTooLargeError, HardkickError, ReadError
-from ..readers.source import MAX_DECOMPRESSED_BYTES
+from ..errors import (
+    ArgumentError,
+    BundleError,
+    CorruptFileError,
+    EmptyFileError,
+    FileTooLargeError,
+    HardkickError,
+    NotAFileError,
+    ReadError,
+)
+from ..readers.source import MAX_DECOMPRESSED_BYTES, decompressed_cap, open_regular_file, zip_end_problem
 
 __all__ = ["BundleCaps", "SessionInput", "expand_paths", "is_bundle"]
 
@@ -37,6 +47,8 @@ _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 # The end record (22 bytes) may carry a comment of up to 64 KiB, and a zip64 record and locator precede it.
 _EOCD_SEARCH_BYTES = 22 + 65_535 + 56 + 20
 _STRAVA_INDEX = "activities.csv"
+# What damaged zip data raises from zipfile and zlib (a flipped byte in a deflate stream is zlib.error).
+_ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error)
 # Strava writes "Activity Date" in UTC, in this English format ("Mar 1, 2026, 7:00:00 AM").
 _STRAVA_DATE_FORMAT = "%b %d, %Y, %I:%M:%S %p"
 
@@ -92,13 +104,16 @@ class SessionInput:
     type_hint: str | None = None
 
 
-def expand_paths(paths: Sequence[str | os.PathLike[str]], *, caps: BundleCaps | None = None) -> list[SessionInput]:
+def expand_paths(
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str], *, caps: BundleCaps | None = None
+) -> list[SessionInput]:
     """Expand files, folders and bundles into one flat, ordered list of inputs.
 
     Parameters
     ----------
     paths
-        Activity files, folders (searched recursively for activity files and zips) and zip bundles.
+        Activity files, folders (searched recursively for activity files and zips) and zip bundles;
+        one path alone (a ``str`` or ``Path``) is one PATH, not a sequence of characters.
     caps
         Safety caps for bundles (defaults: :class:`BundleCaps`).
 
@@ -112,9 +127,9 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]], *, caps: BundleCaps | 
     """
     limits = caps or BundleCaps()
     found: list[SessionInput] = []
-    prefix_names = len(paths) > 1
-    for raw in paths:
-        path = Path(raw)
+    given = checked_paths(paths)
+    prefix_names = len(given) > 1
+    for path in given:
         prefix = path.name if prefix_names else ""
         if path.is_dir():
             found += _walk_folder(path, prefix, limits)
@@ -123,6 +138,29 @@ def expand_paths(paths: Sequence[str | os.PathLike[str]], *, caps: BundleCaps | 
         else:
             found.append(SessionInput(source_name=safe_name(path.name) or "file", loader=_FileLoader(path, limits)))
     return _unique(found)
+
+
+def checked_paths(paths: object) -> list[Path]:
+    """The PATHs as a list of :class:`Path`: one ``str`` or ``PathLike`` is one PATH.
+
+    Raises
+    ------
+    ArgumentError
+        Anything but a path or a sequence of paths (``None``, bytes, a number, a NUL in a path).
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    if isinstance(paths, bytes | bytearray) or not isinstance(paths, Sequence | set | frozenset):
+        raise ArgumentError(repr(paths)[:60], f"expected paths (a list of str or Path), not {type(paths).__name__}")
+    checked = []
+    for raw in paths:
+        if not isinstance(raw, str | os.PathLike):
+            raise ArgumentError(repr(raw)[:60], f"expected a path (str or Path), not {type(raw).__name__}")
+        path = Path(os.fsdecode(raw))
+        if "\0" in str(path):
+            raise ArgumentError(repr(str(path))[:60], "a path with a NUL character")
+        checked.append(path)
+    return checked
 
 
 def is_bundle(path: str | os.PathLike[str]) -> bool:
@@ -134,18 +172,18 @@ def is_bundle(path: str | os.PathLike[str]) -> bool:
     """
     candidate = Path(path)
     try:
-        with candidate.open("rb") as handle:
+        # A FIFO or a device is refused here without blocking; its loader reports why.
+        with open_regular_file(candidate, candidate.name) as handle:
             magic = handle.read(4)
-    except OSError:
+            if magic == _EMPTY_ZIP_MAGIC:
+                return True
+            if magic != _ZIP_MAGIC or zip_end_problem(handle) is not None:
+                return magic == _ZIP_MAGIC  # a cut zip is walked as a bundle, and fails with its reason
+            with zipfile.ZipFile(handle) as archive:
+                names = [i.filename.lower() for i in archive.infolist() if not _is_dir(i)]
+    except HardkickError:
         return False
-    if magic == _EMPTY_ZIP_MAGIC:
-        return True
-    if magic != _ZIP_MAGIC:
-        return False
-    try:
-        with zipfile.ZipFile(candidate) as archive:
-            names = [i.filename.lower() for i in archive.infolist() if not _is_dir(i)]
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error):
         return True
     activities = [n for n in names if n.endswith(ACTIVITY_SUFFIXES)]
     nested = [n for n in names if n.endswith(".zip")]
@@ -164,19 +202,41 @@ def safe_name(raw: str) -> str:
 
 
 def _walk_folder(folder: Path, prefix: str, caps: BundleCaps) -> list[SessionInput]:
-    candidates = []
-    for root, _, files in os.walk(folder):
+    candidates: list[tuple[str, Path | HardkickError]] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else folder
+        name = _folder_name(prefix, folder, where)
+        candidates.append((name, ReadError(name, f"folder cannot be read: {exc.strerror or exc}")))
+
+    for root, folders, files in os.walk(folder, onerror=unreadable):
+        for folder_name in folders:
+            linked = Path(root) / folder_name
+            if linked.is_symlink():
+                # Not followed: a link can lead out of the folder given, or round in a loop.
+                name = _folder_name(prefix, folder, linked)
+                candidates.append((name, NotAFileError(name, "a symbolic link to a folder, not followed")))
         for file_name in files:
             if file_name.lower().endswith((*ACTIVITY_SUFFIXES, ".zip")):
-                path = Path(root) / file_name
-                candidates.append((safe_name(_join(prefix, path.relative_to(folder).as_posix())), path))
+                file_path = Path(root) / file_name
+                candidates.append((safe_name(_join(prefix, file_path.relative_to(folder).as_posix())), file_path))
     found = []
-    for relative, path in sorted(candidates):
-        if path.name.lower().endswith(".zip") and is_bundle(path):
+    for relative, path in sorted(candidates, key=lambda pair: pair[0]):
+        if isinstance(path, HardkickError):
+            found.append(SessionInput(source_name=relative, loader=_Raise(path)))
+        elif path.name.lower().endswith(".zip") and is_bundle(path):
             found += _walk_bundle(path, relative, caps)
         else:
             found.append(SessionInput(source_name=relative, loader=_FileLoader(path, caps)))
     return found
+
+
+def _folder_name(prefix: str, folder: Path, where: Path) -> str:
+    try:
+        relative = where.relative_to(folder).as_posix()
+    except ValueError:
+        relative = where.name
+    return (safe_name(_join(prefix, relative)) or safe_name(folder.name) or "folder") + "/"
 
 
 def _walk_bundle(path: Path, prefix: str, caps: BundleCaps) -> list[SessionInput]:
@@ -248,6 +308,8 @@ def _member_problem(
         return BundleError(name, f"zip nested deeper than {caps.max_depth} archives")
     if info.file_size > caps.max_member_bytes:
         return FileTooLargeError(name, f"decompresses to more than {caps.max_member_bytes} bytes")
+    if info.file_size > decompressed_cap(info.compress_size):
+        return FileTooLargeError(name, f"decompresses to {info.file_size} bytes from {info.compress_size}: padding")
     if not budget.take(info.file_size):
         return FileTooLargeError(name, f"the bundle decompresses to more than {caps.max_total_bytes} bytes in all")
     return None
@@ -260,11 +322,14 @@ def _open_zip(stream: BinaryIO, label: str, caps: BundleCaps) -> zipfile.ZipFile
     central directory compresses well could otherwise declare millions of entries.
     """
     try:
+        problem = zip_end_problem(stream)
+        if problem is not None:
+            raise CorruptFileError(label, problem)
         declared = _declared_entries(stream)
         if declared is not None and declared > caps.max_members:
             raise FileTooLargeError(label, f"zip with {declared} entries, over the cap of {caps.max_members}")
         return zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, ValueError, EOFError, struct.error) as exc:
+    except _ZIP_FAILURES as exc:
         stream.close()
         raise CorruptFileError(label, f"broken zip ({exc})") from exc
     except HardkickError:
@@ -386,10 +451,8 @@ def _renamed(item: SessionInput, name: str) -> SessionInput:
 
 def _read_capped_file(path: Path, cap: int, label: str) -> bytes:
     try:
-        with path.open("rb") as handle:
+        with open_regular_file(path, label) as handle:
             data = handle.read(cap + 1)
-    except FileNotFoundError as exc:
-        raise EmptyFileError(label, "no such file") from exc
     except OSError as exc:
         raise ReadError(label, f"cannot be read: {exc.strerror or exc}") from exc
     if len(data) > cap:
@@ -399,10 +462,12 @@ def _read_capped_file(path: Path, cap: int, label: str) -> bytes:
 
 def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, cap: int, label: str) -> bytes:
     """A member's bytes by its ZipInfo (never by name: names may repeat), read with a cap."""
+    # A member may not grow far beyond its compressed size either (padding in a bomb).
+    cap = min(cap, decompressed_cap(info.compress_size))
     try:
         with archive.open(info) as member:
             data = member.read(cap + 1)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, ValueError, OSError) as exc:
+    except (*_ZIP_FAILURES, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as exc:
         raise CorruptFileError(label, f"unreadable zip member ({exc})") from exc
     if len(data) > cap:
         raise FileTooLargeError(label, f"decompresses to more than {cap} bytes")
@@ -447,12 +512,7 @@ class _BundleReader:
 
     def outer(self, label: str) -> zipfile.ZipFile:
         if self._outer is None:
-            try:
-                handle = self.path.open("rb")
-            except FileNotFoundError as exc:
-                raise EmptyFileError(label, "no such file") from exc
-            except OSError as exc:
-                raise ReadError(label, f"cannot be read: {exc.strerror or exc}") from exc
+            handle = open_regular_file(self.path, label)
             self._outer = _open_zip(handle, label, self.caps)
             # Inputs outlive the walk; the archive closes when the last loader is gone.
             weakref.finalize(self, _close_all, self._outer, handle)
@@ -492,5 +552,5 @@ class _MemberLoader:
     def __call__(self) -> bytes:
         try:
             return self.reader.read(self.chain, self.label)
-        except (zipfile.BadZipFile, IndexError, ValueError) as exc:
+        except (*_ZIP_FAILURES, IndexError) as exc:
             raise CorruptFileError(self.label, f"unreadable zip member ({exc})") from exc

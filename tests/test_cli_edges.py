@@ -1,0 +1,96 @@
+"""Issue 12 rows 3, 4, 5, 11 and 13: targets and output paths checked at the edge, before any file is read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hardkick_analyze import analyze_session
+from hardkick_analyze import cli as cli_module
+from hardkick_analyze.cli import app
+from hardkick_analyze.errors import ArgumentError
+
+runner = CliRunner()
+RUN = Path(__file__).parent / "data" / "run.fit"
+
+
+@pytest.fixture
+def nothing_is_analysed(monkeypatch):
+    """Fail the test if any file is analysed: every check here must come first."""
+
+    def analyse(*args, **kwargs):
+        raise AssertionError("a file was analysed before the options were checked")
+
+    monkeypatch.setattr(cli_module, "analyze_session", analyse)
+    monkeypatch.setattr(cli_module, "run_season_cli", analyse)
+
+
+def _refused(args: list[str]) -> str:
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--pace", "0:00"], "--pace 0:00: 0:00/km is not a rep pace: give one between 2:00 and 15:00 per km"),
+        (["--pace", "9999:00"], "--pace 9999:00: 9999:00/km is not a rep pace"),
+        (["--pace=-4:55"], "--pace -4:55: a pace cannot be negative"),
+        (["--pace", "fast"], "--pace fast: not a pace: write M:SS per km, or M:SS/mi"),
+        (["--goal-5k", "0:00"], "--goal-5k 0:00: not a 5 km goal: give one between 10:00 and 2:00:00"),
+        (["--goal-5k", "0:01"], "--goal-5k 0:01: not a 5 km goal"),
+        (["--goal-5k", "9999:00"], "--goal-5k 9999:00: not a 5 km goal"),
+    ],
+)
+def test_implausible_targets_are_refused_in_one_line(option, message, nothing_is_analysed):
+    assert _refused([str(RUN), *option]).startswith(f"hk-analyze: {message}")
+
+
+def test_plausible_targets_pass():
+    assert runner.invoke(app, [str(RUN), "--pace", "7:30/mi", "--summary"]).exit_code == 0
+    assert runner.invoke(app, [str(RUN), "--goal-5k", "1:05:00", "--summary"]).exit_code == 0
+
+
+@pytest.mark.parametrize(("pace", "goal"), [(0.0, None), (float("nan"), None), (-295.0, None), (None, "0:00")])
+def test_the_api_refuses_implausible_targets_too(pace, goal):
+    with pytest.raises(ArgumentError):
+        analyze_session(RUN, pace_s_per_km=pace, goal_5k=goal)
+
+
+def test_out_with_one_file_and_csv_with_several_are_refused(tmp_path, nothing_is_analysed):
+    assert "--out: writes a season review" in _refused([str(RUN), "--out", str(tmp_path / "review")])
+    assert "--csv: writes one session's reps" in _refused([str(RUN), str(RUN), "--csv", str(tmp_path / "r.csv")])
+
+
+def test_bad_out_folders_are_refused_before_any_work(tmp_path, nothing_is_analysed):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    season = [str(RUN), str(RUN)]
+    assert _refused([*season, "--out", str(a_file)]).endswith("is a file, not a folder")
+    assert _refused([*season, "--out", "/dev/null"]).endswith("is a file, not a folder")
+    assert "which is a file, not a folder" in _refused([*season, "--out", str(a_file / "review")])
+    assert "it would be overwritten" in _refused([*season, "--out", str(RUN)])
+
+
+def test_a_read_only_out_folder_is_refused(tmp_path, monkeypatch, nothing_is_analysed):
+    # The tests may run as root, whom no mode stops: the permission itself is stubbed.
+    monkeypatch.setattr("hardkick_analyze.edges._writable", lambda path: False)
+    assert _refused([str(RUN), str(RUN), "--out", str(tmp_path / "review")]).endswith("is not writable")
+
+
+def test_bad_csv_paths_are_refused_before_any_work(tmp_path, nothing_is_analysed):
+    assert "the folder" in _refused([str(RUN), "--csv", str(tmp_path / "missing" / "reps.csv")])
+    assert _refused([str(RUN), "--csv", str(tmp_path)]).endswith("is a folder, not a file")
+
+
+def test_csv_onto_the_input_file_is_refused_and_the_file_kept(tmp_path, nothing_is_analysed):
+    watch = tmp_path / "run.fit"
+    watch.write_bytes(RUN.read_bytes())
+    assert "is one of the input files" in _refused([str(watch), "--csv", str(watch)])
+    assert watch.read_bytes() == RUN.read_bytes()
