@@ -165,7 +165,8 @@ class KickResult:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RepResult:
-    """How one rep's paced part went, and its kick if it had one.
+    """How one rep's paced part went, and its kick if it had one (for a sprint run ``@max``,
+    ``kick`` measures the sprint itself from its start).
 
     ``measured_distance_m`` is the distance measured between the boundaries (on a recognised
     track, the along-track distance); ``gps_distance_m`` is the watch's own distance over the

@@ -119,6 +119,8 @@ def score_rep(
             track=track,
         )
         if planned.has_kick and bounds.kick_end_s is not None
+        else _sprint(grid, bounds, distance_m, distance_scale=distance_scale, speed_scale=speed_scale, track=track)
+        if planned.max_effort
         else None
     )
     return RepResult(
@@ -146,6 +148,29 @@ def score_rep(
         form=form_change(grid, bounds.start_s, bounds.end_s),
         kick=kick,
         how=bounds.how,
+    )
+
+
+def _sprint(
+    grid: SessionGrid,
+    bounds: RepBounds,
+    distance_m: float,
+    *,
+    distance_scale: float,
+    speed_scale: float,
+    track: TrackCorrection | None,
+) -> KickResult:
+    """A sprint (``@max``) measured as a kick from its start: top speed, where it came, fade."""
+    duration = bounds.end_s - bounds.start_s
+    return score_kick(
+        grid,
+        bounds.start_s,
+        bounds.end_s,
+        distance_m,
+        rep_speed_mps=distance_m / duration if duration > 0 else math.nan,
+        distance_scale=distance_scale,
+        speed_scale=speed_scale,
+        track=track,
     )
 
 
@@ -337,16 +362,17 @@ def score_session(
     last_end = max((r.kick.end_s if r.kick else r.end_s) for r in reps) if reps else duration_s
     planned = len(segmentation.workout.reps)
     done = len(reps)
-    components = {
-        "pace": WEIGHTS["pace"] * _linear_credit(mean_abs, 0.0, PACE_ERROR_ZERO_S_PER_KM),
-        "consistency": WEIGHTS["consistency"] * _linear_credit(spread, 0.0, CONSISTENCY_ZERO_S_PER_KM),
-        "kick": WEIGHTS["kick"] * _kick_credit(kicks),
-        "completion": WEIGHTS["completion"] * min(1.0, done / planned) if planned else 0.0,
+    credits = {
+        "pace": _linear_credit(mean_abs, 0.0, PACE_ERROR_ZERO_S_PER_KM) if mean_abs is not None else None,
+        "consistency": _linear_credit(spread, 0.0, CONSISTENCY_ZERO_S_PER_KM) if spread is not None else None,
+        "kick": _kick_credit(kicks) if kicks or any(r.has_kick for r in segmentation.workout.reps) else None,
+        "completion": min(1.0, done / planned) if planned else 0.0,
     }
-    if not any(r.has_kick for r in segmentation.workout.reps):
-        # A plan without kicks is not marked down for them: the other parts count out of 100.
-        del components["kick"]
-        components = {k: v * 100.0 / (100.0 - WEIGHTS["kick"]) for k, v in components.items()}
+    # A session is not marked down for what it does not hold (no target, no kick, one rep of
+    # each size): the parts it holds count out of 100.
+    held = {k: c for k, c in credits.items() if c is not None}
+    total_weight = sum(WEIGHTS[k] for k in held)
+    components = {k: WEIGHTS[k] * c * 100.0 / total_weight for k, c in held.items()}
     return SessionScore(
         total=round(sum(components.values()), 1),
         components={k: round(v, 1) for k, v in components.items()},

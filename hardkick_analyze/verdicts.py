@@ -23,6 +23,8 @@ MAX_PACE_SPREAD = 0.07
 MAX_REST_S = 10 * 60.0
 #: ... and at least one kick reaching this share of the rep speed on average [%].
 MIN_KICK_SPEED_PCT = 110.0
+#: More kicks (or sprints) than this are summed up in one sentence.
+MAX_KICKS_LISTED = 3
 #: A rep whose measured distance is off the planned one by more than this share is flagged.
 DISTANCE_MISMATCH_SHARE = 0.1
 #: A kick recorded with holes longer than this cannot be timed to a second [s].
@@ -56,7 +58,9 @@ def session_verdicts(
     distances unlike the plan's, warm-up, form."""
     verdicts = [_pacing(reps)]
     kicks = [(r.index, r.kick) for r in reps if r.kick is not None]
-    if kicks:
+    if len(kicks) > MAX_KICKS_LISTED:
+        verdicts.append(_kicks_summary([r for r in reps if r.kick is not None]))
+    elif kicks:
         verdicts.append(
             "; ".join(
                 f"kick {n} (rep {rep}) {k.avg_speed_mps:.2f} m/s, peak {k.peak_speed_mps:.2f}, faded {k.fade_pct:.0f} %"
@@ -94,6 +98,8 @@ def _pacing(reps: Sequence[RepResult]) -> str:
     """How the reps went against their targets: times for reps set by distance, paces for reps
     set by time."""
     scored = [r for r in reps if r.time_error_s is not None or r.pace_error_s_per_km is not None]
+    if not scored and all(r.planned.max_effort for r in reps):
+        return ""  # sprints are run flat out: their speeds say how they went
     if not scored:
         paces = ", ".join(format_pace(r.pace_s_per_km) for r in reps)
         return f"rep paces {paces} (no target given)"
@@ -118,6 +124,18 @@ def _miss(rep: RepResult) -> float:
     if rep.time_error_s is not None:
         return abs(rep.time_error_s) / ON_TARGET_S
     return abs(rep.pace_error_s_per_km or 0.0) / ON_TARGET_S_PER_KM
+
+
+def _kicks_summary(reps: Sequence[RepResult]) -> str:
+    """Many kicks or sprints in one sentence: the fastest, the slowest, the typical fade."""
+    speed = {r.index: r.kick.avg_speed_mps for r in reps if r.kick is not None}
+    fades = [r.kick.fade_pct for r in reps if r.kick is not None]
+    fastest, slowest = max(speed, key=speed.__getitem__), min(speed, key=speed.__getitem__)
+    what = "sprints" if all(r.planned.max_effort for r in reps) else "kicks"
+    return (
+        f"{len(speed)} {what}: fastest rep {fastest} at {speed[fastest]:.2f} m/s, "
+        f"slowest rep {slowest} at {speed[slowest]:.2f} m/s, median fade {float(np.nanmedian(fades)):.0f} %"
+    )
 
 
 def _distance_mismatches(reps: Sequence[RepResult]) -> list[str]:

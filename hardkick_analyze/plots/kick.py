@@ -21,6 +21,8 @@ from .style import INK, MUTED, TARGET, kick_style, new_axes, style_context
 
 __all__ = ["LEAD_M", "kick_trace", "lead_in_trace", "plot_kick_fade"]
 
+#: More kicks than this are drawn as a fan of plain traces (:func:`_draw_many`).
+MAX_OVERLAID = 3
 #: How much of the paced part before a kick is drawn for context [m].
 LEAD_M = 100.0
 _WIDTH_IN, _HEIGHT_IN = 8.0, 4.5
@@ -84,12 +86,18 @@ def plot_kick_fade(report: SessionReport, ax: Axes | None = None, *, units: str 
     """
     with style_context():
         axes = ax if ax is not None else new_axes(_WIDTH_IN, _HEIGHT_IN)
-        set_title(axes, "Kick fade: speed through each kick", report, units)
         kicked = [rep for rep in report.reps if rep.kick is not None]
+        sprints = bool(kicked) and all(rep.planned.max_effort for rep in kicked)
+        what = "sprint" if sprints else "kick"
+        set_title(axes, f"{what.capitalize()} fade: speed through each {what}", report, units)
         if not kicked or report.grid is None:
             show_note(axes, "no kick in this session")
             return axes
         traces = [kick_trace(report, rep) for rep in kicked]
+        if len(kicked) > MAX_OVERLAID:
+            _draw_many(axes, kicked, traces, what)
+            add_pace_axis(axes, units)
+            return axes
         kick_m = max(_kick_of(rep).distance_m for rep in kicked)
         # The fade arrows stand past the finish and past the end of every trace (a kick window
         # may cover a few metres more than planned).
@@ -98,25 +106,64 @@ def plot_kick_fade(report: SessionReport, ax: Axes | None = None, *, units: str 
         for number, (rep, trace) in enumerate(zip(kicked, traces, strict=True), start=1):
             handles.append(_draw_kick(axes, report, rep, trace, number))
             _annotate_fade(axes, _kick_of(rep), number, reach + kick_m * _ARROW_STEP * number)
-        axes.set_xlim(
-            -min(LEAD_M, max(rep.distance_m for rep in kicked)), reach + kick_m * _ARROW_STEP * (len(kicked) + 0.7)
-        )
+        lead_m = 0.0 if sprints else min(LEAD_M, max(rep.distance_m for rep in kicked))
+        axes.set_xlim(-lead_m, reach + kick_m * _ARROW_STEP * (len(kicked) + 0.7))
         _draw_context(axes, report, kick_m, units)
-        axes.set_xlabel("distance from the start of the kick [m]")
+        axes.set_xlabel(f"distance from the start of the {what} [m]")
         axes.set_ylabel("speed [m/s]")
         add_pace_axis(axes, units)
         axes.legend(handles=[*handles, *_marker_handles()], loc="upper left", handlelength=2.6)
     return axes
 
 
+def _draw_many(axes: Axes, kicked: list[RepResult], traces: list[SpeedTrace], what: str) -> None:
+    """Many kicks or sprints: each one's speed, light (first) to dark (last), its peak marked;
+    the first and the last in the legend. Fades are in the text report and the JSON."""
+    shades = np.linspace(0.75, 0.1, len(kicked))
+    handles = []
+    for number, (rep, trace, shade) in enumerate(zip(kicked, traces, shades, strict=True), start=1):
+        colour = (shade, shade, min(1.0, shade + 0.35))
+        kick = _kick_of(rep)
+        (line,) = axes.plot(
+            trace.distance_m,
+            trace.speed_mps,
+            color=colour,
+            linewidth=1.4,
+            gid=f"kick-{number}",
+            label=f"{what} {number} (rep {rep.index}): {kick.avg_speed_mps:.2f} m/s, faded {kick.fade_pct:.0f} %",
+        )
+        axes.plot(
+            [kick.distance_to_peak_m],
+            [kick.peak_speed_mps],
+            marker="^",
+            markersize=6,
+            color=colour,
+            linestyle="none",
+            gid=f"kick-{number}-peak",
+        )
+        if number in (1, len(kicked)):
+            handles.append(line)
+    axes.set_xlim(0.0, max(float(np.nanmax(t.distance_m)) for t in traces) * 1.05)
+    axes.set_xlabel(f"distance from the start of the {what} [m]")
+    axes.set_ylabel("speed [m/s]")
+    axes.legend(handles=handles, loc="lower right")
+
+
 def _draw_kick(axes: Axes, report: SessionReport, rep: RepResult, trace: SpeedTrace, number: int) -> Line2D:
     """One kick's lead-in, trace, bins, peak and final; returns its legend handle."""
     kick = _kick_of(rep)
     colour, style = kick_style(number)
-    lead = lead_in_trace(report, rep)
-    axes.plot(
-        lead.distance_m, lead.speed_mps, color=colour, linestyle=style, linewidth=1.0, alpha=0.6, gid=f"lead-{number}"
-    )
+    if kick.start_s > rep.start_s:  # a sprint has no paced part before it
+        lead = lead_in_trace(report, rep)
+        axes.plot(
+            lead.distance_m,
+            lead.speed_mps,
+            color=colour,
+            linestyle=style,
+            linewidth=1.0,
+            alpha=0.6,
+            gid=f"lead-{number}",
+        )
     axes.plot(trace.distance_m, trace.speed_mps, color=colour, linewidth=0.8, alpha=0.55, gid=f"kick-{number}")
     if kick.bins:
         edges = np.array([kick.bins[0].from_m, *(b.to_m for b in kick.bins)])

@@ -23,7 +23,8 @@ CHART_FORMATS = ("png", "svg")
 def save_session_charts(
     report: SessionReport, out_dir: str | Path, fmt: str = "png", *, units: str = "km"
 ) -> list[Path]:
-    """Draw the session overview, the rep chart and the kick-fade chart and write them to ``out_dir``.
+    """Draw the session overview, the rep chart and (with kicks or sprints) the kick-fade chart
+    and write them to ``out_dir``.
 
     Parameters
     ----------
@@ -40,7 +41,7 @@ def save_session_charts(
     Returns
     -------
     list of Path
-        The files written, in the order overview, reps, kicks.
+        The files written, in the order overview, reps, kicks (only when there are kicks).
     """
     if fmt not in CHART_FORMATS:
         raise ValueError(f"chart format must be one of {', '.join(CHART_FORMATS)}, not {fmt!r}")
@@ -50,8 +51,9 @@ def save_session_charts(
     charts = {
         "overview": plot_session_overview(report, units=units),
         "reps": plot_reps(report, units=units),
-        "kicks": plot_kick_fade(report, units=units),
     }
+    if any(rep.kick is not None for rep in report.reps):
+        charts["kicks"] = plot_kick_fade(report, units=units)
     paths = []
     for name, axes in charts.items():
         path = folder / f"{stem}_{name}.{fmt}"
