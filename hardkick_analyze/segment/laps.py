@@ -8,6 +8,8 @@ rests, so they never fit the plan's distances and the alignment rejects them.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ..clean import SessionGrid
@@ -29,6 +31,9 @@ LAP_MARK_S = 8.0
 #: The laps mark the reps when at least this many rep laps, and this share of them, mark efforts.
 MIN_MARKED = 3
 MIN_MARKED_SHARE = 0.6
+#: Rep laps every one of which is this many times faster than every recovery between them are
+#: the reps, whatever the speed alone found.
+ALTERNATING_RATIO = 1.4
 #: An unmarked rep lap within this ratio of a marked one's time is a rep the speed missed.
 ALIKE_RATIO = 1.5
 
@@ -117,13 +122,17 @@ def laps_as_efforts(
 ) -> list[Candidate] | None:
     """The rep laps as efforts, when the laps mark the reps the speed shows; else None.
 
-    The laps mark the reps when at least :data:`MIN_MARKED` rep laps (see
-    :func:`lap_candidates`) each overlap an effort found on the speed, those are at least
+    The laps mark the reps when they alternate with recoveries run clearly slower
+    (:data:`ALTERNATING_RATIO`: a structured workout or lap presses; 1 km auto-laps never do),
+    or when at least :data:`MIN_MARKED` rep laps (see :func:`lap_candidates`) each overlap an
+    effort found on the speed, those are at least
     :data:`MIN_MARKED_SHARE` of the rep laps, and their edges lie within :data:`LAP_MARK_S` of
     the efforts'. The laps then give the edges, and the reps the speed alone missed (rep laps
     the size of the marked ones; not a brisk warm-up lap).
     """
     laps = lap_candidates(activity, grid, speed, np.inf)
+    if len(laps) >= MIN_MARKED and _clearly_alternating(grid, laps):
+        return laps
     if not laps or not efforts:
         return None
     marked = [lap for lap in laps if any(_same_effort(lap, effort) for effort in efforts)]
@@ -131,6 +140,21 @@ def laps_as_efforts(
         return None
     # The rep laps the speed missed count when they are the size of the ones it found.
     return [lap for lap in laps if lap in marked or any(_alike(lap, m) for m in marked)]
+
+
+def _clearly_alternating(grid: SessionGrid, laps: list[Candidate]) -> bool:
+    """Whether every gap between consecutive rep laps was run far slower than the laps."""
+    time = grid.time_s
+    distance = grid.frame["distance_m"].to_numpy()
+    gaps = []
+    for before, after in itertools.pairwise(laps):
+        seconds = after.start_s - before.end_s
+        if seconds <= JOIN_GAP_S:
+            return False
+        covered = float(np.interp(after.start_s, time, distance) - np.interp(before.end_s, time, distance))
+        gaps.append(covered / seconds)
+    slowest_rep = min(lap.mean_speed_mps for lap in laps)
+    return bool(gaps) and slowest_rep >= ALTERNATING_RATIO * max(gaps)
 
 
 def _alike(a: Candidate, b: Candidate) -> bool:
