@@ -130,6 +130,9 @@ def laps_as_efforts(
     the efforts'. The laps then give the edges, and the reps the speed alone missed (rep laps
     the size of the marked ones; not a brisk warm-up lap).
     """
+    peaks = _peak_laps(activity, grid, speed)
+    if len(peaks) >= MIN_MARKED:
+        return peaks
     laps = lap_candidates(activity, grid, speed, np.inf)
     if len(laps) >= MIN_MARKED and _clearly_alternating(grid, laps):
         return laps
@@ -140,6 +143,23 @@ def laps_as_efforts(
         return None
     # The rep laps the speed missed count when they are the size of the ones it found.
     return [lap for lap in laps if lap in marked or any(_alike(lap, m) for m in marked)]
+
+
+def _peak_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray) -> list[Candidate]:
+    """The laps run :data:`ALTERNATING_RATIO` times faster than the laps on both sides of them:
+    reps between recoveries, however the warm-up was run."""
+    time = grid.time_s
+    distance = grid.frame["distance_m"].to_numpy()
+    spans = [(activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps]
+    speeds = [
+        _lap_distance(lap, time, distance, a, b) / (b - a) if b > a else 0.0
+        for lap, (a, b) in zip(activity.laps, spans, strict=True)
+    ]
+    peaks = []
+    for k in range(1, len(spans) - 1):
+        if speeds[k] >= ALTERNATING_RATIO * max(speeds[k - 1], speeds[k + 1]) and speeds[k] > 0:
+            peaks.append(candidate_between(grid, speed, *spans[k]))
+    return peaks
 
 
 def _clearly_alternating(grid: SessionGrid, laps: list[Candidate]) -> bool:
