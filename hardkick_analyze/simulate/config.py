@@ -50,15 +50,19 @@ class Athlete:
         Start reps from the rest's walk or jog instead of from standing.
     start_lead_stand_s, start_lead_jog_s
         How long before the start line the runner begins to speed up, from a stand or a walk
-        and from a jog, drawn per rep from the range [s]. Real laps start about 0.7 of the way
-        up the speed ramp (``bench/ramps.py`` on ``shared/real_intervals``): the lap is pressed
-        as the runner moves off, and a runner jogging in speeds up into the line.
+        and from a jog, drawn per rep from the range [s]. On the real FIT files' lap messages
+        (``python -m bench.ramps --format fit`` on ``shared/real_intervals``) a lap from a
+        stand starts about 0.3 of the way up the recorded speed ramp, one from a jog about 0.57:
+        the lap is pressed as the runner moves off, and a runner jogging in speeds up into the
+        line. (The GPX files' laps, mapped from a splits CSV, sit about a second later and are
+        not the target.)
     end_lead_s
-        How long before the finish line the runner begins to ease into the rest [s]; real laps
-        end about 0.2 of the way down the ramp.
+        How long before the finish line the runner begins to ease into the rest [s]; real FIT
+        laps end at the very start of the ramp down (0.0 of the way into a stand, 0.08 into a
+        jog): the runner stops the lap at the line and eases only after it.
     kick_lead_s
         How long before the kick's mark the wind-up begins [s]: the kick starts where the
-        sprint leaves the rep's pace, a fifth of the way up.
+        sprint leaves the rep's pace, a fifth of the way up (the segmenter's ``KICK_FRACTION``).
     pace_drift_pct, pace_drift_tau_s
         Slow wandering of the speed within a rep (Ornstein-Uhlenbeck, std [%], correlation
         time [s]); the runner corrects on feel, not on a metronome.
@@ -91,9 +95,9 @@ class Athlete:
 
     accel_tau_s: float = 1.2
     rolling_start: bool = False
-    start_lead_stand_s: tuple[float, float] = (0.8, 1.8)
-    start_lead_jog_s: tuple[float, float] = (1.0, 2.4)
-    end_lead_s: tuple[float, float] = (0.3, 1.2)
+    start_lead_stand_s: tuple[float, float] = (0.6, 1.5)
+    start_lead_jog_s: tuple[float, float] = (1.4, 2.7)
+    end_lead_s: tuple[float, float] = (0.0, 0.5)
     kick_lead_s: tuple[float, float] = (0.8, 1.6)
     pace_drift_pct: float = 1.0
     pace_drift_tau_s: float = 20.0
