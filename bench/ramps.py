@@ -16,6 +16,7 @@ The simulator fits the real world when its shares agree with the real ones::
 
     python -m bench.ramps                      # real files and the default scenarios
     python -m bench.ramps --scenario rolling_jog --seeds 4
+    python -m bench.ramps --format fit         # the real FIT files only (the target)
 """
 
 from __future__ import annotations
@@ -88,11 +89,18 @@ def _collect(rows: dict[str, list[float]], time_s: np.ndarray, speed: np.ndarray
             rows.setdefault(f"end into {end_kind}", []).append(down)
 
 
-def real_fractions(directory: Path = REAL_DIR) -> dict[str, list[float]]:
-    """The shares on every real file of ``directory`` (truth from its ``truth.json``)."""
+def real_fractions(directory: Path = REAL_DIR, formats: Sequence[str] | None = None) -> dict[str, list[float]]:
+    """The shares on the real files of ``directory`` (truth from its ``truth.json``).
+
+    ``formats`` keeps only the files of those formats (``'fit'``, ``'gpx'``; all when None):
+    the GPX files' laps are mapped from a splits CSV and sit about a second later than a FIT
+    file's lap messages, so the FIT files alone say where a lap really starts on the ramp.
+    """
     truth = json.loads((directory / "truth.json").read_text())
     rows: dict[str, list[float]] = {}
     for name, entry in truth.items():
+        if formats is not None and Path(name).suffix.lstrip(".").lower() not in formats:
+            continue
         time_s, speed = boundary_speed(read_activity(directory / name))
         reps = entry["reps"]
         plain = [(r["start_s"], r["start_s"] + r["elapsed_s"]) for r in reps if r["kind"] != "kick200"]
@@ -141,10 +149,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scenario", action="append", help="simulated scenarios (repeatable)")
     parser.add_argument("--seeds", type=int, default=2, help="seeds per scenario (default 2)")
     parser.add_argument("--no-real", action="store_true", help="skip the real files")
+    parser.add_argument(
+        "--format",
+        action="append",
+        choices=("fit", "gpx"),
+        help="only the real files of this format (repeatable; default all); FIT laps are the target",
+    )
     args = parser.parse_args(argv)
     if not args.no_real and REAL_DIR.exists():
-        print("real:")
-        for key, text in _summary(real_fractions()).items():
+        print("real" + (f" ({', '.join(args.format)})" if args.format else "") + ":")
+        for key, text in _summary(real_fractions(formats=args.format)).items():
             print(f"  {key:16s} {text}")
     print("simulated:")
     for key, text in _summary(simulated_fractions(args.scenario or DEFAULT_SCENARIOS, args.seeds)).items():

@@ -96,14 +96,14 @@ def test_standing_start_accelerates_over_a_few_seconds():
     trajectory = session.trajectory
     t, v = trajectory.t_s, trajectory.speed_mps
     rep = trajectory.phases_of("rep")[0]
-    # Standing on the line, the runner moves off 0.8-1.8 s before the lap is pressed (a flying start,
+    # Standing on the line, the runner moves off 0.6-1.5 s before the lap is pressed (a flying start,
     # Athlete.start_lead_stand_s): the truth starts at the line, mid-way up the ramp.
     moving_off = t[(t < rep.start_s) & (v == 0.0)][-1]
     lead = rep.start_s - moving_off
-    assert 0.8 <= lead <= 1.8
+    assert 0.6 <= lead <= 1.5
     steady = 1000.0 / 295.0
     # tau = 1.2 s from the first step: 1 - exp(-1/1.2) = 0.57 after 1 s, 0.96 after 4 s; at the line
-    # 1 - exp(-lead/1.2), between 0.49 (0.8 s) and 0.78 (1.8 s).
+    # 1 - exp(-lead/1.2), between 0.39 (0.6 s) and 0.71 (1.5 s).
     at = [np.interp(moving_off + dt, t, v) / steady for dt in (1.0, 4.0)]
     assert at[0] == pytest.approx(0.57, abs=0.01)
     assert at[1] == pytest.approx(0.96, abs=0.01)
@@ -111,7 +111,7 @@ def test_standing_start_accelerates_over_a_few_seconds():
 
 
 def test_speed_changes_begin_before_the_lines():
-    # The metronomic runner holds one speed, eases off 0.3-1.2 s before a plain rep's finish line
+    # The metronomic runner holds one speed, eases off 0-0.5 s before a plain rep's finish line
     # (Athlete.end_lead_s) and winds up 0.8-1.6 s before the kick's mark (kick_lead_s); the rep
     # still takes 118.0 s, as test_metronomic_runner_runs_the_prescribed_pace checks.
     trajectory = simulate_session(_metronomic(), 5).trajectory
@@ -126,7 +126,7 @@ def test_speed_changes_begin_before_the_lines():
             assert 0.8 <= rep.end_s - off <= 1.6 + 0.1  # + one 0.1 s integration step
             assert at_line > steady
         else:
-            assert 0.3 <= rep.end_s - off <= 1.2 + 0.1
+            assert 0.0 <= rep.end_s - off <= 0.5 + 0.1
             assert at_line < steady
 
 

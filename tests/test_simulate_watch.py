@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hardkick_analyze import trackshape
+from hardkick_analyze import read_activity, trackshape
 from hardkick_analyze.simulate import SessionConfig, Track, Treadmill, Watch, simulate_session
 from hardkick_analyze.simulate.place import track_xy_from_latlon
-from hardkick_analyze.simulate.scenarios import hard_kick_500
+from hardkick_analyze.simulate.scenarios import hard_kick_500, timed_reps
 
 from .test_simulate_runner import short_config
 
@@ -190,6 +190,28 @@ def test_a_structured_workout_ends_run_steps_on_device_distance():
     # The watch knows its distance once a second; between seconds it interpolates (+-0.2 m at a start).
     assert true_distance - start_distance == pytest.approx(400.0 / 1.03, abs=0.2)
     assert recorded.workout_name == "hard kick 500"
+
+
+def test_a_structured_workout_ends_time_steps_on_the_timer():
+    # 3 x 60 s at 4:40/km: time steps, each lap pressed at the start (no delay) and ended by the
+    # watch 60.000 s later, whatever the distance run.
+    config = dataclasses.replace(
+        short_config(timed_reps(280.0, count=3, duration_s=60.0)),
+        watch=Watch.noiseless(laps="workout", distance_bias_pct=3.0),
+    )
+    session = simulate_session(config, 10)
+    recorded = session.recorded
+    steps = recorded.workout_steps
+    assert [(s.duration_type, s.duration_value) for s in steps if s.intensity == "active"] == [("time", 60.0)] * 3
+    run_laps = [lap for lap in recorded.laps if lap.trigger == "time"]
+    assert [lap.wkt_step_index for lap in run_laps] == [1, 3, 5]
+    assert [lap.elapsed_time_s for lap in run_laps] == pytest.approx([60.0, 60.0, 60.0], abs=1e-3)
+    origin = session.truth.first_record_time
+    starts = [(lap.start_time - origin).total_seconds() for lap in run_laps]
+    assert starts == pytest.approx([r.start_s for r in session.truth.run_reps], abs=1e-3)
+    # The FIT file round-trips: the time steps come back in seconds.
+    activity = read_activity(session.to_bytes("fit"), name="timed.fit")
+    assert [lap.trigger for lap in activity.laps if lap.trigger == "time"] == ["time"] * 3
 
 
 def test_treadmill_has_footpod_distance_and_no_positions():

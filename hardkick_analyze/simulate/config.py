@@ -50,15 +50,19 @@ class Athlete:
         Start reps from the rest's walk or jog instead of from standing.
     start_lead_stand_s, start_lead_jog_s
         How long before the start line the runner begins to speed up, from a stand or a walk
-        and from a jog, drawn per rep from the range [s]. Real laps start about 0.7 of the way
-        up the speed ramp (``bench/ramps.py`` on ``shared/real_intervals``): the lap is pressed
-        as the runner moves off, and a runner jogging in speeds up into the line.
+        and from a jog, drawn per rep from the range [s]. On the real FIT files' lap messages
+        (``python -m bench.ramps --format fit`` on ``shared/real_intervals``) a lap from a
+        stand starts about 0.3 of the way up the recorded speed ramp, one from a jog about 0.57:
+        the lap is pressed as the runner moves off, and a runner jogging in speeds up into the
+        line. (The GPX files' laps, mapped from a splits CSV, sit about a second later and are
+        not the target.)
     end_lead_s
-        How long before the finish line the runner begins to ease into the rest [s]; real laps
-        end about 0.2 of the way down the ramp.
+        How long before the finish line the runner begins to ease into the rest [s]; real FIT
+        laps end at the very start of the ramp down (0.0 of the way into a stand, 0.08 into a
+        jog): the runner stops the lap at the line and eases only after it.
     kick_lead_s
         How long before the kick's mark the wind-up begins [s]: the kick starts where the
-        sprint leaves the rep's pace, a fifth of the way up.
+        sprint leaves the rep's pace, a fifth of the way up (the segmenter's ``KICK_FRACTION``).
     pace_drift_pct, pace_drift_tau_s
         Slow wandering of the speed within a rep (Ornstein-Uhlenbeck, std [%], correlation
         time [s]); the runner corrects on feel, not on a metronome.
@@ -91,9 +95,9 @@ class Athlete:
 
     accel_tau_s: float = 1.2
     rolling_start: bool = False
-    start_lead_stand_s: tuple[float, float] = (0.8, 1.8)
-    start_lead_jog_s: tuple[float, float] = (1.0, 2.4)
-    end_lead_s: tuple[float, float] = (0.3, 1.2)
+    start_lead_stand_s: tuple[float, float] = (0.6, 1.5)
+    start_lead_jog_s: tuple[float, float] = (1.4, 2.7)
+    end_lead_s: tuple[float, float] = (0.0, 0.5)
     kick_lead_s: tuple[float, float] = (0.8, 1.6)
     pace_drift_pct: float = 1.0
     pace_drift_tau_s: float = 20.0
@@ -137,9 +141,13 @@ class Track:
         Lane the reps, kicks and strides are run in.
     easy_lane
         Lane used for jogging and walking on the track (lane 1 is left free for reps).
+    line_from_kerb_m
+        How far outside the inner edge of the lane (the kerb in lane 1, the lane's left line
+        beyond) the runner runs on average [m]; ``None`` runs the lane's measured line (0.30 m
+        in lane 1, 0.20 m beyond). Real runners hug the kerb by 0.2-0.5 m, so a rep run at
+        0.5 m in lane 1 covers 2 pi 0.2 = 1.26 m more per lap than the 400 m line.
     lane_wander_m
-        Standard deviation of the runner's zero-mean sideways wander about the lane's
-        running line [m].
+        Standard deviation of the runner's zero-mean sideways wander about that line [m].
     road_share
         Share of the warm-up run on the roads before entering the track (the rest, and the
         start of the cool-down until the exit is reached, is on the track).
@@ -151,6 +159,7 @@ class Track:
     elevation_m: float = 180.0
     rep_lane: int = 1
     easy_lane: int = 3
+    line_from_kerb_m: float | None = None
     lane_wander_m: float = 0.25
     road_share: float = 0.6
 

@@ -169,8 +169,8 @@ def _rotate(x: np.ndarray, y: np.ndarray, bearing_deg: float) -> tuple[np.ndarra
 def _offsets(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> np.ndarray:
     """Cross-track offset from lane 1's running line over time [m]."""
     t = trajectory.t_s
-    target = np.full(len(t), trackshape.lane_offset_m(venue.easy_lane))
-    fast = trackshape.lane_offset_m(venue.rep_lane)
+    target = np.full(len(t), _line_offset_m(venue.easy_lane, venue.line_from_kerb_m))
+    fast = _line_offset_m(venue.rep_lane, venue.line_from_kerb_m)
     for phase in trajectory.phases:
         if phase.kind in _FAST_KINDS:
             # The runner lines up in the rep lane during the last seconds of the rest.
@@ -180,6 +180,14 @@ def _offsets(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> 
     # seconds, else its small-scale jitter would add ~0.3 % of phantom path length.
     wander = first_order_lag(t, ornstein_uhlenbeck(t, venue.lane_wander_m, 20.0, rng), 4.0)
     return np.maximum(lane + wander, _MIN_OFFSET_M)
+
+
+def _line_offset_m(lane: int, line_from_kerb_m: float | None) -> float:
+    """Cross-track offset from lane 1's running line of a runner ``line_from_kerb_m`` inside ``lane`` [m]."""
+    if line_from_kerb_m is None:
+        return trackshape.lane_offset_m(lane)
+    measured = trackshape.LANE1_LINE_OFFSET_M if lane == 1 else trackshape.LANE_LINE_OFFSET_M
+    return trackshape.lane_offset_m(lane) + line_from_kerb_m - measured
 
 
 def _along_track(

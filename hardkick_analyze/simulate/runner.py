@@ -12,12 +12,13 @@ What is modelled, and why:
   mono-exponential sprint-start model (Furusawa, Hill & Parkinson 1927); the steady speed is
   chosen so the rep takes the time the runner aims at, so the start costs nothing in pace.
 * A runner speeds up *into* the start line, eases off *through* the finish line and winds up a
-  kick before its mark, as the laps of real sessions show (``bench/ramps.py``: a lap starts
-  about 0.7 of the way up the speed ramp and ends about 0.2 of the way down). The truth stays
-  where the line is (a rep covers exactly its distance); the speed change begins
-  ``Athlete.start_lead_*_s``, ``end_lead_s`` or ``kick_lead_s`` before it. The steady speed
-  also pays back the easing (or the wind-up's gain) before the finish line, so a runner
-  without pace drift crosses it exactly at the aimed time: the truth's pace is the pace run.
+  kick before its mark, as the laps of real sessions show (``bench/ramps.py --format fit``: a lap
+  starts about 0.3 of the way up the recorded speed ramp from a stand, 0.57 from a jog, and ends
+  as the ramp down begins). The truth stays where the line is (a rep covers exactly its
+  distance); the speed change begins ``Athlete.start_lead_*_s``, ``end_lead_s`` or
+  ``kick_lead_s`` before it. The steady speed also pays back the easing (or the wind-up's
+  gain) before the finish line, so a runner without pace drift crosses it exactly at the
+  aimed time: the truth's pace is the pace run.
 * Pace wanders within a rep (an Ornstein-Uhlenbeck drift of about 1 %) and between reps (scatter,
   a too-fast first rep, fading reps) as the athlete's fields say.
 * A kick rises to its top speed along a smoothstep in ``kick_rise_s`` (about 3 s), then decays

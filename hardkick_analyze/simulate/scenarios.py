@@ -8,8 +8,10 @@ combined, across both workout presets, a custom 3x(800 m + 200 m kick) and paces
 6:30/km. :data:`TRACK_BENCHMARK` are the sessions the track correction is measured on
 (:func:`track_benchmark_cases`): a typical watch reading the track 5 % short to 5 % long, a
 6 m GPS error, reps in lanes 1-3, a clockwise session, a long road warm-up, rolling starts,
-gentle starts built up over 10-15 s, a GPX export, a watch in its track mode and the other two
-workouts.
+gentle starts built up over 10-15 s, a GPX export, a watch in its track mode, the other two
+workouts, and sessions with everything drawn at once (lane 1-3, -4 % to +4 %, a 2-6 m GPS
+error, 1 s or smart recording). Every track runner runs 0.2-0.5 m outside the inner edge of
+the lane, not on its measured line.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import numpy as np
 
 from ..geo import latlon_from_xy_m
 from ..models import PlannedRep, Workout
-from .config import Athlete, RestMode, SessionConfig, SessionPlan, Track, Treadmill, Watch
+from .config import Athlete, RecordingMode, RestMode, SessionConfig, SessionPlan, Track, Treadmill, Watch
 from .place import track_xy_from_latlon
 from .session import FORMATS, SimulatedSession, simulate_session
 
@@ -40,6 +42,11 @@ __all__ = [
 
 #: Fastest and slowest rep paces the benchmark draws from [s/km].
 PACE_RANGE_S_PER_KM = (180.0, 390.0)
+#: How far outside the inner edge of their lane track runners run [m].
+LINE_FROM_KERB_RANGE_M = (0.2, 0.5)
+#: Distance bias of the varied track sessions' watches [%] and their GPS error [m].
+TRACK_BIAS_RANGE_PCT = (-4.0, 4.0)
+GPS_SIGMA_RANGE_M = (2.0, 6.0)
 _REST_MODES: tuple[RestMode, ...] = ("walk", "stand", "walk_then_stand", "jog")
 
 
@@ -552,11 +559,18 @@ def _track_session(
     road_share: float = 0.6,
     **athlete_changes: object,
 ) -> SessionConfig:
-    """A session on a track drawn from the seed, without laps, reps in ``rep_lane``."""
+    """A session on a track drawn from the seed, without laps, reps in ``rep_lane``.
+
+    The runner's line is drawn 0.2-0.5 m outside the inner edge of the lane (real runners do
+    not run the measured line), from a stream of its own so the other draws keep their values.
+    """
     config = _session(seed, workout=workout, watch=watch)
     if not isinstance(config.venue, Track):
         raise TypeError("a track session needs a track")
-    venue = dataclasses.replace(config.venue, rep_lane=rep_lane, easy_lane=easy_lane, road_share=road_share)
+    line_m = float(np.random.default_rng([seed, 0x7AC4]).uniform(*LINE_FROM_KERB_RANGE_M))
+    venue = dataclasses.replace(
+        config.venue, rep_lane=rep_lane, easy_lane=easy_lane, road_share=road_share, line_from_kerb_m=line_m
+    )
     athlete = dataclasses.replace(config.athlete, **athlete_changes)  # type: ignore[arg-type]
     return dataclasses.replace(config, venue=venue, athlete=athlete)
 
@@ -569,6 +583,24 @@ def _track_watch(bias_pct: float, **changes: object) -> Watch:
 def _biased(bias_pct: float) -> Callable[[int], SessionConfig]:
     """The build of a track session whose watch reads ``bias_pct`` long."""
     return lambda seed: _track_session(seed, watch=_track_watch(bias_pct))
+
+
+def _varied(seed: int, *, workout: str = "500", recording: RecordingMode = "1s") -> SessionConfig:
+    """A track session whose lane, GPS error and distance bias are all drawn from the seed.
+
+    Reps in lane 1-3 (easy running two lanes out), a watch reading the track -4 % to +4 %,
+    a correlated GPS error of 2-6 m (30-60 s) with 0.3-1 m of white noise.
+    """
+    rng = np.random.default_rng([seed, 0x7A4E])
+    lane = int(rng.integers(1, 4))
+    watch = _track_watch(
+        float(rng.uniform(*TRACK_BIAS_RANGE_PCT)),
+        gps_sigma_m=float(rng.uniform(*GPS_SIGMA_RANGE_M)),
+        gps_tau_s=float(rng.uniform(30.0, 60.0)),
+        gps_white_m=float(rng.uniform(0.3, 1.0)),
+        recording=recording,
+    )
+    return _track_session(seed, watch=watch, workout=workout, rep_lane=lane, easy_lane=lane + 2)
 
 
 def _mirrored(session: SimulatedSession) -> SimulatedSession:
@@ -672,6 +704,31 @@ TRACK_BENCHMARK: tuple[Scenario, ...] = (
         "track: 3x(800+200)",
         "3 x (800 m + 200 m kick), -4 %",
         lambda s: _track_session(s, workout="800", watch=_track_watch(-4.0)),
+    ),
+    # Everything drawn at once: lane 1-3, -4 % to +4 %, a 2-6 m GPS error, 1 s or smart recording.
+    _track_scenario(
+        "track_varied",
+        "track: varied",
+        "lane 1-3, -4 % to +4 %, GPS error 2-6 m, 1 s recording",
+        _varied,
+    ),
+    _track_scenario(
+        "track_varied_smart",
+        "track: varied",
+        "lane 1-3, -4 % to +4 %, GPS error 2-6 m, smart recording",
+        lambda s: _varied(s, recording="smart"),
+    ),
+    _track_scenario(
+        "track_varied_250",
+        "track: varied",
+        "sprinters' 200/250 in lane 1-3, -4 % to +4 %, GPS error 2-6 m, smart recording",
+        lambda s: _varied(s, workout="250", recording="smart"),
+    ),
+    _track_scenario(
+        "track_varied_800",
+        "track: varied",
+        "3 x (800 m + 200 m kick) in lane 1-3, -4 % to +4 %, GPS error 2-6 m, 1 s recording",
+        lambda s: _varied(s, workout="800"),
     ),
 )
 

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from ..geo import latlon_from_xy_m
-from ..models import Lap, Pause, WorkoutStep
+from ..models import Lap, Pause, PlannedRep, WorkoutStep
 from .config import SessionConfig, Track, Treadmill, Watch
 from .kinematics import time_at_distance_s
 from .place import Path
@@ -325,7 +325,7 @@ def _laps(
         ]
     elif watch.laps == "workout":
         steps = _workout_steps(config)
-        bounds = _workout_laps(trajectory, ticks, device_d, delays)
+        bounds = _workout_laps(trajectory, config.plan.workout.reps, ticks, device_d, running, delays)
     final_intensity = "cooldown" if watch.laps == "workout" else "active"
     final_step = len(steps) - 1 if steps else None
     bounds = _increasing([b for b in bounds if 0.0 < b[0] < end_s])
@@ -371,21 +371,28 @@ def _effort_ends(trajectory: Trajectory) -> list[float]:
 
 
 def _workout_steps(config: SessionConfig) -> tuple[WorkoutStep, ...]:
-    """Warm-up (lap button), each rep as a distance step with a pace target, recoveries (lap
-    button), cool-down."""
+    """Warm-up (lap button), each rep as a distance or a time step with a pace target,
+    recoveries (lap button), cool-down."""
     reps = config.plan.workout.reps
     steps = [WorkoutStep(index=0, name="Warm up", intensity="warmup", duration_type="open")]
     for i, rep in enumerate(reps):
         pace = rep.pace_s_per_km or 300.0
         speed = 1000.0 / pace
-        name = f"{rep.distance_m:g} m + {rep.kick_m:g} m kick" if rep.has_kick else f"{rep.distance_m:g} m"
+        if rep.duration_s is not None:
+            # A watch's time step knows nothing of a kick: the step is the rep's time.
+            name = f"{rep.duration_s:g} s" + (f" + {rep.kick_m:g} m kick" if rep.has_kick else "")
+            duration_type, duration_value = "time", rep.duration_s
+        else:
+            distance_m = rep.distance_m or 0.0
+            name = f"{distance_m:g} m + {rep.kick_m:g} m kick" if rep.has_kick else f"{distance_m:g} m"
+            duration_type, duration_value = "distance", distance_m + rep.kick_m
         steps.append(
             WorkoutStep(
                 index=len(steps),
                 name=name,
                 intensity="active",
-                duration_type="distance",
-                duration_value=rep.distance_m + rep.kick_m,
+                duration_type=duration_type,
+                duration_value=duration_value,
                 target_type="speed",
                 target_low=round(speed * 0.97, 3),
                 target_high=round(speed * 1.03, 3),
@@ -399,27 +406,48 @@ def _workout_steps(config: SessionConfig) -> tuple[WorkoutStep, ...]:
 
 def _workout_laps(
     trajectory: Trajectory,
+    planned_reps: tuple[PlannedRep, ...],
     ticks: np.ndarray,
     device_d: np.ndarray,
+    running: np.ndarray,
     delays: np.ndarray,
 ) -> list[tuple[float, str, str, int | None]]:
-    """Laps of a structured workout: the lap button starts each rep; the watch ends it when its
-    own distance reaches the step's distance (so a distance bias moves the lap end)."""
+    """Laps of a structured workout: the lap button starts each rep; the watch ends a distance
+    step when its own distance reaches the step's distance (so a distance bias moves the lap
+    end), a time step when its timer has run the step's time."""
     bounds: list[tuple[float, str, str, int | None]] = []
     presses = [p.start_s + delays[k, 0] for k, p in enumerate(trajectory.phases_of("rep"))]
+    # The timer [s] at each tick: it stands still while auto-paused, and so does a time step.
+    timer_s = np.concatenate([[0.0], np.cumsum(np.diff(ticks) * running[1:])])
     step = planned = 0
     for k, (run, press) in enumerate(zip(trajectory.reps, presses, strict=True)):
         bounds.append((press, "manual", "warmup" if k == 0 else "rest", step))
         # An extra rep repeats the step of the rep before it.
         planned = run.planned_index if run.planned_index is not None else planned
         step = 1 + 2 * planned
-        target = float(np.interp(press, ticks, device_d)) + run.distance_m + run.kick_m
-        done = time_at_distance_s(ticks, device_d, target) if target < device_d[-1] else float(ticks[-1])
+        duration_s = planned_reps[planned].duration_s
+        trigger = "time" if duration_s is not None else "distance"
+        if duration_s is not None:
+            done = _time_at_timer_s(ticks, timer_s, float(np.interp(press, ticks, timer_s)) + duration_s)
+        else:
+            target = float(np.interp(press, ticks, device_d)) + run.distance_m + run.kick_m
+            done = time_at_distance_s(ticks, device_d, target) if target < device_d[-1] else float(ticks[-1])
         if k + 1 < len(presses) and done >= presses[k + 1]:
-            # Still short of the step's distance at the next start: the lap button ends the step.
+            # The step not done at the next start (a watch reading short): the lap button ends it.
             bounds.append((presses[k + 1], "manual", "active", step))
             step += 1
             continue
-        bounds.append((done, "distance", "active", step))
+        bounds.append((done, trigger, "active", step))
         step += 1
     return bounds
+
+
+def _time_at_timer_s(ticks: np.ndarray, timer_s: np.ndarray, target_s: float) -> float:
+    """When the timer first reads ``target_s`` (the session's end if it never does) [s]."""
+    if target_s >= timer_s[-1]:
+        return float(ticks[-1])
+    k = int(np.searchsorted(timer_s, target_s, side="left"))
+    if k == 0:
+        return float(ticks[0])
+    # The timer runs at one second per second within a running tick.
+    return float(ticks[k - 1] + (target_s - timer_s[k - 1]) / (timer_s[k] - timer_s[k - 1]) * (ticks[k] - ticks[k - 1]))
