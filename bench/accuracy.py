@@ -2,7 +2,7 @@
 
 Run from the repository root (about a minute on 2 cores)::
 
-    python -m bench.accuracy                      # every registered analyzer, docs/accuracy.md
+    python -m bench.accuracy                      # every registered analyzer, docs/accuracy-simulated.md
     python -m bench.accuracy --analyzer speed_threshold --seeds 1 --output -
     python -m bench.accuracy --analyzer mypackage.module:function
 
@@ -525,7 +525,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int, default=2, help="seeds per scenario (default 2)")
     parser.add_argument("--scenario", action="append", help="only these scenarios (repeatable)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    parser.add_argument("--output", default="docs/accuracy.md", help="Markdown report path, '-' for none")
+    parser.add_argument("--output", default="docs/accuracy-simulated.md", help="Markdown report path, '-' for none")
     args = parser.parse_args(argv)
     analyzers = args.analyzer or list(ANALYZERS)
     for spec in analyzers:

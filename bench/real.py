@@ -2,7 +2,7 @@
 
 Run from the repository root, with ``shared/`` beside the repository (about a minute)::
 
-    python -m bench.real                       # docs/accuracy.md's real-sessions tables, printed
+    python -m bench.real --write-docs          # the tables, printed and written to docs/accuracy-real.md
     python -m bench.real --detail              # one line per file and mode
     python -m bench.real --data DIR            # another folder holding truth.json
 
@@ -47,6 +47,7 @@ __all__ = ["FileResult", "Segment", "found_segments", "main", "match_segments"]
 MATCH_OVERLAP = 0.5
 MODES = ("told", "watch plan", "untold", "speed only")
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "accuracy-real.md"
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the shared/ folder")
     parser.add_argument("--detail", action="store_true", help="one line per file and mode")
     parser.add_argument("--only", default="", help="only files whose name contains this")
+    parser.add_argument("--write-docs", action="store_true", help=f"also write {DOCS}")
     args = parser.parse_args(argv)
     if not (args.data / "real_intervals" / "truth.json").exists():
         print(f"no real_intervals/truth.json under {args.data}", file=sys.stderr)
@@ -217,24 +219,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         "real_intervals": _interval_truth(args.data),
         "run-stats 6x400": _run_stats_truth(args.data),
     }
+    tables, details = [], []
     for title, files in sets.items():
         rows = {}
         for mode in MODES:
             results = [
                 analyse_file(path, workout, truth, mode) for path, workout, truth in files if args.only in path.name
             ]
-            if args.detail:
-                for result in results:
-                    print(_detail(result))
+            details += [_detail(result) for result in results]
             rows[mode] = _summary(results)
             if title == "real_intervals":
                 for suffix in (".fit", ".gpx"):
                     rows[f"{mode}, {suffix[1:].upper()} only"] = _summary(
                         [r for r in results if r.name.endswith(suffix)]
                     )
-        print(_table(title, rows))
-        print()
+        tables.append(_table(title, rows))
+    if args.detail:
+        print("\n".join(details))
+    print("\n\n".join(tables))
+    if args.write_docs:
+        DOCS.write_text(_document(tables, details), encoding="utf-8")
     return 0
+
+
+def _document(tables: list[str], details: list[str]) -> str:
+    header = (__doc__ or "").split("\n\n", 2)[2].strip()
+    return (
+        "# Accuracy on real sessions\n\n"
+        "Written by `python -m bench.real --write-docs` (from the repository root, `shared/` beside it).\n\n"
+        f"{header}\n\n" + "\n\n".join(tables) + "\n\n## Per file\n\n```\n" + "\n".join(details) + "\n```\n"
+    )
 
 
 if __name__ == "__main__":

@@ -52,7 +52,8 @@ SNIFF_BYTES = 64 * 1024
 # Compressed bytes fed to zlib at a time: one step can grow by at most ~1,032 times this.
 _INFLATE_STEP = 16 * 1024
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-_EOCD_SEARCH_BYTES = 22 + 65_535
+#: The end record (22 bytes), its comment, and the zip64 end record and locator before it.
+_EOCD_SEARCH_BYTES = 22 + 65_535 + 56 + 20
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -154,6 +155,18 @@ def _special_kind(mode: int) -> str:
     return "special file"
 
 
+def zip_end_record(stream: BinaryIO) -> tuple[int, bytes, int | None]:
+    """The zip's size, the bytes where its end record may lie, and the record's offset in them
+    (None when there is no whole record); the stream is left at its start."""
+    size = stream.seek(0, io.SEEK_END)
+    tail_length = min(size, _EOCD_SEARCH_BYTES)
+    stream.seek(size - tail_length)
+    tail = stream.read(tail_length)
+    stream.seek(0)
+    end = tail.rfind(_EMPTY_ZIP_MAGIC)
+    return size, tail, end if end >= 0 and end + 22 <= len(tail) else None
+
+
 def zip_end_problem(stream: BinaryIO) -> str | None:
     """Why a zip's end record cannot be trusted, or None.
 
@@ -161,13 +174,9 @@ def zip_end_problem(stream: BinaryIO) -> str | None:
     describes as a prefix: a bundle cut in half then opens as the last zip stored inside it,
     and everything else is silently lost. The end record must end the file.
     """
-    size = stream.seek(0, io.SEEK_END)
-    tail_length = min(size, _EOCD_SEARCH_BYTES)
-    stream.seek(size - tail_length)
-    tail = stream.read(tail_length)
-    stream.seek(0)
-    end = tail.rfind(_EMPTY_ZIP_MAGIC)
-    if end < 0 or end + 22 > len(tail):
+    size, tail, end = zip_end_record(stream)
+    tail_length = len(tail)
+    if end is None:
         return "no zip end record: the zip is cut short"
     (comment_length,) = struct.unpack_from("<H", tail, end + 20)
     if end + 22 + comment_length != len(tail):

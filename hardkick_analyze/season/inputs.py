@@ -36,7 +36,13 @@ from ..errors import (
     NotAFileError,
     ReadError,
 )
-from ..readers.source import MAX_DECOMPRESSED_BYTES, decompressed_cap, open_regular_file, zip_end_problem
+from ..readers.source import (
+    MAX_DECOMPRESSED_BYTES,
+    decompressed_cap,
+    open_regular_file,
+    zip_end_problem,
+    zip_end_record,
+)
 
 __all__ = ["BundleCaps", "SessionInput", "expand_paths", "is_bundle"]
 
@@ -44,8 +50,6 @@ ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 _ZIP_MAGIC = b"PK\x03\x04"
 # An empty zip is only its end-of-central-directory record.
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
-# The end record (22 bytes) may carry a comment of up to 64 KiB, and a zip64 record and locator precede it.
-_EOCD_SEARCH_BYTES = 22 + 65_535 + 56 + 20
 _STRAVA_INDEX = "activities.csv"
 # What damaged zip data raises from zipfile and zlib (a flipped byte in a deflate stream is zlib.error).
 _ZIP_FAILURES = (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error)
@@ -339,13 +343,8 @@ def _open_zip(stream: BinaryIO, label: str, caps: BundleCaps) -> zipfile.ZipFile
 
 def _declared_entries(stream: BinaryIO) -> int | None:
     """Total entries from the end of central directory record (zip64 too), None when absent."""
-    size = stream.seek(0, io.SEEK_END)
-    tail_length = min(size, _EOCD_SEARCH_BYTES)
-    stream.seek(size - tail_length)
-    tail = stream.read(tail_length)
-    stream.seek(0)
-    end = tail.rfind(_EMPTY_ZIP_MAGIC)
-    if end < 0 or end + 22 > len(tail):
+    _size, tail, end = zip_end_record(stream)
+    if end is None:
         return None
     total = int(struct.unpack_from("<H", tail, end + 10)[0])
     if total != 0xFFFF:

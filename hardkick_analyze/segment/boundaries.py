@@ -8,7 +8,8 @@ of the change: 1/3 for a straight ramp; about 0.16 for an exponential approach (
 rest: fast at first); 0.67 for a smooth, S-shaped change (smoothstep: 0.674, a raised cosine:
 0.72), which is how a runner winds up a kick or eases off after the line. The 2 s smoothing of
 the measured speed blurs every ramp towards an S. The factors used are set per boundary kind in
-:mod:`.place` and checked on the simulated benchmark (``docs/accuracy.md``).
+:mod:`.place`, measured on real laps (``docs/accuracy-real.md``) and checked on the simulated benchmark
+(``docs/accuracy-simulated.md``).
 """
 
 from __future__ import annotations
