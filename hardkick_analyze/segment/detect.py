@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid
-from .efforts import Candidate, candidate_between, smoothed_speed
+from .efforts import Candidate, candidate_between, smoothed_speed, surroundings, window
 from .levels import Level, speed_levels
 
 __all__ = ["FoundEfforts", "find_efforts"]
@@ -100,9 +100,10 @@ def find_efforts(grid: SessionGrid) -> FoundEfforts:
     best: list[Candidate] = []
     best_key: tuple[float, float] = (-1.0, 0.0)
     by_water: dict[float, tuple[list[Candidate], list[_Island]]] = {}
+    judged: dict[_Island, Candidate | _Island | None] = {}
     for water in waters:
         islands = _islands(levels, float(water))
-        efforts, steady = _judge(grid, speed, islands)
+        efforts, steady = _judge(grid, speed, islands, judged)
         by_water[float(water)] = (efforts, steady)
         key = (float(len(efforts)), float(np.mean([c.contrast for c in efforts])) if efforts else 0.0)
         if key > best_key:
@@ -199,28 +200,38 @@ def _islands(levels: list[Level], water: float) -> list[_Island]:
     return [_Island(a, b) for a, b in islands]
 
 
-def _judge(grid: SessionGrid, speed: np.ndarray, islands: list[_Island]) -> tuple[list[Candidate], list[_Island]]:
-    """The islands that are efforts, and the ones too long to be (steady running)."""
-    time = grid.time_s
+def _judge(
+    grid: SessionGrid, speed: np.ndarray, islands: list[_Island], judged: dict[_Island, Candidate | _Island | None]
+) -> tuple[list[Candidate], list[_Island]]:
+    """The islands that are efforts, and the ones too long to be (steady running); ``judged``
+    remembers each island's verdict across water levels (most islands recur at several)."""
     efforts, steady = [], []
-    for wide in islands:
-        island = _tightened(time, speed, wide)
-        duration = island.end_s - island.start_s
-        if duration < MIN_EFFORT_S:
-            continue
-        effort = candidate_between(grid, speed, island.start_s, island.end_s)
-        if effort.mean_speed_mps < MIN_RUNNING_MPS:
-            continue
-        if duration > MAX_EFFORT_S:
-            steady.append(island)
-            continue
-        if (
-            effort.contrast < MIN_CONTRAST
-            or _side_contrast(time, speed, island.start_s, island.end_s) < MIN_SIDE_CONTRAST
-        ):
-            continue
-        efforts.append(effort)
+    for island in islands:
+        if island not in judged:
+            judged[island] = _verdict(grid, speed, island)
+        verdict = judged[island]
+        if isinstance(verdict, Candidate):
+            efforts.append(verdict)
+        elif verdict is not None:
+            steady.append(verdict)
     return efforts, steady
+
+
+def _verdict(grid: SessionGrid, speed: np.ndarray, wide: _Island) -> Candidate | _Island | None:
+    """An island as an effort, as steady running (too long), or None (neither)."""
+    time = grid.time_s
+    island = _tightened(time, speed, wide)
+    duration = island.end_s - island.start_s
+    if duration < MIN_EFFORT_S:
+        return None
+    effort = candidate_between(grid, speed, island.start_s, island.end_s)
+    if effort.mean_speed_mps < MIN_RUNNING_MPS:
+        return None
+    if duration > MAX_EFFORT_S:
+        return island
+    if effort.contrast < MIN_CONTRAST or _side_contrast(time, speed, island.start_s, island.end_s) < MIN_SIDE_CONTRAST:
+        return None
+    return effort
 
 
 def _tightened(time: np.ndarray, speed: np.ndarray, island: _Island) -> _Island:
@@ -229,19 +240,14 @@ def _tightened(time: np.ndarray, speed: np.ndarray, island: _Island) -> _Island:
     An island's edges are where slower levels begin, which on a 3 s recording or a gentle
     ramp can be many seconds outside the effort; halfway up is where the effort is.
     """
-    inside = np.flatnonzero((time >= island.start_s) & (time <= island.end_s))
-    if len(inside) < 4:
+    inside = window(time, island.start_s, island.end_s)
+    if inside.stop - inside.start < 4:
         return island
-    pace = float(np.quantile(speed[inside], 0.75))
-    flanks = [
-        speed[(time >= a) & (time < b)]
-        for a, b in ((island.start_s - 40.0, island.start_s - 5.0), (island.end_s + 5.0, island.end_s + 40.0))
-    ]
-    levels = [float(np.mean(f)) for f in flanks if len(f)]
-    if not levels:
+    sides = surroundings(time, speed, island.start_s, island.end_s)
+    if not sides:
         return island
-    middle = 0.5 * (pace + min(levels))
-    above = inside[speed[inside] >= middle]
+    middle = 0.5 * (float(np.quantile(speed[inside], 0.75)) + min(sides))
+    above = np.flatnonzero(speed[inside] >= middle) + inside.start
     if len(above) < 2:
         return island
     return _Island(float(time[above[0]]), float(time[above[-1]]))
@@ -249,11 +255,8 @@ def _tightened(time: np.ndarray, speed: np.ndarray, island: _Island) -> _Island:
 
 def _side_contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
     """How much faster an effort is than the faster of its two surroundings."""
-    inside = (time >= start_s) & (time <= end_s)
-    before = (time >= start_s - 40.0) & (time < start_s - 5.0)
-    after = (time > end_s + 5.0) & (time <= end_s + 40.0)
-    level = float(np.mean(speed[inside]))
-    sides = [float(np.mean(speed[side])) for side in (before, after) if side.any()]
+    level = float(np.mean(speed[window(time, start_s, end_s)]))
+    sides = surroundings(time, speed, start_s, end_s)
     return level / max(max(sides), 0.5) if sides else np.inf
 
 

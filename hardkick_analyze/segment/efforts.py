@@ -14,7 +14,16 @@ import numpy as np
 
 from ..clean import SessionGrid, rolling_mean
 
-__all__ = ["Candidate", "candidate_between", "contrast", "find_candidates", "kick_ratio", "smoothed_speed"]
+__all__ = [
+    "Candidate",
+    "candidate_between",
+    "contrast",
+    "find_candidates",
+    "kick_ratio",
+    "smoothed_speed",
+    "surroundings",
+    "window",
+]
 
 #: Smoothing of the speed used for detection (not for boundaries) [s].
 DETECTION_SMOOTHING_S = 3.0
@@ -85,7 +94,7 @@ def candidate_between(grid: SessionGrid, speed: np.ndarray, start_s: float, end_
     """The effort from ``start_s`` to ``end_s`` with its features; ``speed`` is the detection speed."""
     time = grid.time_s
     distance = grid.frame["distance_m"].to_numpy()
-    inside = (time >= start_s) & (time <= end_s)
+    inside = window(time, start_s, end_s)
     run = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))
     duration = end_s - start_s
     return Candidate(
@@ -93,9 +102,17 @@ def candidate_between(grid: SessionGrid, speed: np.ndarray, start_s: float, end_
         end_s=end_s,
         distance_m=run,
         mean_speed_mps=run / duration if duration > 0 else 0.0,
-        kick_ratio=kick_ratio(speed[inside], distance[inside]) if inside.sum() >= 2 else 1.0,
+        kick_ratio=kick_ratio(speed[inside], distance[inside]) if inside.stop - inside.start >= 2 else 1.0,
         contrast=contrast(time, speed, start_s, end_s),
     )
+
+
+def window(time: np.ndarray, start_s: float, end_s: float, *, closed: str = "both") -> slice:
+    """The samples of the sorted ``time`` in ``[start_s, end_s]`` (``closed='left'``: ``[start_s, end_s)``,
+    ``'right'``: ``(start_s, end_s]``), as a slice: no pass over the whole session [s]."""
+    left = np.searchsorted(time, start_s, side="right" if closed == "right" else "left")
+    right = np.searchsorted(time, end_s, side="left" if closed == "left" else "right")
+    return slice(int(left), int(max(right, left)))
 
 
 def contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
@@ -104,13 +121,17 @@ def contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) 
     A rep is run between rests (or after a warm-up, before a rest): on at least one side the
     runner is clearly slower. A brisk stretch of a warm-up jog is not.
     """
-    inside = (time >= start_s) & (time <= end_s)
-    before = (time >= start_s - SURROUNDING_S[1]) & (time < start_s - SURROUNDING_S[0])
-    after = (time > end_s + SURROUNDING_S[0]) & (time <= end_s + SURROUNDING_S[1])
-    level = float(np.mean(speed[inside])) if inside.any() else 0.0
-    sides = [float(np.mean(speed[side])) for side in (before, after) if side.any()]
-    slowest = min(sides) if sides else 0.0
-    return level / max(slowest, MIN_REST_MPS)
+    inside = speed[window(time, start_s, end_s)]
+    level = float(np.mean(inside)) if len(inside) else 0.0
+    sides = surroundings(time, speed, start_s, end_s)
+    return level / max(min(sides) if sides else 0.0, MIN_REST_MPS)
+
+
+def surroundings(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> list[float]:
+    """The mean speed before and after an effort (:data:`SURROUNDING_S` away), where recorded."""
+    before = speed[window(time, start_s - SURROUNDING_S[1], start_s - SURROUNDING_S[0], closed="left")]
+    after = speed[window(time, end_s + SURROUNDING_S[0], end_s + SURROUNDING_S[1], closed="right")]
+    return [float(np.mean(side)) for side in (before, after) if len(side)]
 
 
 def kick_ratio(speed: np.ndarray, distance: np.ndarray) -> float:
