@@ -96,13 +96,15 @@ def _timed(members: Sequence[Candidate]) -> bool:
     than its distances do."""
     durations = np.array([c.duration_s for c in members])
     distances = np.array([c.distance_m for c in members])
-    by_time = _snap_error(float(np.median(durations)), STANDARD_DURATIONS_S) + float(
-        np.std(durations) / np.mean(durations)
-    )
-    by_distance = _snap_error(float(np.median(distances)), STANDARD_DISTANCES_M) + float(
-        np.std(distances) / np.mean(distances)
-    )
+    by_time = _snap_error(float(np.median(durations)), STANDARD_DURATIONS_S) + _spread(durations)
+    by_distance = _snap_error(float(np.median(distances)), STANDARD_DISTANCES_M) + _spread(distances)
     return by_time < by_distance
+
+
+def _spread(values: np.ndarray) -> float:
+    """Coefficient of variation; infinite for values that are not all positive."""
+    mean = float(np.mean(values))
+    return float(np.std(values)) / mean if mean > 0 else float("inf")
 
 
 def _planned(grid: SessionGrid, efforts: Sequence[Candidate], k: int, timed: bool) -> PlannedRep:
