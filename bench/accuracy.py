@@ -385,6 +385,10 @@ def _targets_section(scores: Sequence[SessionScore], track_scores: Sequence[Sess
         values = np.abs(_gather(pool, name))
         return float(np.median(values)) if len(values) else float("nan")
 
+    def signed(name: str) -> float:
+        values = _gather(scores, name)
+        return float(np.median(values)) if len(values) else float("nan")
+
     def p90(name: str) -> float:
         values = np.abs(_gather(scores, name))
         return float(np.percentile(values, 90)) if len(values) else float("nan")
@@ -402,6 +406,14 @@ def _targets_section(scores: Sequence[SessionScore], track_scores: Sequence[Sess
         ("rep end, median (s)", "<= 1.0", median("end_errors_s"), median("end_errors_s") <= 1.0),
         ("rep end, 90th percentile (s)", "<= 2.5", p90("end_errors_s"), p90("end_errors_s") <= 2.5),
         ("rep duration, median (s)", "<= 0.8", median("duration_errors_s"), median("duration_errors_s") <= 0.8),
+        *(
+            (f"{what}, signed median (s)", "within +-0.3", signed(name), abs(signed(name)) <= 0.3)
+            for what, name in (
+                ("rep start", "start_errors_s"),
+                ("rep end", "end_errors_s"),
+                ("kick start", "kick_start_errors_s"),
+            )
+        ),
         ("kick recall", ">= 0.97", kick_recall, kick_recall >= 0.97),
         (
             "kicks reported on plain reps",
@@ -424,7 +436,10 @@ def _targets_section(scores: Sequence[SessionScore], track_scores: Sequence[Sess
         rows.append(("track sessions: rep distance, median (%)", "< 1.0", corrected, corrected < 1.0))
     table = _table(
         ["target", "wanted", "measured", "met"],
-        [[name, wanted, f"{value:.2f}", "yes" if met else "**no**"] for name, wanted, value, met in rows],
+        [
+            [name, wanted, f"{value:+.2f}" if "signed" in name else f"{value:.2f}", "yes" if met else "**no**"]
+            for name, wanted, value, met in rows
+        ],
     )
     return ["", "## Targets", "", "`hardkick` on the sessions above (track row: the track sessions below).", "", table]
 

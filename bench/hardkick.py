@@ -26,7 +26,7 @@ class MeasuredRep(PredictedRep):
 
 
 def hardkick(activity: Activity, workout: Workout) -> Prediction:
-    """``analyze_session`` with the planned workout; a session it rejects predicts nothing."""
+    """``analyze_session`` with the planned workout."""
     return _predict(activity, workout, track_correction=True)
 
 
@@ -59,5 +59,4 @@ def _predict(activity: Activity, workout: Workout, *, track_correction: bool) ->
                 gps_distance_m=rep.gps_distance_m,
             )
         )
-    missing = report.segmentation.missing if report.is_hard_kick else tuple(range(len(workout.reps)))
-    return Prediction(reps=tuple(reps), missing_planned_indices=tuple(missing))
+    return Prediction(reps=tuple(reps), missing_planned_indices=tuple(report.segmentation.missing))
