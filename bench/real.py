@@ -6,13 +6,13 @@ Run from the repository root, with ``shared/`` beside the repository (about a mi
     python -m bench.real --detail              # one line per file and mode
     python -m bench.real --data DIR            # another folder holding truth.json
 
-Each file of ``real_intervals/truth.json`` is analysed in two modes:
+Each file of ``real_intervals/truth.json`` is analysed in four modes:
 
 - **told**: ``analyze_session(path, workout=<the runner's notation from truth.json>)``;
 - **watch plan**: ``analyze_session(path)``: no workout, the plan the file holds used (the
   FIT workout steps, which only some files have);
 - **untold**: ``analyze_session(path, file_plan=False)``: no workout, and every plan the file
-  holds (the FIT ``workout`` steps, a GPX track name) ignored, so the reps are found from the
+  holds (the FIT ``workout`` steps and the laps' step indices) ignored, so the reps are found from the
   recording alone (the watch's laps still count as evidence, as they would for any runner);
 - **speed only**: as untold, with the laps ignored too (``use_laps=False``): what the speed
   alone finds, for files without laps.
