@@ -171,7 +171,7 @@ class Activity:
 #: relaxed acceleration (20-30 s); ``sprint``: a short effort at full speed (``@max``).
 REP_KINDS = ("work", "stride", "sprint")
 #: Where the plan came from, in the order they are used (see :func:`hardkick_analyze.plan.resolve_plan`).
-PLAN_SOURCES = ("given", "watch", "detected", "preset")
+PLAN_SOURCES = ("given", "watch", "title", "detected", "preset")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -26,7 +26,7 @@ from .segment.laps import laps_as_efforts
 from .segment.structure import workout_from_efforts
 from .track import TrackFit, correct_session, track_correction
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
-from .watch_plan import workout_from_steps
+from .watch_plan import workout_from_steps, workout_from_title
 from .workout import PRESETS, describe_workout, goal_5k_to_rep_pace, parse_workout, with_finishes_as_kicks
 
 __all__ = ["analyze_session"]
@@ -188,11 +188,14 @@ def _analysed(
 def _untold_plans(
     activity: Activity, grid: SessionGrid, efforts: list[Candidate], *, file_plan: bool, use_laps: bool
 ) -> list[Workout]:
-    """The plans to try when none was given: the watch's, else the structure found (of the
-    efforts the laps mark, when they mark the reps), then the presets."""
+    """The plans to try when none was given: the watch's, else the one the activity's title
+    spells out, else the structure found (of the efforts the laps mark, when they mark the
+    reps), then the presets."""
     primary = None
     if file_plan and activity.workout_steps:
         primary = workout_from_steps(activity.workout_steps, activity.metadata.workout_name)
+    if file_plan and primary is None and not activity.workout_steps:
+        primary = workout_from_title(activity.metadata.workout_name)
     if primary is None:
         marked = laps_as_efforts(activity, grid, smoothed_speed(grid), efforts) if use_laps else None
         primary = workout_from_efforts(grid, marked if marked is not None else efforts)

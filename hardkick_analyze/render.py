@@ -89,6 +89,7 @@ def format_split(seconds: float | None) -> str:
 PLAN_SOURCE_TEXT = {
     "given": "as given",
     "watch": "the watch's workout",
+    "title": "the activity's title",
     "detected": "found in the recording",
     "preset": "recognised",
 }

@@ -23,11 +23,15 @@ full). :func:`workout_from_steps` runs the list as the watch does, then keeps th
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Sequence
 
+from .errors import WorkoutSpecError
 from .models import PlannedRep, Recovery, Workout, WorkoutStep
+from .workout import format_workout, parse_workout
 
-__all__ = ["expand_steps", "rep_step_indices", "workout_from_steps"]
+__all__ = ["expand_steps", "rep_step_indices", "workout_from_steps", "workout_from_title"]
 
 #: Intensities that make a step a rep, and those that never do.
 REP_INTENSITIES = frozenset({"active", "interval"})
@@ -36,8 +40,6 @@ _NOT_REPS = REST_INTENSITIES | {"warmup", "cooldown"}
 #: A plan longer than this (steps run, or repeats taken) is a repeat loop gone wrong (a damaged
 #: file), not a workout.
 MAX_EXPANDED_STEPS = 1000
-#: Runners write a time up to this long in seconds (``90s``), longer whole minutes in minutes.
-SECONDS_NOTATION_MAX_S = 120.0
 
 
 def expand_steps(steps: Sequence[WorkoutStep]) -> list[tuple[WorkoutStep, bool]]:
@@ -121,32 +123,13 @@ def workout_from_steps(steps: Sequence[WorkoutStep], name: str | None = None) ->
     if not reps:
         return None
     target_source = "watch" if any(rep.pace_s_per_km is not None for rep in reps) else "none"
-    return Workout(spec=spec_of(reps), reps=tuple(reps), name=name, source="watch", target_source=target_source)
+    workout = Workout(spec="", reps=tuple(reps), name=name, source="watch", target_source=target_source)
+    return dataclasses.replace(workout, spec=format_workout(workout))
 
 
 def rep_step_indices(steps: Sequence[WorkoutStep]) -> set[int]:
     """The indices of the steps that are reps (their laps carry them as ``wkt_step_index``)."""
     return {step.index for step, in_repeat in expand_steps(steps) if _is_rep(step, in_repeat)}
-
-
-def spec_of(reps: Sequence[PlannedRep]) -> str:
-    """Runners' notation for the reps' lengths: equal neighbours grouped (``3x20s, 4x4min, 1km``)."""
-    groups: list[tuple[int, str]] = []
-    for rep in reps:
-        token = _token(rep)
-        if groups and groups[-1][1] == token:
-            groups[-1] = (groups[-1][0] + 1, token)
-        else:
-            groups.append((1, token))
-    parts = []
-    for count, token in groups:
-        if count > 1:
-            parts.append(f"{count}x{token}")
-        elif token.isdigit() and int(token) % 1000 == 0:
-            parts.append(f"{int(token) // 1000}km")
-        else:
-            parts.append(token)
-    return ", ".join(parts)
 
 
 def _repeat_start(step: WorkoutStep, position: int, position_of: dict[int, int]) -> int | None:
@@ -215,14 +198,28 @@ def _named(step: WorkoutStep, *words: str) -> bool:
     return any(word in text for word in words)
 
 
-def _token(rep: PlannedRep) -> str:
-    if rep.distance_m is not None:
-        return _number(rep.distance_m)
-    seconds = rep.duration_s or 0.0
-    if seconds < SECONDS_NOTATION_MAX_S or seconds % 60:
-        return f"{_number(seconds)}s"
-    return f"{_number(seconds / 60)}min"
+#: Repeats written in an activity's title: ``6x600m``, ``8 x 400``, ``5x4min``, ``10x1km``.
+_TITLE_REPEAT = re.compile(
+    r"(?<![\w.])\d{1,3}\s*[x\u00d7]\s*\d+(?:\.\d+)?\s*(?:km|mi|min|m|s)?(?![\w.])", re.IGNORECASE
+)
 
 
-def _number(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:g}"
+def workout_from_title(title: str | None) -> Workout | None:
+    """The plan an activity's title spells out (``'HM - W7 Intervals 4x800m 7x400m'`` ->
+    ``4x800, 7x400``), or None when it names no repeats.
+
+    Only the repeats are read (``6x600m``); paces in a title are written too many ways
+    (``@4.15``, ``4'15"``) to be taken as targets.
+    """
+    if not title:
+        return None
+    reps: list[PlannedRep] = []
+    for found in _TITLE_REPEAT.finditer(title):
+        try:
+            reps += parse_workout(found.group(0).replace(" ", "")).reps
+        except WorkoutSpecError:
+            continue
+    if not reps:
+        return None
+    workout = Workout(spec="", reps=tuple(reps), name=title, source="title")
+    return dataclasses.replace(workout, spec=format_workout(workout))

@@ -8,7 +8,8 @@ import pytest
 
 from hardkick_analyze import read_activity
 from hardkick_analyze.models import PlannedRep, Recovery, WorkoutStep
-from hardkick_analyze.watch_plan import expand_steps, spec_of, workout_from_steps
+from hardkick_analyze.watch_plan import expand_steps, workout_from_steps, workout_from_title
+from hardkick_analyze.workout import parse_workout
 
 from .conftest import CORPUS, INTERVALS
 
@@ -38,7 +39,7 @@ def test_a_repeat_block_runs_its_count_in_all():
     assert run == [0, *[1, 2] * 6, 4]
     workout = workout_from_steps(SIX_BY_400, "Intervall 6x400m")
     assert workout is not None
-    assert workout.spec == "6x400"
+    assert _sizes(workout) == _sizes(parse_workout("6x400"))
     assert workout.reps == (PlannedRep(distance_m=400.0, recovery=Recovery(distance_m=200.0)),) * 6
     assert (workout.name, workout.source, workout.target_source) == ("Intervall 6x400m", "watch", "none")
 
@@ -58,7 +59,7 @@ def test_nested_repeats_rerun_the_inner_block_in_full():
     assert run == [0, *([1, 2] * 5 + [4]) * 2, 6]
     workout = workout_from_steps(steps, None)
     assert workout is not None
-    assert workout.spec == "10x10s"
+    assert _sizes(workout) == _sizes(parse_workout("10x10s"))
     assert workout.target_source == "watch"
     # 5.5 m/s, the middle of the range: 1000 / 5.5 = 181.8 s/km.
     assert workout.reps[0].pace_s_per_km == pytest.approx(1000 / 5.5)
@@ -78,7 +79,7 @@ def test_two_blocks_make_two_groups_and_a_lone_km():
     )
     workout = workout_from_steps(steps, None)
     assert workout is not None
-    assert workout.spec == "3x20s, 4x4min, 1km"
+    assert _sizes(workout) == _sizes(parse_workout("3x20s, 4x4min, 1km"))
     assert [rep.kind for rep in workout.reps] == ["stride"] * 3 + ["work"] * 5
     assert workout.reps[0].recovery == Recovery(duration_s=60.0, activity="walk")
     assert workout.reps[3].recovery == Recovery(duration_s=120.0, activity="jog")
@@ -89,7 +90,7 @@ def test_steps_without_intensity_inside_a_block_are_reps():
     steps = (_step(0, None, "distance", 300.0), _step(1, None, "time", 90.0, name="Rest"), _repeat(2, 0, 8))
     workout = workout_from_steps(steps, None)
     assert workout is not None
-    assert workout.spec == "8x300"
+    assert _sizes(workout) == _sizes(parse_workout("8x300"))
     assert workout.reps[0].recovery == Recovery(duration_s=90.0, activity="walk")
 
 
@@ -114,10 +115,26 @@ def test_a_repeat_loop_is_bounded():
     assert len(expand_steps(empty)) <= 1
 
 
-def test_spec_notation():
-    assert spec_of([PlannedRep(duration_s=60.0)] * 8) == "8x60s"
-    assert spec_of([PlannedRep(duration_s=90.0), PlannedRep(duration_s=420.0)]) == "90s, 7min"
-    assert spec_of([PlannedRep(distance_m=1600.0), PlannedRep(distance_m=2000.0)]) == "1600, 2km"
+def _sizes(workout):
+    """Each rep's planned distance, time and kick: what the runner's notation says."""
+    return [(r.distance_m, r.duration_s, r.kick_m) for r in workout.reps]
+
+
+@pytest.mark.parametrize(
+    ("title", "spec"),
+    [
+        ("W03 - Reps 6x600m @4.15", "6x600"),
+        ("HM 060425 - W7 Mon Intervals 4x800m 7x400m", "4x800, 7x400"),
+        ("Track 10 x 400", "10x400"),
+        ("Z4 5x(4m/2m rest)", None),  # 4 m is no rep: the title's own shorthand is not guessed at
+        ("MM 301125- W4 Wed Intervals 1.2km reps", None),
+        (None, None),
+    ],
+)
+def test_a_title_that_spells_out_the_repeats(title, spec):
+    workout = workout_from_title(title)
+    assert (workout.spec if workout else None) == spec
+    assert workout is None or (workout.source == "title" and workout.name == title)
 
 
 # --- real files ------------------------------------------------------------------------------
@@ -137,7 +154,7 @@ def test_the_run_stats_files_plan_six_400s():
         repeat = next(step for step in activity.workout_steps if step.is_repeat)
         assert (repeat.repeat_from_step, repeat.repeat_count) == (1, 6)
         assert workout is not None
-        assert workout.spec == "6x400"
+        assert _sizes(workout) == _sizes(parse_workout("6x400"))
         assert [rep.distance_m for rep in workout.reps] == [400.0] * 6
         assert all(rep.recovery == Recovery(distance_m=200.0) for rep in workout.reps)
         assert workout.name == "Intervall 6x400m"
@@ -163,7 +180,7 @@ def test_the_watch_plan_is_the_truth(name: str):
     truth = json.loads((INTERVALS / "truth.json").read_text(encoding="utf-8"))[name]
     activity, workout = _workout_of(INTERVALS / name)
     assert workout is not None
-    assert workout.spec == truth["workout"]
+    assert _sizes(workout) == _sizes(parse_workout(truth["workout"]))
     assert len(workout.reps) == len(truth["reps"])
     # The laps keep the step they ran and, on Garmin, the step's intensity.
     assert any(lap.wkt_step_index is not None for lap in activity.laps)

@@ -62,7 +62,12 @@ def parse_gpx(raw: RawSource) -> ParsedActivity:
     samples = _cadence(samples, sport)
     return ParsedActivity(
         samples=samples,
-        metadata={"sport": sport, "device_name": (gpx.creator or "").strip() or None},
+        metadata={
+            "sport": sport,
+            "device_name": (gpx.creator or "").strip() or None,
+            # Garmin Connect names the track after the workout ("W03 - Reps 6x600m @4.15").
+            "workout_name": next((t.name.strip() for t in gpx.tracks if t.name and t.name.strip()), None),
+        },
         warnings=warnings,
     )
 
