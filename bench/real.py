@@ -9,8 +9,8 @@ Run from the repository root, with ``shared/`` beside the repository (about a mi
 Each file of ``real_intervals/truth.json`` is analysed in four modes:
 
 - **told**: ``analyze_session(path, workout=<the runner's notation from truth.json>)``;
-- **watch plan**: ``analyze_session(path)``: no workout, the plan the file holds used (the
-  FIT workout steps, which only some files have);
+- **file plan**: ``analyze_session(path)``: no workout, the plan the file holds used (the
+  FIT workout steps of 7 files, the repeats a GPX track's name spells out in 5);
 - **untold**: ``analyze_session(path, file_plan=False)``: no workout, and every plan the file
   holds (the FIT ``workout`` steps and the laps' step indices) ignored, so the reps are found from the
   recording alone (the watch's laps still count as evidence, as they would for any runner);
@@ -45,7 +45,7 @@ __all__ = ["FileResult", "Segment", "found_segments", "main", "match_segments"]
 
 #: Segments overlapping by at least this share of the shorter one are the same rep.
 MATCH_OVERLAP = 0.5
-MODES = ("told", "watch plan", "untold", "speed only")
+MODES = ("told", "file plan", "untold", "speed only")
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared"
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "accuracy-real.md"
 
@@ -142,7 +142,7 @@ def analyse_file(path: Path, workout: str | None, truth: tuple[Segment, ...], mo
     try:
         if mode == "told":
             report = analyze_session(path, workout=workout)
-        elif mode == "watch plan":
+        elif mode == "file plan":
             report = analyze_session(path)
         else:
             report = analyze_session(path, file_plan=False, use_laps=mode != "speed only")
