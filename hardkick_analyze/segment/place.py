@@ -56,16 +56,17 @@ START_ONSET = 1.0 / 3.0
 STOP_ONSET = 0.62
 KICK_ONSET = 0.65
 #: Where on its ramp a boundary is, as the share of the way from one level to the other,
-#: measured against the laps of real sessions (``bench/ramps.py``; 21 FIT and 12 GPX sessions):
-#: a runner starting from a jog passes the line (and presses the lap) two thirds of the way up
-#: the ramp, having sped up into it; from a stand or a walk, 40 % of the way up. A rep run
-#: into a jog ends a fifth of the way down; a stop after the line where the speed leaves the
-#: rep's level (the onset). The onset extrapolation the simulator suggested put starts 2.7 s
-#: and ends 2.0 s early on the real files. On the GPX files the laps sit about 1 s further up
-#: every ramp than on the FIT files (their laps are mapped from a split CSV); the fractions are
-#: the FIT files'. A kick begins where the sprint leaves the rep's pace: 20 % of the way up.
-START_FRACTION_FROM_JOG = 0.65
-START_FRACTION_FROM_REST = 0.4
+#: measured against the laps of the real FIT sessions (``bench/real.py`` with the laps ignored,
+#: ``bench/ramps.py --format fit``): a runner starting from a jog passes the line (and presses
+#: the lap) 60 % of the way up the ramp, having sped up into it; from a stand or a walk, 35 % of
+#: the way up. A rep run into a jog ends a fifth of the way down; a stop after the line where
+#: the speed leaves the rep's level (the onset). The onset extrapolation the simulator first
+#: suggested put starts 2.7 s and ends 2.0 s early on the real files. Devices differ by a few
+#: seconds either way (Garmin timed steps, COROS lap presses); the GPX files, whose laps are
+#: mapped from a split CSV, sit about 1.5 s further up every ramp and are not used to set these.
+#: A kick begins where the sprint leaves the rep's pace: 20 % of the way up.
+START_FRACTION_FROM_JOG = 0.6
+START_FRACTION_FROM_REST = 0.35
 END_FRACTION_INTO_JOG = 0.2
 KICK_FRACTION = 0.2
 #: The rest before (after) a boundary is a stand or a walk when slower than this share of the rep.
