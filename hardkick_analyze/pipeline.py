@@ -95,7 +95,13 @@ def analyze_session(
     grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
     efforts = find_efforts(grid)
     read = functools.partial(
-        _analysed, activity, grid, track, efforts=efforts.candidates, given_pace=given_pace, use_laps=use_laps
+        _analysed,
+        activity,
+        grid,
+        track,
+        efforts=(efforts.reps, efforts.candidates),
+        given_pace=given_pace,
+        use_laps=use_laps,
     )
     if given is not None:
         segmentation, reps = _given_reading(read, given)
@@ -174,7 +180,7 @@ def _analysed(
     track: TrackFit | None,
     plan: Workout,
     *,
-    efforts: Sequence[Candidate],
+    efforts: Sequence[Sequence[Candidate]],
     given_pace: tuple[float, str] | None,
     use_laps: bool,
 ) -> _Reading:

@@ -53,7 +53,7 @@ def segment_session(
     grid: SessionGrid,
     workout: Workout,
     *,
-    efforts: Sequence[Candidate] = (),
+    efforts: Sequence[Sequence[Candidate]] = (),
     use_laps: bool = True,
 ) -> Segmentation:
     """Find every planned rep (and kick) of ``workout`` in ``activity``.
@@ -67,15 +67,18 @@ def segment_session(
     workout
         The planned workout; a preset's plain-rep count adapts to what was run.
     efforts
-        The efforts found with no plan (:func:`.detect.find_efforts`), matched to the plan
-        beside the plan-guided detection; the better fit is kept.
+        Sets of efforts found with no plan (:func:`.detect.find_efforts`: the plausible reps,
+        every candidate), each matched to the plan beside the plan-guided detection; the best
+        fit is kept.
     use_laps
         Whether the watch's laps may be the reps.
     """
     speed = smoothed_speed(grid)
     detected = _detect(grid, speed, workout)
-    if efforts:
-        planless = _matched(workout, list(efforts), {"efforts": "plan-free"})
+    for found in efforts:
+        if not found:
+            continue
+        planless = _matched(workout, list(found), {"efforts": "plan-free"})
         if _objective(planless.alignment) < _objective(detected.alignment):
             detected = planless
     from_laps = _from_laps(activity, grid, speed, workout) if use_laps else None
