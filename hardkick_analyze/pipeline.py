@@ -17,7 +17,7 @@ from .models import Activity, PlannedRep, Workout
 from .plan import resolve_targets
 from .readers import read_activity
 from .readers.source import PathOrFile
-from .results import Effort, RepResult, Segmentation, SessionReport
+from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
 from .score import score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
@@ -157,6 +157,8 @@ def _given_reading(read: Callable[[Workout], _Reading], given: Workout) -> _Read
 def _untold_reading(read: Callable[[Workout], _Reading], grid: SessionGrid, plans: list[Workout]) -> _Reading:
     """The session read with its own plan (the structure written again from the reps as placed:
     an effort's first edges are rough), or as a preset where it is the hard-kick session."""
+    if not plans:
+        return _nothing_found(grid), []
     segmentation, reps = read(plans[0])
     if plans[0].source == "detected":
         refined = workout_from_efforts(grid, _placed_efforts(grid, segmentation))
@@ -167,6 +169,18 @@ def _untold_reading(read: Callable[[Workout], _Reading], grid: SessionGrid, plan
         if candidate[1] and is_hard_kick(*candidate) and len(candidate[1]) >= len(reps) - 1:
             return candidate
     return segmentation, reps
+
+
+def _nothing_found(grid: SessionGrid) -> Segmentation:
+    """The segmentation of a run with no efforts like reps: no plan, no reps."""
+    calibration = Calibration(
+        speed_source=grid.speed_source,
+        speed_lag_s=grid.speed_lag_s,
+        distance_lag_s=grid.distance_lag_s,
+        lag_correlation=grid.lag_correlation,
+    )
+    plan = Workout(spec="", reps=(), source="detected")
+    return Segmentation(method="none", workout=plan, reps=(), calibration=calibration)
 
 
 def _segments(reading: _Reading) -> int:
@@ -196,7 +210,7 @@ def _untold_plans(
 ) -> list[Workout]:
     """The plans to try when none was given: the watch's, else the one the activity's title
     spells out, else the structure found (of the efforts the laps mark, when they mark the
-    reps), then the presets."""
+    reps), then the presets; none when the recording holds no efforts like reps."""
     primary = None
     if file_plan and activity.workout_steps:
         primary = workout_from_steps(activity.workout_steps, activity.metadata.workout_name)
@@ -205,8 +219,10 @@ def _untold_plans(
     if primary is None:
         marked = laps_as_efforts(activity, grid, smoothed_speed(grid), efforts) if use_laps else None
         primary = workout_from_efforts(grid, marked if marked is not None else efforts)
+    if primary is None:
+        return []  # no efforts like reps: no interval session, hard kick or other
     presets = [dataclasses.replace(parse_workout(name), source="preset") for name in PRESETS]
-    return [primary, *presets] if primary is not None else presets
+    return [primary, *presets]
 
 
 def _unplanned(efforts: Sequence[Candidate], segmentation: Segmentation) -> tuple[Effort, ...]:

@@ -59,12 +59,10 @@ def test_python_dash_m_entry_point(data_dir, tmp_path):
     assert "Traceback" not in done.stderr
 
 
-def test_a_walk_with_running_stretches_lists_them_and_no_score_of_a_hard_kick(data_dir):
+def test_a_run_without_intervals_says_so(data_dir):
     result = runner.invoke(app, [str(data_dir / "run.fit")])
     assert result.exit_code == 0, result.output
-    header = result.stdout.splitlines()[0]
-    assert "(found in the recording)" in header and "walk" in header
-    assert "kick" not in header
+    assert result.stdout.splitlines()[1].strip().endswith("no intervals")
 
 
 def test_bad_workout_spec_points_at_the_character(data_dir):

@@ -62,6 +62,11 @@ MIN_SHARE_OF_FASTEST = 0.7
 #: times longer than the effort next to it and slower than this share of its pace.
 EDGE_LENGTH_RATIO = 1.5
 EDGE_SPEED_SHARE = 0.92
+#: An interval session repeats its reps: at least this share of its efforts are run next to
+#: another of about their size (within this ratio of time or distance). A pyramid run once
+#: (200-400-600-400-200) is found only when told.
+MIN_REPEATED_SHARE = 0.6
+SAME_SIZE_RATIO = 1.2
 #: An interval session has at least this many efforts.
 MIN_EFFORTS = 2
 #: Water levels tried, as quantiles of the levels' speeds.
@@ -142,8 +147,27 @@ def _plausible(levels: list[Level], efforts: list[Candidate]) -> list[Candidate]
         typical = float(np.median([e.duration_s for e in efforts]))
         efforts = [e for e in efforts if e.duration_s <= max(LONGEST_SHARE * typical, LONG_EFFORT_S)]
     efforts = _without_warm_up_and_cool_down(efforts)
-    # One effort is a run with a brisk stretch, not an interval session.
-    return efforts if len(efforts) >= MIN_EFFORTS else []
+    # One effort is a run with a brisk stretch, not an interval session; nor are efforts of all
+    # sizes one after the other: an interval session repeats its reps (a ladder's in pairs).
+    if len(efforts) < MIN_EFFORTS or _repeated_share(efforts) < MIN_REPEATED_SHARE:
+        return []
+    return efforts
+
+
+def _repeated_share(efforts: list[Candidate]) -> float:
+    """The share of the efforts run next to another of about their time or distance."""
+    repeated = sum(
+        1
+        for k, effort in enumerate(efforts)
+        if any(_same_size(effort, efforts[j]) for j in (k - 1, k + 1) if 0 <= j < len(efforts))
+    )
+    return repeated / len(efforts)
+
+
+def _same_size(a: Candidate, b: Candidate) -> bool:
+    return max(a.duration_s, b.duration_s) <= SAME_SIZE_RATIO * min(a.duration_s, b.duration_s) or max(
+        a.distance_m, b.distance_m
+    ) <= SAME_SIZE_RATIO * max(min(a.distance_m, b.distance_m), 1e-9)
 
 
 def _weighted_median(values: list[float], weights: list[float]) -> float:
