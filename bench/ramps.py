@@ -31,12 +31,13 @@ import numpy as np
 from hardkick_analyze import read_activity
 from hardkick_analyze.clean import make_grid, rolling_mean
 from hardkick_analyze.models import Activity
+from hardkick_analyze.segment.place import STANDING_SHARE
 from hardkick_analyze.segment.segmenter import BOUNDARY_SMOOTHING_S
 from hardkick_analyze.simulate.scenarios import BENCHMARK, TRACK_BENCHMARK, benchmark_cases
 
-REAL_DIR = Path("/work/shared/real_intervals")
-#: The rest is a stand or a walk when slower than this share of the rep (as the segmenter says).
-STANDING_SHARE = 0.4
+from .real import DEFAULT_DATA
+
+REAL_DIR = DEFAULT_DATA / "real_intervals"
 MIN_REP_S = 40.0
 DEFAULT_SCENARIOS = ("typical_watch", "no_laps", "rolling_jog", "strava_gpx", "structured", "smart", "clean")
 

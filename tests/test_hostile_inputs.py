@@ -128,9 +128,9 @@ def test_a_closed_or_text_mode_file_raises_an_argument_error():
 
 
 # Row 19: a missing file was labelled "empty".
-def test_a_missing_file_is_missing():
+def test_a_missing_file_is_missing(tmp_path):
     with pytest.raises(MissingFileError) as caught:
-        read_activity("/no/such/run.fit")
+        read_activity(tmp_path / "no" / "such" / "run.fit")
     assert (caught.value.kind, str(caught.value)) == ("missing", "run.fit: no such file")
 
 
