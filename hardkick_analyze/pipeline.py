@@ -24,7 +24,7 @@ from .segment.detect import find_efforts
 from .segment.efforts import Candidate, candidate_between, smoothed_speed
 from .segment.laps import laps_as_efforts
 from .segment.structure import workout_from_efforts
-from .track import TrackFit, correct_session, track_correction
+from .track import TrackCorrection, correct_session, track_correction
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .watch_plan import workout_from_steps, workout_from_title
 from .workout import PRESETS, describe_workout, goal_5k_to_rep_pace, parse_workout, with_finishes_as_kicks
@@ -92,7 +92,7 @@ def analyze_session(
     running = activity.metadata.sport in RUNNING_SPORTS
     if not running and given is None:
         return _not_a_session(activity, None, given_pace, f"a {activity.metadata.sport} activity, not a run")
-    grid, track = correct_session(make_grid(activity), activity, enabled=track_correction)
+    grid, track = _track_stage(activity, enabled=track_correction)
     efforts = find_efforts(grid)
     read = functools.partial(
         _analysed,
@@ -191,7 +191,7 @@ def _segments(reading: _Reading) -> int:
 def _analysed(
     activity: Activity,
     grid: SessionGrid,
-    track: TrackFit | None,
+    track: TrackCorrection | None,
     plan: Workout,
     *,
     efforts: Sequence[Sequence[Candidate]],
@@ -199,7 +199,7 @@ def _analysed(
     use_laps: bool,
 ) -> _Reading:
     """Segment and score the session against one plan, its targets resolved once."""
-    segmentation = _with_track(segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), grid, track)
+    segmentation = _with_track(segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
     segmentation = dataclasses.replace(segmentation, workout=resolved)
     return segmentation, _score_reps(grid, segmentation)
@@ -333,11 +333,17 @@ def _not_a_session(
     )
 
 
-def _with_track(segmentation: Segmentation, grid: SessionGrid, track: TrackFit | None) -> Segmentation:
+def _track_stage(activity: Activity, *, enabled: bool) -> tuple[SessionGrid, TrackCorrection | None]:
+    """The session's grid, corrected on a recognised 400 m track, and what the correction did."""
+    grid, fit = correct_session(make_grid(activity), activity, enabled=enabled)
+    return grid, (track_correction(grid, fit) if fit is not None else None)
+
+
+def _with_track(segmentation: Segmentation, track: TrackCorrection | None) -> Segmentation:
     """The segmentation with the track stage's answer in its calibration."""
     if track is None:
         return segmentation
-    calibration = dataclasses.replace(segmentation.calibration, track=track_correction(grid, track))
+    calibration = dataclasses.replace(segmentation.calibration, track=track)
     return dataclasses.replace(segmentation, calibration=calibration)
 
 

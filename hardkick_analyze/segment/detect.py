@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid
-from .efforts import Candidate, candidate_between, smoothed_speed, surroundings, window
+from .efforts import Candidate, candidate_between, same_size, smoothed_speed, surroundings, window
 from .levels import Level, speed_levels
 
 __all__ = ["FoundEfforts", "find_efforts"]
@@ -159,15 +159,9 @@ def _repeated_share(efforts: list[Candidate]) -> float:
     repeated = sum(
         1
         for k, effort in enumerate(efforts)
-        if any(_same_size(effort, efforts[j]) for j in (k - 1, k + 1) if 0 <= j < len(efforts))
+        if any(same_size(effort, efforts[j], SAME_SIZE_RATIO) for j in (k - 1, k + 1) if 0 <= j < len(efforts))
     )
     return repeated / len(efforts)
-
-
-def _same_size(a: Candidate, b: Candidate) -> bool:
-    return max(a.duration_s, b.duration_s) <= SAME_SIZE_RATIO * min(a.duration_s, b.duration_s) or max(
-        a.distance_m, b.distance_m
-    ) <= SAME_SIZE_RATIO * max(min(a.distance_m, b.distance_m), 1e-9)
 
 
 def _weighted_median(values: list[float], weights: list[float]) -> float:

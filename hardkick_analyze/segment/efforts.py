@@ -107,6 +107,16 @@ def candidate_between(grid: SessionGrid, speed: np.ndarray, start_s: float, end_
     )
 
 
+def same_size(a: Candidate, b: Candidate, ratio: float) -> bool:
+    """Whether two efforts are the same rep: within ``ratio`` of each other's time (a timed rep)
+    or distance (a measured one, run faster or slower)."""
+    return _within(a.duration_s, b.duration_s, ratio) or _within(a.distance_m, b.distance_m, ratio)
+
+
+def _within(a: float, b: float, ratio: float) -> bool:
+    return max(a, b) <= ratio * max(min(a, b), 1e-9)
+
+
 def window(time: np.ndarray, start_s: float, end_s: float, *, closed: str = "both") -> slice:
     """The samples of the sorted ``time`` in ``[start_s, end_s]`` (``closed='left'``: ``[start_s, end_s)``,
     ``'right'``: ``(start_s, end_s]``), as a slice: no pass over the whole session [s]."""

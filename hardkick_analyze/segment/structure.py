@@ -18,7 +18,7 @@ import numpy as np
 from ..clean import SessionGrid
 from ..models import PlannedRep, Recovery, Workout
 from ..workout import format_workout
-from .efforts import Candidate, window
+from .efforts import Candidate, same_size, window
 
 __all__ = ["workout_from_efforts"]
 
@@ -51,7 +51,7 @@ def workout_from_efforts(grid: SessionGrid, efforts: Sequence[Candidate]) -> Wor
         return None
     groups: list[list[int]] = []
     for k, effort in enumerate(efforts):
-        if groups and _same_size(efforts[groups[-1][0]], effort):
+        if groups and same_size(efforts[groups[-1][0]], effort, SAME_SIZE_RATIO):
             groups[-1].append(k)
         else:
             groups.append([k])
@@ -90,16 +90,6 @@ def _as_one_group(planned: list[PlannedRep], members: list[Candidate], timed: bo
         dataclasses.replace(r, distance_m=distance_m, duration_s=duration_s, kick_m=kick_m, recovery=recovery)
         for r in planned
     ]
-
-
-def _same_size(a: Candidate, b: Candidate) -> bool:
-    """Whether two efforts are the same rep: about the same time (a timed rep) or the same
-    distance (a measured one, run faster or slower)."""
-    return _close(a.duration_s, b.duration_s) or _close(a.distance_m, b.distance_m)
-
-
-def _close(a: float, b: float) -> bool:
-    return max(a, b) <= SAME_SIZE_RATIO * max(min(a, b), 1e-9)
 
 
 def _timed(members: Sequence[Candidate]) -> bool:
