@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import hardkick_analyze.cli.command as cli_command
 from hardkick_analyze import analyze_session
-from hardkick_analyze import cli as cli_module
 from hardkick_analyze.cli import app
 from hardkick_analyze.errors import ArgumentError
 
@@ -23,8 +23,8 @@ def nothing_is_analysed(monkeypatch):
     def analyse(*args, **kwargs):
         raise AssertionError("a file was analysed before the options were checked")
 
-    monkeypatch.setattr(cli_module, "analyze_session", analyse)
-    monkeypatch.setattr(cli_module, "run_season_cli", analyse)
+    monkeypatch.setattr("hardkick_analyze.cli.session.analyze_session", analyse)
+    monkeypatch.setattr(cli_command, "run_season", analyse)
 
 
 def _refused(args: list[str]) -> str:
@@ -94,3 +94,19 @@ def test_csv_onto_the_input_file_is_refused_and_the_file_kept(tmp_path, nothing_
     watch.write_bytes(RUN.read_bytes())
     assert "is one of the input files" in _refused([str(watch), "--csv", str(watch)])
     assert watch.read_bytes() == RUN.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("option", "name"),
+    [
+        (["--plan", "/nonexistent/plan.csv"], "--plan"),
+        (["--workers", "2"], "--workers"),
+        (["--no-cache"], "--no-cache"),
+        (["--cache-dir", "cache"], "--cache-dir"),
+        (["--dask-scheduler", "tcp://localhost:8786"], "--dask-scheduler"),
+    ],
+)
+def test_season_options_on_one_file_are_refused_not_ignored(option, name, nothing_is_analysed):
+    line = _refused([str(RUN), *option])
+    assert line.startswith(f"hk-analyze: {name}: ")
+    assert "give a folder, a bundle or several files" in line

@@ -73,7 +73,10 @@ def test_a_descending_ladder_told_and_untold(truth):
     assert [r.planned.distance_m for r in told.reps] == [1000, 1000, 800, 800, 600, 600, 400, 400, 200, 200]
     assert [r.start_s for r in told.reps] == pytest.approx(_starts(name, truth), abs=4.0)
     untold = analyze_session(INTERVALS / name, file_plan=False)
-    assert untold.structure == "2x1 km, 90 s walk; 2x800 m, 90 s walk; 2x600 m, 90 s walk; 2x400 m, 90 s walk; 2x200 m, 90 s walk"
+    assert (
+        untold.structure
+        == "2x1 km, 90 s walk; 2x800 m, 90 s walk; 2x600 m, 90 s walk; 2x400 m, 90 s walk; 2x200 m, 90 s walk"
+    )
 
 
 def test_a_mixed_set(truth):

@@ -16,12 +16,13 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import hardkick_analyze.cli.season as cli_season
 import hardkick_analyze.season.batch as batch_module
-import hardkick_analyze.season.cli_support as cli_support
 import hardkick_analyze.season.worker as worker_module
 from hardkick_analyze.cli import app
+from hardkick_analyze.cli.options import Options
+from hardkick_analyze.cli.season import run_season
 from hardkick_analyze.season.cache import CACHE_DIR_ENV
-from hardkick_analyze.season.cli_support import SeasonOptions, run_season_cli
 from hardkick_analyze.season.outputs import REPS_COLUMNS, SESSIONS_COLUMNS
 
 from .test_season_batch import SEASON, write_season
@@ -218,11 +219,11 @@ def test_a_progress_bar_only_on_a_terminal(data_dir, monkeypatch, capsys):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
     paths = [data_dir / "run.fit", data_dir / "run_garmin.tcx"]
-    assert run_season_cli(paths, SeasonOptions(workers=1, no_cache=True)) == 0
+    assert run_season(paths, Options(workers=1, no_cache=True)) == 0
     assert "analysing" in terminal.getvalue()
     silent = Terminal()
     monkeypatch.setattr(sys, "stderr", silent)
-    assert run_season_cli(paths, SeasonOptions(workers=1, no_cache=True, as_json=True)) == 0
+    assert run_season(paths, Options(workers=1, no_cache=True, as_json=True)) == 0
     assert silent.getvalue() == ""
     capsys.readouterr()
 
@@ -254,7 +255,7 @@ def test_a_dask_scheduler_address_runs_the_season_there(season_dir):
 
 def test_an_unreachable_dask_scheduler_is_one_line_and_exit_2(season_dir, monkeypatch):
     pytest.importorskip("distributed")
-    monkeypatch.setattr(cli_support, "DASK_CONNECT_TIMEOUT_S", 0.5)
+    monkeypatch.setattr(cli_season, "DASK_CONNECT_TIMEOUT_S", 0.5)
     result = runner.invoke(app, [str(season_dir), "--dask-scheduler", "tcp://127.0.0.1:9", "--no-cache"])
     assert result.exit_code == 2
     assert result.stderr.startswith("hk-analyze: cannot reach the Dask scheduler at tcp://127.0.0.1:9")

@@ -1,7 +1,4 @@
-"""The season side of ``hk-analyze``: options in, one library call, text or JSON out, an exit code.
-
-Kept apart from :mod:`hardkick_analyze.cli` so the command itself only dispatches here.
-"""
+"""A season review from the command line: options in, one library call, text or JSON out, an exit code."""
 
 from __future__ import annotations
 
@@ -10,40 +7,24 @@ import sys
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import typer
 
 from ..errors import HardkickError
 from ..render import format_pace
-from .batch import ProgressCallback, analyze_season
-from .cache import ResultCache
-from .inputs import expand_paths, is_bundle
-from .outputs import json_entries
-from .plan import read_plan
-from .records import SeasonResult, SessionRecord
+from ..season.batch import ProgressCallback, analyze_season
+from ..season.cache import ResultCache
+from ..season.inputs import expand_paths, is_bundle
+from ..season.outputs import json_entries
+from ..season.plan import read_plan
+from ..season.records import SeasonResult, SessionRecord
+from .options import Options
 
-__all__ = ["SeasonOptions", "is_season", "run_season_cli"]
+__all__ = ["is_season", "run_season"]
 
 #: How long to keep trying to reach a Dask scheduler before giving up [s].
 DASK_CONNECT_TIMEOUT_S = 30.0
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SeasonOptions:
-    """The command-line options a season review uses (see ``hk-analyze --help``)."""
-
-    workout: str | None = None
-    pace_s_per_km: float | None = None
-    goal_5k: str | None = None
-    out: Path | None = None
-    workers: int | None = None
-    cache_dir: Path | None = None
-    no_cache: bool = False
-    plan: Path | None = None
-    dask_scheduler: str | None = None
-    as_json: bool = False
 
 
 def is_season(paths: Sequence[Path]) -> bool:
@@ -51,7 +32,7 @@ def is_season(paths: Sequence[Path]) -> bool:
     return len(paths) > 1 or any(p.is_dir() or is_bundle(p) for p in paths)
 
 
-def run_season_cli(paths: Sequence[Path], options: SeasonOptions) -> int:
+def run_season(paths: Sequence[Path], options: Options) -> int:
     """Run a season review for the command line and return its exit code.
 
     0 when any file was read, 2 when none could be (or the plan, the scheduler or the PATHs
@@ -92,7 +73,7 @@ def run_season_cli(paths: Sequence[Path], options: SeasonOptions) -> int:
         typer.echo(render_season_text(result))
     if options.out is not None:
         # Charts need matplotlib: import it only when they are asked for.
-        from .report import write_season
+        from ..season.report import write_season
 
         written = write_season(result, options.out)
         typer.echo(f"hk-analyze: wrote {len(written)} files to {options.out}", err=True)
