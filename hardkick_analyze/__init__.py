@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from .errors import HardkickError
 from .models import Activity, PlannedRep, Workout
 from .pipeline import analyze_session
+from .present.report_json import report_to_dict, reps_table
 from .readers import read_activity
-from .report_json import report_to_dict, reps_table
 from .results import SessionReport
 from .season import analyze_season
 from .workout import parse_workout

@@ -135,7 +135,7 @@ def analyze_session(
         score=score,
         verdicts=verdicts,
         warnings=warnings,
-        structure=_structure(plan) if reps else "",
+        structure=_structure(plan) if reps else verdicts[0],
         grid=grid,
     )
 
@@ -311,6 +311,7 @@ def _not_a_session(
     activity: Activity, workout: Workout | None, given_pace: tuple[float, str] | None, why: str
 ) -> SessionReport:
     plan = workout if workout is not None else Workout(spec="", reps=(), source="detected")
+    verdict = f"no interval session: the activity is {why}"
     return SessionReport(
         source=activity.metadata.source,
         format=activity.metadata.format,
@@ -328,8 +329,9 @@ def _not_a_session(
         extra_efforts=(),
         is_hard_kick=False,
         score=None,
-        verdicts=(f"no interval session: the activity is {why}",),
+        verdicts=(verdict,),
         warnings=(*activity.warnings, f"the activity is {why}"),
+        structure=verdict,
     )
 
 

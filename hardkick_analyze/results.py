@@ -217,8 +217,9 @@ class SessionReport:
     """Everything the analysis says about one session.
 
     ``structure`` says what the session was in runners' words ("6x600 m, 2 min jog", "hard
-    kick 500"; empty with no reps). ``grid`` is the session on the uniform time grid the
-    analysis measured on (for charts and notebooks); it is not part of the JSON contract.
+    kick 500"; with no reps what it was instead: "steady 8.6 km in 47 min, no intervals").
+    ``grid`` is the session on the uniform time grid the analysis measured on (for charts and
+    notebooks); it is not part of the JSON contract.
     """
 
     source: str

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from .models import PlannedRep
-from .render import format_clock, format_pace, planned_text
 from .results import Effort, RepResult, Segmentation, SessionScore
 from .score import MIN_COOLDOWN_S, MIN_WARMUP_S
+from .units import format_clock, format_pace
+from .workout import planned_text
 
 __all__ = ["is_hard_kick", "session_verdicts", "sparse_recording_warnings"]
 

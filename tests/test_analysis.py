@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,12 +19,13 @@ from hypothesis import strategies as st
 
 from hardkick_analyze import read_activity
 from hardkick_analyze.pipeline import analyze_session
-from hardkick_analyze.report_json import SCHEMA_VERSION, report_to_dict, reps_table
+from hardkick_analyze.present.report_json import SCHEMA_VERSION, report_to_dict, reps_table
 from hardkick_analyze.simulate import Athlete, SessionConfig, SessionPlan, Watch, simulate_session
 from hardkick_analyze.simulate.scenarios import custom_800_200, hard_kick_250, hard_kick_500
 from hardkick_analyze.workout import parse_workout
 from tests.test_season_sessions import Simulated, day, easy_run, gpx_bytes
 
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 SPEC = "4x400@4:55/km, 2x(400@4:55/km+100@max)"
 
 
@@ -224,8 +226,8 @@ def test_workout_spec_and_pace_sources():
 
 
 def test_sparse_recording_around_a_kick_is_flagged():
-    sparse = analyze_session("sample_data/hard_kick_250.tcx")  # smart recording, up to 7 s apart
-    dense = analyze_session("sample_data/hard_kick_500_laps.fit")  # 1 s recording
+    sparse = analyze_session(SAMPLES / "hard_kick_250.tcx")  # smart recording, up to 7 s apart
+    dense = analyze_session(SAMPLES / "hard_kick_500_laps.fit")  # 1 s recording
     assert [w for w in sparse.warnings if "smart recording" in w] and len(sparse.reps) == 6
     assert not [w for w in dense.warnings if "smart recording" in w]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from hardkick_analyze.errors import (
     NoUsableDataError,
     UnsupportedFormatError,
 )
+from hardkick_analyze.present.report_json import SCHEMA_VERSION
 from hardkick_analyze.schema import validate_track
 
 from .conftest import CORPUS
@@ -136,5 +138,17 @@ def test_corpus_file_through_hk_analyze_json(corpus_dir: Path, relative: str):
         return
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
-    assert isinstance(document["is_hard_kick"], bool)
+    assert document["schema_version"] == SCHEMA_VERSION
     assert document["source"].split("!")[0] == Path(relative).name
+    assert document["structure"], "every session says what it was"
+    reps = document["reps"]
+    if document["is_hard_kick"]:
+        assert any(rep["kick"] is not None for rep in reps), "a hard-kick session holds kicks"
+    for rep in reps:
+        assert rep["kind"] in ("work", "kick", "stride", "sprint")
+        assert 0.0 <= rep["start_s"] < rep["end_s"]
+        assert rep["duration_s"] == pytest.approx(rep["end_s"] - rep["start_s"], abs=0.01)
+        assert rep["pace_s_per_km"] == pytest.approx(1000.0 * rep["duration_s"] / rep["distance_m"], rel=0.01)
+    starts = [rep["start_s"] for rep in reps]
+    assert starts == sorted(starts)
+    assert all(a["end_s"] <= b["start_s"] + 0.5 for a, b in pairwise(reps))

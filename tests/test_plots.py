@@ -4,19 +4,15 @@ Data tests find each artist by its ``gid`` and compare what it holds with the re
 line's points are the samples the kick was scored on, the shaded spans are the reps' times, the
 rep chart's points are the reps' paces, the peak and final markers are the kick's numbers.
 
-Image tests compare each chart of one fixed simulated session with a baseline in
-``tests/baseline_images/``. After an intended change of the charts, look at the new images and
-regenerate the baselines with::
+Image tests compare each chart of one fixed simulated session with the committed baseline in
+``tests/baseline_images/``; they never write one. After an intended change of the charts, look at
+the new images and regenerate the baselines with a separate command (:mod:`tests.chart_baselines`)::
 
-    HARDKICK_REGENERATE_BASELINES=1 pytest tests/test_plots.py -k image
-
-(and set :data:`BASELINE_MATPLOTLIB` to the matplotlib that drew them).
+    python -m tests.chart_baselines
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
 from pathlib import Path
 
 import matplotlib
@@ -37,38 +33,30 @@ from hardkick_analyze.plots import (
 )
 from hardkick_analyze.plots.axes import pace_tick_label, pace_ticks
 from hardkick_analyze.score import FADE_FINAL_SHARE, speed_trace
-from hardkick_analyze.simulate import Athlete, SessionConfig, SessionPlan, Watch, simulate_session
-from hardkick_analyze.simulate.scenarios import hard_kick_500
+from hardkick_analyze.simulate import simulate_session
+
+from .chart_baselines import (
+    BASELINE_MATPLOTLIB,
+    BASELINES,
+    CHARTS,
+    IMAGE_TOLERANCE,
+    SPEC,
+    draw_chart,
+    fixed_config,
+    fixed_report,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
-BASELINES = Path(__file__).parent / "baseline_images"
-SPEC = "4x400@4:55/km, 2x(400@4:55/km+100@max)"
-#: RMS difference allowed between a chart and its baseline (0-255 levels): room for anti-aliasing,
-#: not for a point moved by 1 s/km (RMS 3.7), a line's colour (4.4) or a changed label (7.8).
-IMAGE_TOLERANCE = 2.0
-#: The baselines were drawn with this matplotlib; others place text a pixel apart.
-BASELINE_MATPLOTLIB = "3.11"
-
-
-def _fixed_config(**plan_changes) -> SessionConfig:
-    """A 40-minute hard kick 500 on a typical watch with auto-pause: every part of the overview."""
-    plan = SessionPlan(workout=hard_kick_500(295.0), rest_s=100.0, name="Hard kick 500")
-    return SessionConfig(
-        plan=dataclasses.replace(plan, **plan_changes),
-        athlete=Athlete(warmup_s=600.0, cooldown_s=300.0, rest_mode="walk_then_stand"),
-        watch=Watch(auto_pause=True),
-    )
 
 
 @pytest.fixture(scope="module")
 def report():
-    session = simulate_session(_fixed_config(), seed=5)
-    return analyze_session(read_activity(session.to_fit()), workout=SPEC)
+    return fixed_report()
 
 
 @pytest.fixture(scope="module")
 def missing_report():
-    session = simulate_session(_fixed_config(skipped_reps=(2,)), seed=5)
+    session = simulate_session(fixed_config(skipped_reps=(2,)), seed=5)
     return analyze_session(read_activity(session.to_fit()), workout=SPEC)
 
 
@@ -308,22 +296,12 @@ def test_the_callers_rc_params_are_left_alone(report):
 # --- the images ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("name", "chart"),
-    [("overview", plot_session_overview), ("reps", plot_reps), ("kicks", plot_kick_fade)],
-)
-def test_image(name, chart, report, tmp_path):
-    regenerate = bool(os.environ.get("HARDKICK_REGENERATE_BASELINES"))
-    if not regenerate and not matplotlib.__version__.startswith(BASELINE_MATPLOTLIB + "."):
-        pytest.skip(f"baselines drawn with matplotlib {BASELINE_MATPLOTLIB}, this is {matplotlib.__version__}")
-    baseline = BASELINES / f"fixed_session_{name}.png"
-    with matplotlib.rc_context():
-        matplotlib.rcdefaults()
-        axes = chart(report)
-        actual = tmp_path / baseline.name
-        axes.figure.savefig(actual, metadata={"Software": None})
-    if regenerate:
-        baseline.parent.mkdir(exist_ok=True)
-        baseline.write_bytes(actual.read_bytes())
-    difference = compare_images(str(baseline), str(actual), tol=IMAGE_TOLERANCE)
+@pytest.mark.parametrize("name", sorted(CHARTS))
+def test_image(name, report, tmp_path):
+    assert matplotlib.__version__.startswith(BASELINE_MATPLOTLIB + "."), (
+        f"the baselines were drawn with matplotlib {BASELINE_MATPLOTLIB}, this is {matplotlib.__version__}: "
+        "install the dev extras, which pin it"
+    )
+    actual = draw_chart(name, report, tmp_path)
+    difference = compare_images(str(BASELINES / actual.name), str(actual), tol=IMAGE_TOLERANCE)
     assert difference is None, difference

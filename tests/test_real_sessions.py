@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from hardkick_analyze import analyze_session, read_activity
-from hardkick_analyze.report_json import report_to_dict
+from hardkick_analyze.present.report_json import report_to_dict
 
 from .conftest import INTERVALS, SHARED
 
@@ -169,7 +169,9 @@ def test_the_five_run_stats_6x400_sessions_untold(run_stats):
 def test_a_goal_pace_far_from_the_run_does_not_hide_the_reps():
     # The runner ran 4:40/km where a 25:00 goal prescribes 4:55/km: the reps are still found,
     # and scored against the goal.
-    report = analyze_session("sample_data/hard_kick_500_strava.gpx", goal_5k="25:00")
+    report = analyze_session(
+        Path(__file__).resolve().parents[1] / "sample_data" / "hard_kick_500_strava.gpx", goal_5k="25:00"
+    )
     assert report.is_hard_kick
     assert len(report.reps) == 6
     assert report.target_pace_source == "goal"

@@ -12,13 +12,13 @@ from pathlib import Path
 import typer
 
 from ..errors import HardkickError
-from ..render import format_pace
 from ..season.batch import ProgressCallback, analyze_season
 from ..season.cache import ResultCache
 from ..season.inputs import expand_paths, is_bundle
 from ..season.outputs import json_entries
 from ..season.plan import read_plan
 from ..season.records import SeasonResult, SessionRecord
+from ..units import format_pace
 from .options import Options
 
 __all__ = ["is_season", "run_season"]

@@ -10,9 +10,9 @@ import typer
 
 from ..errors import HardkickError
 from ..pipeline import analyze_session
+from ..present.report_json import report_to_dict, reps_table
+from ..present.text import render_activity_summary, render_report
 from ..readers import read_activity
-from ..render import render_activity_summary, render_report
-from ..report_json import report_to_dict, reps_table
 from ..results import SessionReport
 from .options import Options
 

@@ -11,9 +11,9 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, FuncFormatter, MultipleLocator
 from numpy.typing import ArrayLike
 
-from ..render import format_clock, format_pace, planned_text
 from ..results import SessionReport
-from ..workout import METRES_PER_MILE
+from ..units import METRES_PER_MILE, format_clock, format_pace
+from ..workout import planned_text
 from .style import MUTED
 
 if TYPE_CHECKING:

@@ -13,9 +13,9 @@ from matplotlib.axes import Axes
 from matplotlib.lines import Line2D
 
 from ..clean import SessionGrid
-from ..render import format_pace
 from ..results import KickResult, RepResult, SessionReport
 from ..score import FADE_FINAL_SHARE, SpeedTrace, speed_trace
+from ..units import format_pace
 from .axes import add_pace_axis, set_title, show_note
 from .style import INK, MUTED, TARGET, kick_style, new_axes, style_context
 

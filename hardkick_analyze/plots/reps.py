@@ -14,10 +14,10 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import FixedLocator, FuncFormatter
 
 from ..models import PlannedRep
-from ..render import planned_text
 from ..results import RepResult, SessionReport
+from ..units import METRES_PER_MILE
 from ..verdicts import ON_TARGET_S
-from ..workout import METRES_PER_MILE
+from ..workout import planned_text
 from .axes import pace_tick_label, pace_ticks, set_title, show_note
 from .style import INK, KICK_FILL, MUTED, REP_FILL, TARGET, new_axes, style_context
 

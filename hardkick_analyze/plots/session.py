@@ -17,8 +17,8 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from ..render import format_clock, format_pace
 from ..results import SessionReport
+from ..units import format_clock, format_pace
 from .axes import clock_ticks, set_title, show_note
 from .style import (
     HEART,

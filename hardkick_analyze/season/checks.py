@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from ..pipeline import RUNNING_SPORTS
-from ..render import format_clock
 from ..score import MIN_COOLDOWN_S, MIN_WARMUP_S
+from ..units import format_clock
 from .records import SessionCheck, SessionRecord
 
 __all__ = ["BASE_WEEKS", "MIN_BASE_KM_PER_WEEK", "season_checks"]

@@ -12,7 +12,7 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ..render import format_clock, format_pace
+from ..units import format_clock, format_pace
 from .records import SeasonResult, SessionRecord
 
 __all__ = ["CHART_TITLES", "render_season_html"]

@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..report_json import SCHEMA_VERSION
+from ..present.report_json import SCHEMA_VERSION
 from .records import KINDS, SeasonResult, SessionCheck, SessionRecord
 
 __all__ = [
@@ -143,7 +143,7 @@ def reps_long_table(result: SeasonResult) -> pd.DataFrame:
 def json_entries(result: SeasonResult) -> list[dict[str, Any]]:
     """The ``--json`` array: the single-session contract for each read file, a failure object otherwise.
 
-    A read file's object is :func:`~hardkick_analyze.report_json.report_to_dict` (``source`` is
+    A read file's object is :func:`~hardkick_analyze.present.report_json.report_to_dict` (``source`` is
     the file's name inside the folder or bundle) plus ``status`` (``'analysed'``), ``kind``,
     ``title`` and ``checks`` (for a hard-kick session). A failed file is
     ``{"source", "status": "failed", "error", "error_kind"}``.

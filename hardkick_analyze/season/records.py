@@ -42,7 +42,7 @@ class SessionRecord:
     device
         Device the file names (text from the input).
     report
-        The single-session JSON contract (:func:`hardkick_analyze.report_json.report_to_dict`)
+        The single-session JSON contract (:func:`hardkick_analyze.present.report_json.report_to_dict`)
         with ``source`` set to this input's name; None for a failed file.
     error, error_kind
         One-line reason and its kind (``'corrupt'``, ``'truncated'``, ``'empty'``,

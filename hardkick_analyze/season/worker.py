@@ -18,8 +18,8 @@ import pandas as pd
 from ..errors import HardkickError
 from ..models import Activity
 from ..pipeline import analyze_session
+from ..present.report_json import report_to_dict
 from ..readers import read_activity
-from ..report_json import report_to_dict
 from .plan import Plan
 
 __all__ = ["AnalysisOptions", "analyze_file"]

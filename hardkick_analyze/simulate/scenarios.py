@@ -24,6 +24,8 @@ import numpy as np
 
 from ..geo import latlon_from_xy_m
 from ..models import PlannedRep, Workout
+from ..workout import format_workout
+from ..workout.presets import preset_workout
 from .config import Athlete, RecordingMode, RestMode, SessionConfig, SessionPlan, Track, Treadmill, Watch
 from .place import track_xy_from_latlon
 from .session import FORMATS, SimulatedSession, simulate_session
@@ -79,29 +81,41 @@ class Scenario:
 
 def hard_kick_500(pace_s_per_km: float, plain: int = 4, kicks: int = 2) -> Workout:
     """The hard kick preset: 400 m reps at the pace, the last ones with a 100 m kick."""
-    reps = (PlannedRep(distance_m=400.0, pace_s_per_km=pace_s_per_km),) * plain
-    reps += (PlannedRep(distance_m=400.0, pace_s_per_km=pace_s_per_km, kick_m=100.0),) * kicks
-    spec = f"{plain}x400m@{_pace(pace_s_per_km)} + {kicks}x(400m+100m kick)"
-    return Workout(spec=spec, reps=reps, name="hard kick 500", flexible_plain_reps=True)
+    return _preset("hard-kick-500", pace_s_per_km, plain, kicks)
 
 
 def hard_kick_250(pace_s_per_km: float, plain: int = 4, kicks: int = 2) -> Workout:
     """The sprinters' preset: 200 m reps, then 250 m reps (200 m + 50 m kick)."""
-    reps = (PlannedRep(distance_m=200.0, pace_s_per_km=pace_s_per_km),) * plain
-    reps += (PlannedRep(distance_m=200.0, pace_s_per_km=pace_s_per_km, kick_m=50.0),) * kicks
-    spec = f"{plain}x200m@{_pace(pace_s_per_km)} + {kicks}x(200m+50m kick)"
-    return Workout(spec=spec, reps=reps, name="hard kick 250", flexible_plain_reps=True)
+    return _preset("hard-kick-250", pace_s_per_km, plain, kicks)
+
+
+def _preset(name: str, pace_s_per_km: float, plain: int, kicks: int) -> Workout:
+    """The preset of :mod:`hardkick_analyze.workout` at a pace, with ``plain`` reps then ``kicks`` kick reps."""
+    preset = preset_workout(name)
+    assert preset is not None, name
+    plain_rep, kick_rep = (
+        dataclasses.replace(r, pace_s_per_km=pace_s_per_km) for r in (preset.reps[0], preset.reps[-1])
+    )
+    return _written(
+        Workout(
+            spec="",
+            reps=(plain_rep,) * plain + (kick_rep,) * kicks,
+            name=name.replace("-", " "),
+            flexible_plain_reps=True,
+        )
+    )
 
 
 def custom_800_200(pace_s_per_km: float) -> Workout:
     """A custom spec: 3 x (800 m at the pace + 200 m kick)."""
-    reps = (PlannedRep(distance_m=800.0, pace_s_per_km=pace_s_per_km, kick_m=200.0),) * 3
-    return Workout(spec=f"3x(800m@{_pace(pace_s_per_km)}+200m kick)", reps=reps)
+    return _written(
+        Workout(spec="", reps=(PlannedRep(distance_m=800.0, pace_s_per_km=pace_s_per_km, kick_m=200.0),) * 3)
+    )
 
 
-def _pace(pace_s_per_km: float) -> str:
-    minutes, seconds = divmod(round(pace_s_per_km), 60)
-    return f"{minutes}:{seconds:02d}/km"
+def _written(workout: Workout) -> Workout:
+    """The workout with its spec in the notation :func:`~hardkick_analyze.workout.parse_workout` reads."""
+    return dataclasses.replace(workout, spec=format_workout(workout))
 
 
 def _draws(seed: int) -> np.random.Generator:
@@ -298,8 +312,8 @@ def _skip_one(seed: int, config: SessionConfig) -> SessionConfig:
 
 def timed_reps(pace_s_per_km: float, count: int = 8, duration_s: float = 60.0) -> Workout:
     """``count`` x ``duration_s`` reps at a pace, set by time (a watch's time steps)."""
-    reps = tuple(PlannedRep(duration_s=duration_s, pace_s_per_km=pace_s_per_km) for _ in range(count))
-    return Workout(spec=f"{count}x{duration_s:g}s@{_pace(pace_s_per_km)}", reps=reps, name=f"{count}x{duration_s:g} s")
+    reps = (PlannedRep(duration_s=duration_s, pace_s_per_km=pace_s_per_km),) * count
+    return _written(Workout(spec="", reps=reps, name=f"{count}x{duration_s:g} s"))
 
 
 def _timed_session(seed: int) -> SessionConfig:

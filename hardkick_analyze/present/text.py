@@ -1,35 +1,15 @@
-"""Text renderings for people: durations, paces and the activity summary. Pace is formatted here only."""
+"""Text for a person at a terminal: the session report and the summary of what a file holds."""
 
 from __future__ import annotations
 
 import math
 
-from .models import Activity, PlannedRep
-from .results import SessionReport
+from ..models import Activity
+from ..results import SessionReport
+from ..units import format_clock, format_pace
+from ..workout import planned_text
 
-__all__ = ["format_clock", "format_pace", "format_split", "render_activity_summary", "render_report"]
-
-_METRES_PER_MILE = 1609.344
-
-
-def format_clock(seconds: float | None) -> str:
-    """``3725.4`` -> ``'1:02:05'``; ``75.0`` -> ``'1:15'``; None/NaN -> ``'-'``."""
-    if seconds is None or not math.isfinite(seconds):
-        return "-"
-    sign = "-" if seconds < 0 else ""
-    total = round(abs(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{sign}{hours}:{minutes:02d}:{secs:02d}" if hours else f"{sign}{minutes}:{secs:02d}"
-
-
-def format_pace(pace_s_per_km: float | None, units: str = "km") -> str:
-    """``295.0`` -> ``'4:55/km'`` (or per mile with ``units='mi'``)."""
-    if pace_s_per_km is None or not math.isfinite(pace_s_per_km) or pace_s_per_km <= 0:
-        return "-"
-    per_unit = pace_s_per_km * (_METRES_PER_MILE / 1000.0 if units == "mi" else 1.0)
-    minutes, secs = divmod(round(per_unit), 60)
-    return f"{minutes}:{secs:02d}/{units}"
+__all__ = ["format_split", "render_activity_summary", "render_report"]
 
 
 def render_activity_summary(activity: Activity) -> str:
@@ -163,17 +143,6 @@ def _how_found(report: SessionReport) -> str:
     elif calibration.distance_scale:
         parts.append(f"watch distance {100 * (calibration.distance_scale - 1):+.1f} % vs the planned metres")
     return "; ".join(parts) + " (details in --json)"
-
-
-def planned_text(planned: PlannedRep) -> str:
-    """A planned rep as a runner says it: ``'400 m'``, ``'400+100 m'``, ``'60 s'``, ``'20 s stride'``."""
-    kick = f"+{planned.kick_m:.0f}" if planned.has_kick else ""
-    if planned.duration_s is not None:
-        size = f"{planned.duration_s / 60:g} min" if planned.duration_s >= 120 else f"{planned.duration_s:g} s"
-        size = f"{size}{kick} m" if kick else size
-    else:
-        size = f"{planned.distance_m:.0f}{kick} m"
-    return f"{size} {planned.kind}" if planned.kind != "work" else size
 
 
 def _speed(value: float) -> str:

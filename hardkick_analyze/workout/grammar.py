@@ -1,4 +1,4 @@
-"""Workout specs in the notation runners write, the presets, and target paces.
+"""The workout notation runners write, read into a :class:`~hardkick_analyze.models.Workout`.
 
 Grammar (spaces are ignored between tokens; words and units are case-insensitive)::
 
@@ -49,38 +49,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from decimal import Decimal
-from itertools import groupby, pairwise
 from typing import NoReturn
 
-from .errors import WorkoutSpecError
-from .models import PlannedRep, Recovery, Workout
-from .render import format_clock, format_pace
-
-__all__ = [
-    "MAX_NESTING",
-    "MAX_REPS",
-    "PRESETS",
-    "describe_workout",
-    "format_workout",
-    "goal_5k_to_rep_pace",
-    "parse_clock",
-    "parse_pace",
-    "parse_workout",
-    "with_finishes_as_kicks",
-]
-
-METRES_PER_MILE = 1609.344
-#: The source workout runs its reps 5 s/km faster than goal 5 km race pace (25:00 -> 4:55/km).
-GOAL_5K_OFFSET_S_PER_KM = 5.0
-
-#: Preset name -> (nominal plain reps, paced distance, kick distance) [m].
-PRESETS: dict[str, tuple[int, float, float]] = {
-    "hard-kick-500": (4, 400.0, 100.0),
-    "hard-kick-250": (4, 200.0, 50.0),
-}
-#: Kick reps at the end of each preset.
-PRESET_KICK_REPS = 2
+from ..errors import WorkoutSpecError
+from ..models import PlannedRep, Recovery, Workout
+from ..units import METRES_PER_MILE
+from .presets import preset_workout
 
 #: Most reps a workout may hold: a long session of 200 m reps has 30-40; the cap refuses a
 #: hostile ``1000000x400`` before any list is built.
@@ -98,59 +72,14 @@ PACE_RANGE_S_PER_KM = (120.0, 900.0)
 #: A stride is a short relaxed acceleration: longer than this it is a rep [s, m].
 STRIDE_MAX_S = 30.0
 STRIDE_MAX_M = 200.0
-
 _NUMBER = re.compile(r"\d+(?:\.\d+)?|\.\d+")
-# Loose on purpose, so that 4:75 is told "seconds must be below 60" rather than "expected ','".
 _CLOCK = re.compile(r"\d+:\d+(?::\d+)?(?:\.\d+)?")
-# Some write the repeat with a multiplication sign.
 _TIMES_SIGNS = ("x", "X", "\u00d7")
 _DISTANCE_UNITS = {"m": 1.0, "km": 1000.0, "mi": METRES_PER_MILE, "mile": METRES_PER_MILE, "miles": METRES_PER_MILE}
 _TIME_UNITS = {"s": 1.0, "sec": 1.0, "secs": 1.0, "min": 60.0, "mins": 60.0}
 _ACTIVITIES = ("jog", "walk", "rest")
 _KINDS_BY_WORD = {"strides": "stride", "stride": "stride", "sprints": "sprint", "sprint": "sprint"}
 _LADDER_WORDS = ("ladder", "pyramid")
-
-
-def parse_clock(text: str) -> float:
-    """``'4:55'`` -> 295.0 s; ``'1:02:05'`` -> 3725.0 s; ``'75'`` -> 75.0 s.
-
-    Raises
-    ------
-    WorkoutSpecError
-        When the text is not a clock time.
-    """
-    cleaned = text.strip()
-    parts = cleaned.split(":")
-    try:
-        if not 1 <= len(parts) <= 3 or any(p == "" for p in parts):
-            raise ValueError(cleaned)
-        values = [float(p) for p in parts]
-    except ValueError:
-        raise WorkoutSpecError(text, 0, "expected a time such as 4:55") from None
-    if any(v < 0 for v in values) or any(v >= 60 for v in values[1:]):
-        raise WorkoutSpecError(text, 0, "minutes and seconds must be below 60")
-    seconds = 0.0
-    for value in values:
-        seconds = seconds * 60 + value
-    return seconds
-
-
-def parse_pace(text: str) -> float:
-    """``'4:55'`` or ``'4:55/km'`` -> 295.0 s/km; ``'7:55/mi'`` -> the same pace per km [s/km].
-
-    Raises
-    ------
-    WorkoutSpecError
-        When the text is not a pace.
-    """
-    value = text.strip().lower()
-    seconds = parse_clock(value.removesuffix("/mi").removesuffix("/km"))
-    return seconds * 1000.0 / METRES_PER_MILE if value.endswith("/mi") else seconds
-
-
-def goal_5k_to_rep_pace(goal_time: str) -> float:
-    """Rep pace from a 5 km goal time: goal pace minus 5 s/km [s/km] (``'25:00'`` -> 295.0)."""
-    return parse_clock(goal_time) / 5.0 - GOAL_5K_OFFSET_S_PER_KM
 
 
 def parse_workout(spec: str) -> Workout:
@@ -169,256 +98,18 @@ def parse_workout(spec: str) -> Workout:
     WorkoutSpecError
         Pointing at the offending character.
     """
-    name = spec.strip().lower()
-    if name in PRESETS:
-        plain, distance_m, kick_m = PRESETS[name]
-        reps = [PlannedRep(distance_m=distance_m)] * plain
-        reps += [PlannedRep(distance_m=distance_m, kick_m=kick_m)] * PRESET_KICK_REPS
-        return Workout(spec=name, reps=tuple(reps), name=name, flexible_plain_reps=True)
+    preset = preset_workout(spec)
+    if preset is not None:
+        return preset
     return Workout(spec=spec.strip(), reps=tuple(_Parser(spec).parse()))
 
 
-def with_finishes_as_kicks(workout: Workout) -> Workout | None:
-    """The workout with each rep that is directly followed by a shorter one read as one rep
-    ending in a kick of that length (``1000, 200`` -> ``1000+200@max``); None when none is.
-
-    Only reps set by distance with no recovery written between them are joined.
-    """
-    reps: list[PlannedRep] = []
-    joined = False
-    index = 0
-    plan = workout.reps
-    while index < len(plan):
-        rep = plan[index]
-        following = plan[index + 1] if index + 1 < len(plan) else None
-        if (
-            following is not None
-            and rep.distance_m is not None
-            and following.distance_m is not None
-            and following.distance_m < rep.distance_m
-            and rep.recovery is None
-            and not rep.has_kick
-            and not following.has_kick
-        ):
-            reps.append(dataclasses.replace(rep, kick_m=following.distance_m, recovery=following.recovery))
-            joined = True
-            index += 2
-            continue
-        reps.append(rep)
-        index += 1
-    return dataclasses.replace(workout, reps=tuple(reps)) if joined else None
-
-
-def format_workout(workout: Workout) -> str:
-    """The workout in the compact notation :func:`parse_workout` reads back.
-
-    Consecutive identical reps are grouped (``6x400@4:55/km``); a kick is written in parentheses
-    (``2x(400@4:55/km+100@max)``), the recovery after each rep as ``r`` and an activity
-    (``8x400 r200m jog``, ``6x800 r90s walk``); numbers keep every digit they need, so
-    ``parse_workout(format_workout(w)).reps == w.reps``. An unchanged preset is its name.
-
-    Examples
-    --------
-    >>> format_workout(parse_workout("8x400/200m jog, 6x20s strides"))
-    '8x400 r200m jog, 6x20s strides'
-    """
-    if workout.name in PRESETS and workout.reps == parse_workout(workout.name).reps:
-        return workout.name
-    return ", ".join(
-        f"{count}x{_rep_notation(rep)}" if count > 1 else _rep_notation(rep) for count, rep in _runs(workout.reps)
-    )
-
-
-def describe_workout(workout: Workout) -> str:
-    """The workout in words for people: ``'8x400 m, 400 m jog'``, ``'ladder 400-800-1200 m'``.
-
-    Runs of identical reps are counted, runs are separated by ``'; '``, a preset is named
-    (``'hard kick 500'``), and three or more single reps that differ only in length read as a
-    ladder (rising or falling) or a pyramid (rising then falling).
-    """
-    if workout.name in PRESETS:
-        return workout.name.replace("-", " ")
-    runs = _runs(workout.reps)
-    ladder = _describe_ladder(runs)
-    if ladder is not None:
-        return ladder
-    return "; ".join(_describe_run(count, rep) for count, rep in runs)
-
-
-def _runs(reps: tuple[PlannedRep, ...]) -> list[tuple[int, PlannedRep]]:
-    """Consecutive identical reps as (count, rep)."""
-    return [(len(list(group)), rep) for rep, group in groupby(reps)]
-
-
-def _decimal(value: float) -> str:
-    """The shortest decimal that reads back as exactly ``value``, never in exponent form."""
-    text = format(Decimal(repr(value)), "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _distance_notation(metres: float, *, unit: str = "") -> str:
-    if metres >= 1000.0 and metres % 1000.0 == 0.0:
-        return f"{metres / 1000.0:.0f}km"
-    miles = _decimal(metres / METRES_PER_MILE)
-    if len(miles) <= 4 and float(miles) * METRES_PER_MILE == metres:
-        return f"{miles}mi"
-    return _decimal(metres) + unit
-
-
-def _duration_notation(seconds: float) -> str:
-    if seconds >= 120.0 and seconds % 60.0 == 0.0:
-        return f"{seconds / 60.0:.0f}min"
-    if seconds >= 120.0 and seconds.is_integer():
-        minutes, rest = divmod(int(seconds), 60)
-        return f"{minutes}:{rest:02d}"
-    return _decimal(seconds) + "s"
-
-
-def _clock_notation(seconds: float) -> str:
-    """``M:SS`` with the fewest decimals that read back as exactly ``seconds`` (``4:01.234``)."""
-    minutes = int(seconds // 60.0)
-    # seconds - 60 m loses nothing when 60 m <= seconds < 120 m (Sterbenz), so the last try is exact.
-    rest = seconds - 60.0 * minutes
-    for decimals in range(4):
-        text = f"{minutes}:{rest:0{3 + decimals if decimals else 2}.{decimals}f}"
-        if _clock_value(text) == seconds:
-            return text
-    exact = _decimal(rest)
-    return f"{minutes}:{'0' if len(exact.split('.')[0]) < 2 else ''}{exact}"
-
-
-def _pace_notation(pace_s_per_km: float, distance_m: float | None) -> str:
-    """The target after ``@``: the first form that reads back exactly, the plainest first."""
-    per_mile_s = pace_s_per_km * METRES_PER_MILE / 1000.0
-    candidates = [_clock_notation(pace_s_per_km) + "/km", _clock_notation(round(per_mile_s)) + "/mi"]
-    if distance_m is not None:
-        candidates.append(_decimal(round(pace_s_per_km * distance_m / 1000.0, 1)) + "s")
-    candidates.append(_clock_notation(round(per_mile_s, 1)) + "/mi")
-    for candidate in candidates:
-        if "." not in candidate and _read_pace(candidate, distance_m) == pace_s_per_km:
-            return candidate
-    for candidate in candidates[1:]:
-        if _read_pace(candidate, distance_m) == pace_s_per_km:
-            return candidate
-    return candidates[0]
-
-
-def _read_pace(target: str, distance_m: float | None) -> float | None:
-    """The pace the parser reads from a target it was given by :func:`_pace_notation` [s/km]."""
-    if target.endswith("/km"):
-        return _clock_value(target.removesuffix("/km"))
-    if target.endswith("/mi"):
-        return _clock_value(target.removesuffix("/mi")) * 1000.0 / METRES_PER_MILE
-    return None if distance_m is None else float(target.removesuffix("s")) / distance_m * 1000.0
-
-
-def _clock_value(clock: str) -> float:
+def clock_value(clock: str) -> float:
     """``'1:02:05.5'`` -> 3725.5 s, the one sum the parser and the formatter share."""
     seconds = 0.0
     for part in clock.split(":"):
         seconds = seconds * 60 + float(part)
     return seconds
-
-
-def _rep_notation(rep: PlannedRep) -> str:
-    if rep.distance_m is not None:
-        text = _distance_notation(rep.distance_m)
-    else:
-        text = _duration_notation(rep.duration_s or 0.0)
-    if rep.max_effort:
-        text += "@max"
-    elif rep.pace_s_per_km is not None:
-        text += "@" + _pace_notation(rep.pace_s_per_km, rep.distance_m)
-    if rep.has_kick:
-        text = f"({text}+{_distance_notation(rep.kick_m)}@max)"
-    if rep.kind == "stride":
-        text += " strides"
-    if rep.recovery is not None:
-        text += f" r{_recovery_amount(rep.recovery, notation=True)} {rep.recovery.activity}"
-    return text
-
-
-def _recovery_amount(recovery: Recovery, *, notation: bool) -> str:
-    if recovery.distance_m is not None:
-        return _distance_notation(recovery.distance_m, unit="m") if notation else _human_distance(recovery.distance_m)
-    seconds = recovery.duration_s or 0.0
-    return _duration_notation(seconds) if notation else _human_duration(seconds)
-
-
-def _human_number(value: float) -> str:
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
-
-
-def _human_distance(metres: float) -> str:
-    if metres >= 1000.0 and metres % 1000.0 == 0.0:
-        return f"{metres / 1000.0:.0f} km"
-    miles = metres / METRES_PER_MILE
-    if abs(miles * 4 - round(miles * 4)) < 1e-9:
-        return f"{miles:g} mi"
-    return f"{_human_number(metres)} m"
-
-
-def _human_duration(seconds: float) -> str:
-    if seconds < 120.0:
-        return f"{_human_number(seconds)} s"
-    if seconds % 60.0 == 0.0:
-        return f"{seconds / 60.0:.0f} min"
-    return format_clock(seconds)
-
-
-def _human_amount(rep: PlannedRep) -> str:
-    if rep.distance_m is not None:
-        return _human_distance(rep.distance_m)
-    return _human_duration(rep.duration_s or 0.0)
-
-
-def _describe_run(count: int, rep: PlannedRep) -> str:
-    text = f"{count}x{_human_amount(rep)}" if count > 1 else _human_amount(rep)
-    return text + _describe_manner(rep, plural=count > 1)
-
-
-def _describe_manner(rep: PlannedRep, *, plural: bool) -> str:
-    """How the reps are run, their kick and recovery: ``' at 4:55/km + 100 m kick, 200 m jog'``."""
-    text = ""
-    if rep.kind != "work":
-        text += f" {rep.kind}s" if plural else f" {rep.kind}"
-    elif rep.max_effort:
-        text += " flat out"
-    if rep.pace_s_per_km is not None:
-        text += f" at {format_pace(rep.pace_s_per_km)}"
-    if rep.has_kick:
-        text += f" + {_human_distance(rep.kick_m)} kick"
-    if rep.recovery is not None:
-        text += f", {_recovery_amount(rep.recovery, notation=False)} {rep.recovery.activity}"
-    return text
-
-
-def _describe_ladder(runs: list[tuple[int, PlannedRep]]) -> str | None:
-    """``'ladder 400-800-1200 m'`` or ``'pyramid 200-400-600-400-200 m'``, or None if it is neither."""
-    reps = [rep for _, rep in runs]
-    if len(reps) < 3 or any(count != 1 for count, _ in runs):
-        return None
-    first = reps[0]
-    timed = first.is_timed
-    if any(
-        rep.is_timed != timed
-        or dataclasses.replace(rep, distance_m=first.distance_m, duration_s=first.duration_s) != first
-        for rep in reps
-    ):
-        return None
-    lengths = [(rep.duration_s if timed else rep.distance_m) or 0.0 for rep in reps]
-    rising = [b > a for a, b in pairwise(lengths)]
-    if all(rising) or not any(rising):
-        word = "ladder"
-    elif rising == sorted(rising, reverse=True):
-        word = "pyramid"
-    else:
-        return None
-    if timed and all(length % 60.0 == 0.0 for length in lengths):
-        text = "-".join(f"{length / 60.0:.0f}" for length in lengths) + " min"
-    else:
-        text = "-".join(_human_number(length) for length in lengths) + (" s" if timed else " m")
-    return f"{word} {text}{_describe_manner(first, plural=True)}"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -737,7 +428,7 @@ class _Parser:
                 self.position = offset
                 self._fail("seconds must be below 60" if index == len(parts) - 1 else "minutes must be below 60")
             offset += len(part) + 1
-        return _clock_value(clock)
+        return clock_value(clock)
 
     def _word(self) -> str:
         """The letters from the current position, lower-cased (empty if none)."""

@@ -4,7 +4,8 @@
 any time. Numbers are plain JSON numbers in the units their names say; unknown values are null.
 
 Version 2.0 (any interval session, not only the hard kick): ``structure`` says what the session
-was in runners' words ("8x400 m, 200 m jog", "hard kick 500"); ``workout.plan_source`` where the
+was in runners' words ("8x400 m, 200 m jog", "hard kick 500"; "steady 8.6 km in 47 min, no
+intervals" for a run without them); ``workout.plan_source`` where the
 plan came from (``given``, ``watch``, ``detected``, ``preset``); ``target_pace_source`` is now
 ``spec``, ``watch``, ``pace``, ``goal``, ``inferred`` or ``none`` (1.0 said ``given`` for the
 first two); each planned rep has ``duration_s`` (a timed rep, ``distance_m`` null),
@@ -21,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from .models import PlannedRep
-from .results import Effort, FormChange, KickResult, RepResult, Segmentation, SessionReport
-from .track import TrackCorrection
+from ..models import PlannedRep
+from ..results import Effort, FormChange, KickResult, RepResult, Segmentation, SessionReport
+from ..track import TrackCorrection
 
 __all__ = ["SCHEMA_VERSION", "report_to_dict", "reps_table"]
 
@@ -38,7 +39,7 @@ def report_to_dict(report: SessionReport) -> dict[str, Any]:
         "source": report.source,
         "format": report.format,
         "start_time": report.start_time.isoformat(),
-        "structure": report.structure or None,
+        "structure": report.structure,
         "workout": {
             "plan_source": report.workout.source,
             "spec": report.workout.spec,
