@@ -12,6 +12,7 @@ from .present.report_json import report_to_dict, reps_table
 from .readers import read_activity
 from .results import SessionReport
 from .season import analyze_season
+from .version import __version__ as __version__
 from .workout import parse_workout
 
 __all__ = [
@@ -27,7 +28,6 @@ __all__ = [
     "report_to_dict",
     "reps_table",
 ]
-__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from . import plots as plots

@@ -18,60 +18,78 @@ from .session import run_sessions
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
 
+Paths = Annotated[
+    list[Path],
+    typer.Argument(
+        help="Watch files (FIT, GPX, TCX, also .gz); folders or export zips for a season.", show_default=False
+    ),
+]
+WorkoutOption = Annotated[
+    str | None,
+    typer.Option(
+        "--workout",
+        "-w",
+        help="Planned workout, e.g. '8x400/200m jog', '5x60s', '4x400@4:55/km, 2x(400@4:55/km+100@max)' or a "
+        "preset (hard-kick-500, hard-kick-250). Default: the watch's workout, else the structure found.",
+    ),
+]
+PaceOption = Annotated[
+    str | None, typer.Option(help="Target rep pace M:SS per km (or M:SS/mi) for reps whose spec has none.")
+]
+Goal5kOption = Annotated[
+    str | None, typer.Option("--goal-5k", help="Goal 5 km time M:SS; rep pace = goal pace - 5 s/km.")
+]
+UnitsOption = Annotated[Units, typer.Option(help="Pace unit in the text report, the season report and the charts.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of text.")]
+CsvOption = Annotated[
+    Path | None, typer.Option(help="Also write the per-rep table to this CSV file (a season's: every session's).")
+]
+SummaryOption = Annotated[bool, typer.Option(help="Only summarise what the file holds.")]
+OutOption = Annotated[
+    Path | None,
+    typer.Option(help="Season review: write sessions.csv, reps.csv, season.json, charts and report.html here."),
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=1, help="Season review: parallel processes. Default and most: every core.")
+]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Season review: analyse every file again.")]
+CacheDirOption = Annotated[
+    Path | None,
+    typer.Option(help="Season review: cache folder. Default: $HARDKICK_CACHE_DIR or ~/.cache/hardkick-analyze."),
+]
+PlanOption = Annotated[
+    Path | None,
+    typer.Option(help="Season review: plan file (CSV or JSON) of dates -> goal_5k, pace or workout."),
+]
+DaskOption = Annotated[
+    str | None,
+    typer.Option(help="Season review: run the files on this Dask scheduler (needs the 'dask' extra)."),
+]
+ChartsOption = Annotated[
+    Path | None,
+    typer.Option(help="Also draw the session, rep and kick-fade charts into this folder.", file_okay=False),
+]
+ChartFormatOption = Annotated[ChartFormat, typer.Option(help="File format of the charts.")]
+
+
 @app.command()
 def analyze(
-    paths: Annotated[
-        list[Path],
-        typer.Argument(
-            help="Watch files (FIT, GPX, TCX, also .gz); folders or export zips for a season.", show_default=False
-        ),
-    ],
-    workout: Annotated[
-        str | None,
-        typer.Option(
-            "--workout",
-            "-w",
-            help="Planned workout, e.g. '4x400@4:55/km, 2x(400@4:55/km+100@max)' or a preset "
-            "(hard-kick-500, hard-kick-250). Default: the preset that fits.",
-        ),
-    ] = None,
-    pace: Annotated[
-        str | None,
-        typer.Option(help="Target rep pace M:SS per km (or M:SS/mi) for reps whose spec has none."),
-    ] = None,
-    goal_5k: Annotated[
-        str | None,
-        typer.Option("--goal-5k", help="Goal 5 km time M:SS; rep pace = goal pace - 5 s/km."),
-    ] = None,
-    units: Annotated[Units, typer.Option(help="Pace unit in the text report and the charts.")] = Units.km,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON contract instead of text.")] = False,
-    csv: Annotated[Path | None, typer.Option(help="Also write the per-rep table to this CSV file.")] = None,
-    summary: Annotated[bool, typer.Option(help="Only summarise what the file holds.")] = False,
-    out: Annotated[
-        Path | None,
-        typer.Option(help="Season review: write sessions.csv, reps.csv, season.json, charts and report.html here."),
-    ] = None,
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Season review: parallel processes. Default and most: every core.")
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Season review: analyse every file again.")] = False,
-    cache_dir: Annotated[
-        Path | None,
-        typer.Option(help="Season review: cache folder. Default: $HARDKICK_CACHE_DIR or ~/.cache/hardkick-analyze."),
-    ] = None,
-    plan: Annotated[
-        Path | None,
-        typer.Option(help="Season review: plan file (CSV or JSON) of dates -> goal_5k, pace or workout."),
-    ] = None,
-    dask_scheduler: Annotated[
-        str | None,
-        typer.Option(help="Season review: run the files on this Dask scheduler (needs the 'dask' extra)."),
-    ] = None,
-    charts: Annotated[
-        Path | None,
-        typer.Option(help="Also draw the session, rep and kick-fade charts into this folder.", file_okay=False),
-    ] = None,
-    chart_format: Annotated[ChartFormat, typer.Option(help="File format of the charts.")] = ChartFormat.png,
+    paths: Paths,
+    workout: WorkoutOption = None,
+    pace: PaceOption = None,
+    goal_5k: Goal5kOption = None,
+    units: UnitsOption = Units.km,
+    as_json: JsonOption = False,
+    csv: CsvOption = None,
+    summary: SummaryOption = False,
+    out: OutOption = None,
+    workers: WorkersOption = None,
+    no_cache: NoCacheOption = False,
+    cache_dir: CacheDirOption = None,
+    plan: PlanOption = None,
+    dask_scheduler: DaskOption = None,
+    charts: ChartsOption = None,
+    chart_format: ChartFormatOption = ChartFormat.png,
 ) -> None:
     """Tell how an interval session really went, from the watch file.
 

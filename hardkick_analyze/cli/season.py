@@ -138,11 +138,12 @@ def _executor(address: str | None) -> Iterator[tuple[Executor | None, int | None
     except ImportError as exc:
         raise _SchedulerError("--dask-scheduler needs the dask extra: pip install 'hardkick-analyze[dask]'") from exc
     try:
-        client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)
+        client = Client(address, timeout=DASK_CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
     except OSError as exc:
         raise _SchedulerError(f"cannot reach the Dask scheduler at {address} ({exc})") from exc
     with client:
-        yield client.get_executor(), max(sum(client.nthreads().values()), 1)
+        threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
+        yield client.get_executor(), max(threads, 1)  # type: ignore[no-untyped-call]
 
 
 @contextmanager

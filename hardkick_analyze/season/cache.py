@@ -19,13 +19,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..version import __version__
+
 __all__ = ["CACHE_DIR_ENV", "ResultCache", "analysis_fingerprint", "default_cache_dir"]
 
 #: Environment variable that moves the cache (tests point it at a temporary folder).
 CACHE_DIR_ENV = "HARDKICK_CACHE_DIR"
 _PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 # Modules that only present results: they never change what the worker returns for a file.
-_PRESENTATION = frozenset({"cli.py", "__main__.py"})
+_PRESENTATION = frozenset({"__main__.py", "present/text.py"})
 # The season modules the worker's entry depends on.
 _SEASON_ANALYSIS = frozenset({"season/worker.py", "season/plan.py"})
 
@@ -47,12 +49,10 @@ def analysis_fingerprint() -> str:
     to the reader, the segmenter or the scorer invalidates every entry, and a change to a chart
     does not.
     """
-    from .. import __version__
-
     digest = hashlib.sha256(__version__.encode())
     for path in sorted(_PACKAGE_ROOT.rglob("*.py")):
         relative = path.relative_to(_PACKAGE_ROOT).as_posix()
-        if relative in _PRESENTATION or relative.startswith("plots/"):
+        if relative in _PRESENTATION or relative.startswith(("plots/", "cli/")):
             continue
         if relative.startswith("season/") and relative not in _SEASON_ANALYSIS:
             continue

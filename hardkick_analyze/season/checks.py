@@ -167,4 +167,5 @@ def _time(record: SessionRecord) -> pd.Timestamp:
 
 
 def _day(record: SessionRecord) -> dt.date:
-    return _time(record).tz_convert("UTC").date()
+    day: dt.date = _time(record).tz_convert("UTC").date()
+    return day

@@ -23,7 +23,7 @@ from .. import trackshape
 from ..geo import latlon_from_xy_m, local_xy_m
 from .config import Track
 from .processes import first_order_lag, ornstein_uhlenbeck
-from .runner import Trajectory
+from .trajectory import Trajectory
 
 __all__ = ["Path", "locate", "track_xy_from_latlon"]
 

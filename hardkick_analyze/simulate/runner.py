@@ -31,126 +31,33 @@ What is modelled, and why:
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
-from ..models import PlannedRep
 from .config import Athlete, RestMode, SessionConfig, Treadmill, Venue
+from .curves import (
+    SpeedChange,
+    continued_from,
+    cut_at,
+    integral,
+    kick_level_ratio,
+    raised_cosine,
+    run_up_m,
+    smoothstep,
+    steady_mps,
+    time_grid,
+    to_distance,
+)
 from .kinematics import kick_kinematics
 from .processes import ornstein_uhlenbeck
+from .trajectory import Phase, PhaseKind, RepRun, Trajectory, reps_to_run
 
-__all__ = ["Phase", "PhaseKind", "RepRun", "Trajectory", "reps_to_run", "simulate_trajectory"]
+__all__ = ["simulate_trajectory"]
 
-PhaseKind = Literal["standstill", "warmup", "stride", "rep", "kick", "ease", "rest", "cooldown"]
-
-#: Integration step of the true trajectory [s].
-STEP_S = 0.1
 #: Average deceleration when easing off after an effort [m/s^2].
 _EASE_DECEL_MPS2 = 1.0
 #: How quickly easy running settles to its speed after a change [s].
 _EASY_TAU_S = 3.0
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Phase:
-    """One stretch of the session: what the runner did between two times [s] and distances [m].
-
-    ``rep`` counts the reps actually run (0-based); ``planned_index`` is the workout rep it
-    corresponds to (``None`` for an extra rep). ``target_fade_pct`` is the fade a kick aimed at.
-    """
-
-    kind: PhaseKind
-    start_s: float
-    end_s: float
-    start_m: float
-    end_m: float
-    rep: int | None = None
-    planned_index: int | None = None
-    target_fade_pct: float | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RepRun:
-    """A rep the runner actually runs: the planned one it stands for and the pace aimed at."""
-
-    planned_index: int | None
-    distance_m: float
-    kick_m: float
-    planned_pace_s_per_km: float
-    aimed_pace_s_per_km: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Trajectory:
-    """The true motion: time since the watch started [s], cumulative distance [m], speed [m/s].
-
-    Arrays are read-only; ``phases`` cover ``[0, t_s[-1]]`` without gaps.
-    """
-
-    t_s: np.ndarray
-    distance_m: np.ndarray
-    speed_mps: np.ndarray
-    phases: tuple[Phase, ...]
-    reps: tuple[RepRun, ...]
-
-    @property
-    def duration_s(self) -> float:
-        """Length of the session [s]."""
-        return float(self.t_s[-1])
-
-    def phases_of(self, kind: PhaseKind) -> tuple[Phase, ...]:
-        """The phases of one kind, in order."""
-        return tuple(p for p in self.phases if p.kind == kind)
-
-
-def reps_to_run(config: SessionConfig, rng: np.random.Generator) -> tuple[RepRun, ...]:
-    """The reps the runner runs: planned ones minus skipped, plus extras, with the pace aimed at.
-
-    Raises
-    ------
-    ValueError
-        A rep without a pace, or a skipped index outside the workout.
-    """
-    plan, athlete = config.plan, config.athlete
-    reps = plan.workout.reps
-    for skipped in plan.skipped_reps:
-        if not 0 <= skipped < len(reps):
-            raise ValueError(f"skipped rep {skipped} is not in the workout ({len(reps)} reps)")
-    chosen: list[tuple[int | None, PlannedRep]] = [(i, rep) for i, rep in enumerate(reps) if i not in plan.skipped_reps]
-    if plan.extra_reps:
-        plain = [k for k, (_, rep) in enumerate(chosen) if not rep.has_kick]
-        # An extra rep repeats the last plain one (a runner feeling good); with no plain rep,
-        # the last rep.
-        after = plain[-1] if plain else len(chosen) - 1
-        template = chosen[after][1] if chosen else reps[-1]
-        chosen[after + 1 : after + 1] = [(None, template)] * plan.extra_reps
-    runs = []
-    for ordinal, (index, rep) in enumerate(chosen):
-        if rep.pace_s_per_km is None:
-            raise ValueError(f"rep {index} has no pace; the simulator needs one for every rep")
-        factor = 1.0 + athlete.fade_per_rep_pct / 100.0 * ordinal
-        if ordinal == 0:
-            factor *= 1.0 - athlete.first_rep_fast_pct / 100.0
-        factor *= 1.0 + athlete.rep_pace_sd_pct / 100.0 * rng.standard_normal()
-        # A timed rep is run for its time at the pace aimed at: the distance that takes.
-        if rep.distance_m is not None:
-            distance = rep.distance_m
-        elif rep.duration_s is not None:
-            distance = rep.duration_s * 1000.0 / (rep.pace_s_per_km * factor)
-        else:
-            raise ValueError(f"rep {index} has neither a distance nor a time")
-        runs.append(
-            RepRun(
-                planned_index=index,
-                distance_m=distance,
-                kick_m=rep.kick_m,
-                planned_pace_s_per_km=rep.pace_s_per_km,
-                aimed_pace_s_per_km=rep.pace_s_per_km * factor,
-            )
-        )
-    return tuple(runs)
 
 
 def simulate_trajectory(config: SessionConfig, rng: np.random.Generator) -> Trajectory:
@@ -211,7 +118,7 @@ class _Builder:
         self.phases: list[Phase] = []
         # A speed change begun before a line and continued after it, and the seconds of it already
         # run (see _cross); the fade the coming kick aims at.
-        self._pending: tuple[_Change, float] | None = None
+        self._pending: tuple[SpeedChange, float] | None = None
         self._kick_fade_pct = 0.0
 
     # -- state -------------------------------------------------------------------------------
@@ -266,7 +173,7 @@ class _Builder:
 
     # -- phases --------------------------------------------------------------------------------
     def hold(self, kind: PhaseKind, speed_mps: float, duration_s: float) -> None:
-        t = _grid(duration_s)
+        t = time_grid(duration_s)
         self._append(kind, t, np.full(len(t), speed_mps), speed_mps * t)
 
     def ramp(self, kind: PhaseKind, speed_mps: float) -> None:
@@ -275,42 +182,42 @@ class _Builder:
             change, done = self._pending
             self._pending = None
             if change.duration_s - done > 1e-6:
-                t = _grid(change.duration_s - done)
-                v = _from_now(change, done, self.speed_mps)(t)
-                self._append(kind, t, v, _integral(t, v))
+                t = time_grid(change.duration_s - done)
+                v = continued_from(change, done, self.speed_mps)(t)
+                self._append(kind, t, v, integral(t, v))
             return
         v0 = self.speed_mps
         if abs(speed_mps - v0) < 1e-9:
             return
-        t = _grid(self._ramp_s(v0, speed_mps))
+        t = time_grid(self._ramp_s(v0, speed_mps))
         v = speed_mps + (v0 - speed_mps) * (1.0 + np.cos(np.pi * t / t[-1])) / 2.0
-        self._append(kind, t, v, _integral(t, v))
+        self._append(kind, t, v, integral(t, v))
 
     def warmup(self, speed_mps: float, duration_s: float, kind: PhaseKind) -> None:
         """Easy running with a slowly wandering pace (3 %, over about a minute)."""
         if duration_s <= 0:
             return
-        t = _grid(duration_s)
+        t = time_grid(duration_s)
         drift = ornstein_uhlenbeck(t, 0.03, 60.0, self.rng)
         v0 = self.speed_mps
         steady = self._cap(speed_mps) * (1.0 + drift)
         v = steady + (v0 - steady[0]) * np.exp(-t / _EASY_TAU_S)
-        self._append(kind, t, v, _integral(t, v))
+        self._append(kind, t, v, integral(t, v))
 
     def stride(self, distance_m: float, fastest_rep_mps: float) -> None:
         """A short acceleration from a jog to ~90 % of kick speed in ~4.5 s, floated to the end."""
         athlete = self.athlete
         self.ramp("warmup", athlete.jog_speed_mps)
         v0 = self.speed_mps
-        ratio = athlete.kick_peak_ratio or _level_ratio(fastest_rep_mps)
+        ratio = athlete.kick_peak_ratio or kick_level_ratio(fastest_rep_mps)
         kick_top = min(ratio * fastest_rep_mps, athlete.sprint_speed_max_mps)
         top = max(0.9 * kick_top * self.rng.uniform(0.95, 1.03), v0 + 1.0)
 
         def speed(t: np.ndarray) -> np.ndarray:
-            rise = v0 + (top - v0) * _smoothstep(t / 4.5)
+            rise = v0 + (top - v0) * smoothstep(t / 4.5)
             return np.where(t < 4.5, rise, top * (1.0 - 0.01 * (t - 4.5)))
 
-        t, v, d = _to_distance(speed, distance_m)
+        t, v, d = to_distance(speed, distance_m)
         self._append("stride", t, v, d)
         self.ramp("ease", athlete.walk_speed_mps)
 
@@ -328,9 +235,9 @@ class _Builder:
         if lead <= 0:
             return
         tau = self._start_tau(run)
-        t = _grid(lead)
+        t = time_grid(lead)
         v = target - (target - v0) * np.exp(-t / tau)
-        self._append("rest", t, v, _integral(t, v))
+        self._append("rest", t, v, integral(t, v))
 
     def _start_tau(self, run: RepRun) -> float:
         tau = self.athlete.accel_tau_s
@@ -350,11 +257,11 @@ class _Builder:
         aimed_s = run.distance_m * run.aimed_pace_s_per_km / 1000.0
         tau = self._start_tau(run)
         horizon = 3.0 * aimed_s + 30.0
-        t_grid = _grid(horizon)
+        t_grid = time_grid(horizon)
         drift = ornstein_uhlenbeck(
             t_grid, athlete.pace_drift_pct / 100.0, athlete.pace_drift_tau_s, self.rng, start=0.0
         )
-        change: Callable[[float], _Change] | None = None
+        change: Callable[[float], SpeedChange] | None = None
         lead = 0.0
         if run.kick_m > 0:
             change = self._wind_up(run)
@@ -362,30 +269,30 @@ class _Builder:
         elif then_mps is not None:
             rest_mps = then_mps
 
-            def change(v_line: float) -> _Change:
-                return _Change(v_line, rest_mps, self._ramp_s(v_line, rest_mps), _raised_cosine)
+            def change(v_line: float) -> SpeedChange:
+                return SpeedChange(v_line, rest_mps, self._ramp_s(v_line, rest_mps), raised_cosine)
 
             lead = float(self.rng.uniform(*athlete.end_lead_s))
-        steady = self._cap(_steady_mps(run.distance_m, aimed_s, v0, tau, change, lead))
+        steady = self._cap(steady_mps(run.distance_m, aimed_s, v0, tau, change, lead))
 
         def speed(t: np.ndarray) -> np.ndarray:
             wander = np.interp(t, t_grid, drift)
             return self._cap_array(steady * (1.0 + wander) - (steady - v0) * np.exp(-t / tau))
 
-        t, v, d = _to_distance(speed, run.distance_m, horizon)
+        t, v, d = to_distance(speed, run.distance_m, horizon)
         self._cross(t, v, d, change, lead, run.distance_m, rep=ordinal, planned_index=run.planned_index)
 
-    def _wind_up(self, run: RepRun) -> Callable[[float], _Change]:
+    def _wind_up(self, run: RepRun) -> Callable[[float], SpeedChange]:
         """The kick's rise to its top speed from a speed at the mark; top and fade drawn once."""
         athlete = self.athlete
         rep_speed = 1000.0 / run.aimed_pace_s_per_km
-        ratio = athlete.kick_peak_ratio or _level_ratio(rep_speed)
+        ratio = athlete.kick_peak_ratio or kick_level_ratio(rep_speed)
         drawn = min(ratio * rep_speed, athlete.sprint_speed_max_mps) * self.rng.uniform(0.97, 1.03)
         self._kick_fade_pct = float(self.rng.uniform(*athlete.kick_fade_pct))
 
-        def change(v_mark: float) -> _Change:
+        def change(v_mark: float) -> SpeedChange:
             top = self._cap(max(drawn, 1.15 * v_mark))
-            return _Change(v_mark, top, self._kick_rise_s(v_mark, top), _smoothstep)
+            return SpeedChange(v_mark, top, self._kick_rise_s(v_mark, top), smoothstep)
 
         return change
 
@@ -394,7 +301,7 @@ class _Builder:
         t: np.ndarray,
         v: np.ndarray,
         d: np.ndarray,
-        change: Callable[[float], _Change] | None,
+        change: Callable[[float], SpeedChange] | None,
         lead_s: float,
         distance_m: float,
         *,
@@ -413,10 +320,10 @@ class _Builder:
             return
         # The distance the change covers in lead_s, from the speed at the line, then once more
         # from the speed where the paced chunk is cut (the pace barely moves in a second).
-        run_up = _run_up_m(change(float(v[-1])), lead_s)
-        t_cut, v_cut, d_cut = _cut(t, v, d, max(distance_m - run_up, float(d[1]) if len(d) > 1 else 0.0))
+        run_up = run_up_m(change(float(v[-1])), lead_s)
+        t_cut, v_cut, d_cut = cut_at(t, v, d, max(distance_m - run_up, float(d[1]) if len(d) > 1 else 0.0))
         profile = change(float(v_cut[-1]))
-        u, w, x = _to_distance(profile, distance_m - float(d_cut[-1]), max(2.0 * lead_s, 1.0))
+        u, w, x = to_distance(profile, distance_m - float(d_cut[-1]), max(2.0 * lead_s, 1.0))
         t_all = np.concatenate([t_cut, t_cut[-1] + u[1:]])
         v_all = np.concatenate([v_cut, w[1:]])
         d_all = np.concatenate([d_cut, d_cut[-1] + x[1:]])
@@ -446,7 +353,7 @@ class _Builder:
                 decay = np.maximum(top * (1.0 - rate * (since - rise)), 0.4 * top)
                 return np.where(since < rise, wind_up(since), decay)
 
-            return _to_distance(_from_now(sprint, done, now_mps), run.kick_m)
+            return to_distance(continued_from(sprint, done, now_mps), run.kick_m)
 
         def fade(rate: float) -> float:
             t, v, d = profile(rate)
@@ -488,11 +395,11 @@ class _Builder:
         speed = self.rest_speed(mode) if speed is None else speed
         self.ramp("rest", speed)
         if stop_at - self.now_s > 1.0:
-            t = _grid(stop_at - self.now_s)
+            t = time_grid(stop_at - self.now_s)
             wander = ornstein_uhlenbeck(t, 0.05, 15.0, self.rng)
             steady = speed * (1.0 + wander)
             v = steady + (self.speed_mps - steady[0]) * np.exp(-t / _EASY_TAU_S)
-            self._append("rest", t, v, _integral(t, v))
+            self._append("rest", t, v, integral(t, v))
         if stopping:
             self.ramp("rest", 0.0)
             self.hold("rest", 0.0, max(end - self.now_s, 1.0))
@@ -515,147 +422,3 @@ class _Builder:
         for array in (t, d, v):
             array.setflags(write=False)
         return Trajectory(t_s=t, distance_m=d, speed_mps=v, phases=tuple(self.phases), reps=runs)
-
-
-def _grid(duration_s: float) -> np.ndarray:
-    """0, STEP_S, 2 STEP_S, ... and exactly ``duration_s`` as the last sample."""
-    steps = np.arange(0.0, duration_s, STEP_S)
-    if duration_s - steps[-1] < 1e-6:
-        steps = steps[:-1]
-    return np.append(steps, duration_s)
-
-
-def _integral(t: np.ndarray, v: np.ndarray) -> np.ndarray:
-    """Cumulative distance of a piecewise-linear speed (trapezoid rule, exact for it) [m]."""
-    return np.concatenate([[0.0], np.cumsum(np.diff(t) * (v[1:] + v[:-1]) / 2.0)])
-
-
-def _to_distance(
-    speed: Callable[[np.ndarray], np.ndarray], distance_m: float, horizon_s: float = 120.0
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Integrate ``speed`` until ``distance_m``; the last sample lands exactly on it."""
-    while True:
-        t = _grid(horizon_s)
-        v = np.maximum(speed(t), 0.0)
-        d = _integral(t, v)
-        if d[-1] >= distance_m:
-            break
-        horizon_s *= 2.0
-    k = int(np.searchsorted(d, distance_m, side="left"))
-    if k == 0:
-        return t[:1], v[:1], d[:1]
-    step = t[k] - t[k - 1]
-    accel = (v[k] - v[k - 1]) / step
-    # d_{k-1} + v_{k-1} tau + accel tau^2 / 2 = distance_m, the root inside the step.
-    gap = distance_m - d[k - 1]
-    if abs(accel) < 1e-12:
-        tau = gap / v[k - 1]
-    else:
-        tau = (-v[k - 1] + np.sqrt(max(v[k - 1] ** 2 + 2.0 * accel * gap, 0.0))) / accel
-    tau = min(max(tau, 0.0), step)
-    t_end, v_end = t[k - 1] + tau, v[k - 1] + accel * tau
-    return np.append(t[:k], t_end), np.append(v[:k], v_end), np.append(d[:k], distance_m)
-
-
-def _cut(t: np.ndarray, v: np.ndarray, d: np.ndarray, distance_m: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A chunk of piecewise-linear speed cut where it reaches ``distance_m``."""
-    k = int(np.searchsorted(d, distance_m, side="left"))
-    if k == 0:
-        return t[:1], v[:1], d[:1]
-    if k >= len(d):
-        return t, v, d
-    step = t[k] - t[k - 1]
-    accel = (v[k] - v[k - 1]) / step
-    gap = distance_m - d[k - 1]
-    if abs(accel) < 1e-12:
-        tau = gap / max(v[k - 1], 1e-9)
-    else:
-        tau = (-v[k - 1] + np.sqrt(max(v[k - 1] ** 2 + 2.0 * accel * gap, 0.0))) / accel
-    tau = min(max(tau, 0.0), step)
-    t_end, v_end = t[k - 1] + tau, v[k - 1] + accel * tau
-    return np.append(t[:k], t_end), np.append(v[:k], v_end), np.append(d[:k], distance_m)
-
-
-@dataclass(frozen=True, slots=True)
-class _Change:
-    """A smooth speed change from one speed to another over ``duration_s``, held after it [m/s, s].
-
-    ``shape`` maps the elapsed fraction (0-1) to the fraction of the change made.
-    """
-
-    v_from_mps: float
-    v_to_mps: float
-    duration_s: float
-    shape: Callable[[np.ndarray], np.ndarray]
-
-    def __call__(self, u: np.ndarray) -> np.ndarray:
-        fraction = self.shape(np.clip(np.asarray(u) / self.duration_s, 0.0, 1.0))
-        return self.v_from_mps + (self.v_to_mps - self.v_from_mps) * fraction
-
-
-def _from_now(
-    speed: Callable[[np.ndarray], np.ndarray], done_s: float, now_mps: float
-) -> Callable[[np.ndarray], np.ndarray]:
-    """``speed`` continued ``done_s`` into it, starting from the speed recorded at the line.
-
-    The line's sample was solved inside a step, so it sits on the chord, not on the curve; the
-    first step bends back to the curve, keeping distance the exact integral of the speed.
-    """
-
-    def continued(t: np.ndarray) -> np.ndarray:
-        t = np.asarray(t)
-        return np.where(t == 0.0, now_mps, speed(t + done_s))
-
-    return continued
-
-
-def _run_up_m(change: _Change, lead_s: float) -> float:
-    """Distance covered in the first ``lead_s`` of a speed change, on the integration grid [m]."""
-    t = _grid(lead_s)
-    return float(_integral(t, change(t))[-1])
-
-
-def _steady_mps(
-    distance_m: float,
-    aimed_s: float,
-    v0_mps: float,
-    tau_s: float,
-    change: Callable[[float], _Change] | None,
-    lead_s: float,
-) -> float:
-    """The steady speed that covers ``distance_m`` in ``aimed_s`` from ``v0_mps`` at the line.
-
-    The approach ``v(t) = v - (v - v0) exp(-t / tau)`` covers ``v t - (v - v0) tau (1 - exp(-t /
-    tau))`` in ``t``; the last ``lead_s`` before the finish line are the speed change begun
-    there (easing off or winding up a kick), whose distance depends on ``v`` itself, so the
-    speed is found by fixed-point iteration (the change is a second's worth of a minute or more
-    of running: each step shrinks the error by ``lead_s / aimed_s``).
-    """
-    if change is None or lead_s <= 0:
-        lead_s = 0.0
-    paced_s = aimed_s - lead_s
-    settle_s = tau_s * (1.0 - np.exp(-paced_s / tau_s))
-    steady = (distance_m - v0_mps * settle_s) / (aimed_s - settle_s)
-    if lead_s == 0.0 or change is None:
-        return float(steady)
-    for _ in range(50):
-        run_up = _run_up_m(change(steady), lead_s)
-        update = (distance_m - run_up - v0_mps * settle_s) / (paced_s - settle_s)
-        if abs(update - steady) < 1e-12:
-            break
-        steady = update
-    return float(update)
-
-
-def _smoothstep(u: np.ndarray) -> np.ndarray:
-    u = np.clip(u, 0.0, 1.0)
-    return u * u * (3.0 - 2.0 * u)
-
-
-def _raised_cosine(u: np.ndarray) -> np.ndarray:
-    return (1.0 - np.cos(np.pi * np.clip(u, 0.0, 1.0))) / 2.0
-
-
-def _level_ratio(rep_speed_mps: float) -> float:
-    """Kick top speed / rep speed by level: 2.0 at 2.5 m/s, 1.4 at 5.5 m/s (linear, clipped)."""
-    return float(np.interp(rep_speed_mps, [2.5, 5.5], [2.0, 1.4]))

@@ -8,7 +8,8 @@ import numpy as np
 
 from .config import SessionConfig, Track
 from .place import Path, locate
-from .runner import Trajectory, simulate_trajectory
+from .runner import simulate_trajectory
+from .trajectory import Trajectory
 from .truth import SessionTruth, session_truth
 from .watch import Recording, record
 from .writers import GpxFlavor, write_fit, write_gpx, write_tcx

@@ -23,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from .kinematics import kick_kinematics
-from .runner import Phase, Trajectory
+from .trajectory import Phase, Trajectory
 
 __all__ = ["KickTruth", "RepTruth", "SessionTruth", "StrideTruth", "session_truth"]
 

@@ -40,7 +40,7 @@ from .config import SessionConfig, Track, Treadmill, Watch
 from .kinematics import time_at_distance_s
 from .place import Path
 from .processes import first_order_lag, ornstein_uhlenbeck
-from .runner import Trajectory
+from .trajectory import Trajectory
 
 __all__ = ["Recording", "record"]
 
