@@ -382,7 +382,7 @@ def test_the_cache_key_follows_the_analysis_code_not_the_presentation(tmp_path, 
         return cache_module.analysis_fingerprint()
 
     original = fingerprint()
-    for presentation in ("plots/season.py", "season/html.py", "cli.py"):
+    for presentation in ("plots/season.py", "season/html.py", "cli/command.py", "present/text.py"):
         (package / presentation).write_text((package / presentation).read_text() + "\n# a comment\n")
     assert fingerprint() == original
     (package / "score.py").write_text((package / "score.py").read_text() + "\n# a comment\n")

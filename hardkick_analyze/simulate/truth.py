@@ -16,7 +16,6 @@ follows the rep it was run after.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -186,46 +185,23 @@ def session_truth(
     seed, scenario
         Provenance.
     """
-    shift = (first_record_time - start_time).total_seconds()
-    kicks = {p.rep: p for p in trajectory.phases_of("kick")}
+    timing = _Timing(shift_s=(first_record_time - start_time).total_seconds(), start_time=start_time)
     run = {p.planned_index: p for p in trajectory.phases_of("rep") if p.planned_index is not None}
-    extras: dict[int, list[Phase]] = {}
-    last_planned: int | None = None
-    for phase in trajectory.phases_of("rep"):
-        if phase.planned_index is None:
-            extras.setdefault(-1 if last_planned is None else last_planned, []).append(phase)
-        else:
-            last_planned = phase.planned_index
+    extras = _extras_by_predecessor(trajectory)
+    runs_by_number = {phase.rep: r for phase, r in zip(trajectory.phases_of("rep"), trajectory.reps, strict=True)}
 
-    def clock(seconds: float) -> pd.Timestamp:
-        return start_time + pd.Timedelta(seconds=seconds)
+    def extra_truths(after: int) -> list[RepTruth]:
+        found = []
+        for phase in extras.get(after, []):
+            r = runs_by_number[phase.rep]
+            found.append(_rep_truth(trajectory, timing, phase, None, (r.distance_m, r.planned_pace_s_per_km, r.kick_m)))
+        return found
 
-    def rep_truth(
-        phase: Phase, index: int | None, distance: float | None, pace: float | None, kick_m: float
-    ) -> RepTruth:
-        kick = kicks.get(phase.rep)
-        return RepTruth(
-            number=phase.rep,
-            planned_index=index,
-            distance_m=distance if distance is not None else phase.end_m - phase.start_m,
-            planned_pace_s_per_km=pace,
-            kick_m=kick_m,
-            missing=False,
-            start_s=phase.start_s - shift,
-            end_s=phase.end_s - shift,
-            start_time=clock(phase.start_s),
-            end_time=clock(phase.end_s),
-            kick=None if kick is None else _kick_truth(trajectory, kick, kick_m, shift, clock),
-        )
-
-    reps: list[RepTruth] = []
-    runs_by_number = {r_phase.rep: r for r_phase, r in zip(trajectory.phases_of("rep"), trajectory.reps, strict=True)}
-    for phase in extras.get(-1, []):
-        r = runs_by_number[phase.rep]
-        reps.append(rep_truth(phase, None, r.distance_m, r.planned_pace_s_per_km, r.kick_m))
-    for index, (distance, pace, kick_m) in enumerate(planned):
+    reps = extra_truths(-1)
+    for index, plan in enumerate(planned):
         phase_or_none = run.get(index)
         if phase_or_none is None:
+            distance, pace, kick_m = plan
             reps.append(
                 RepTruth(
                     number=None,
@@ -237,14 +213,76 @@ def session_truth(
                 )
             )
             continue
-        reps.append(rep_truth(phase_or_none, index, distance, pace, kick_m))
-        for extra in extras.get(index, []):
-            r = runs_by_number[extra.rep]
-            reps.append(rep_truth(extra, None, r.distance_m, r.planned_pace_s_per_km, r.kick_m))
-    strides = tuple(
+        reps.append(_rep_truth(trajectory, timing, phase_or_none, index, plan))
+        reps += extra_truths(index)
+    return SessionTruth(
+        scenario=scenario,
+        seed=seed,
+        workout_spec=workout_spec,
+        first_record_time=first_record_time,
+        reps=tuple(reps),
+        strides=_stride_truths(trajectory, timing),
+        duration_s=trajectory.duration_s - timing.shift_s,
+        distance_m=float(trajectory.distance_m[-1]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Timing:
+    """From the trajectory's clock to the truth's: seconds since the first record, and UTC times."""
+
+    shift_s: float
+    start_time: pd.Timestamp
+
+    def since_first_record(self, seconds: float) -> float:
+        return seconds - self.shift_s
+
+    def clock(self, seconds: float) -> pd.Timestamp:
+        return self.start_time + pd.Timedelta(seconds=seconds)
+
+
+def _extras_by_predecessor(trajectory: Trajectory) -> dict[int, list[Phase]]:
+    """Extra reps (no planned index) by the planned rep run before them; -1 before any."""
+    extras: dict[int, list[Phase]] = {}
+    last_planned: int | None = None
+    for phase in trajectory.phases_of("rep"):
+        if phase.planned_index is None:
+            extras.setdefault(-1 if last_planned is None else last_planned, []).append(phase)
+        else:
+            last_planned = phase.planned_index
+    return extras
+
+
+def _rep_truth(
+    trajectory: Trajectory,
+    timing: _Timing,
+    phase: Phase,
+    index: int | None,
+    plan: tuple[float | None, float | None, float],
+) -> RepTruth:
+    """A rep that was run; ``plan`` is (distance [m] or None when timed, pace [s/km], kick [m])."""
+    distance, pace, kick_m = plan
+    kick = next((k for k in trajectory.phases_of("kick") if k.rep == phase.rep), None)
+    return RepTruth(
+        number=phase.rep,
+        planned_index=index,
+        distance_m=distance if distance is not None else phase.end_m - phase.start_m,
+        planned_pace_s_per_km=pace,
+        kick_m=kick_m,
+        missing=False,
+        start_s=timing.since_first_record(phase.start_s),
+        end_s=timing.since_first_record(phase.end_s),
+        start_time=timing.clock(phase.start_s),
+        end_time=timing.clock(phase.end_s),
+        kick=None if kick is None else _kick_truth(trajectory, kick, kick_m, timing),
+    )
+
+
+def _stride_truths(trajectory: Trajectory, timing: _Timing) -> tuple[StrideTruth, ...]:
+    return tuple(
         StrideTruth(
-            start_s=p.start_s - shift,
-            end_s=p.end_s - shift,
+            start_s=timing.since_first_record(p.start_s),
+            end_s=timing.since_first_record(p.end_s),
             distance_m=p.end_m - p.start_m,
             peak_speed_mps=float(
                 trajectory.speed_mps[(trajectory.t_s >= p.start_s) & (trajectory.t_s <= p.end_s)].max()
@@ -252,28 +290,16 @@ def session_truth(
         )
         for p in trajectory.phases_of("stride")
     )
-    return SessionTruth(
-        scenario=scenario,
-        seed=seed,
-        workout_spec=workout_spec,
-        first_record_time=first_record_time,
-        reps=tuple(reps),
-        strides=strides,
-        duration_s=trajectory.duration_s - shift,
-        distance_m=float(trajectory.distance_m[-1]),
-    )
 
 
-def _kick_truth(
-    trajectory: Trajectory, phase: Phase, kick_m: float, shift: float, clock: Callable[[float], pd.Timestamp]
-) -> KickTruth:
+def _kick_truth(trajectory: Trajectory, phase: Phase, kick_m: float, timing: _Timing) -> KickTruth:
     measured = kick_kinematics(trajectory.t_s, trajectory.distance_m, trajectory.speed_mps, phase.start_s, kick_m)
     return KickTruth(
         distance_m=kick_m,
-        start_s=phase.start_s - shift,
-        end_s=phase.end_s - shift,
-        start_time=clock(phase.start_s),
-        end_time=clock(phase.end_s),
+        start_s=timing.since_first_record(phase.start_s),
+        end_s=timing.since_first_record(phase.end_s),
+        start_time=timing.clock(phase.start_s),
+        end_time=timing.clock(phase.end_s),
         avg_speed_mps=kick_m / (phase.end_s - phase.start_s),
         peak_speed_mps=measured.peak_speed_mps,
         final_speed_mps=measured.final_speed_mps,
