@@ -51,77 +51,84 @@ def parse_tcx(raw: RawSource) -> ParsedActivity:
     """Parse TCX bytes; every ``Activity`` becomes a session and the running ones are kept."""
     warnings: list[str] = []
     body = checked_xml(raw.data, raw.name, warnings)
-    rows: list[dict[str, Any]] = []
-    laps: list[Lap] = []
-    lap_activity: list[int] = []
-    sessions: list[SessionInfo] = []
-    device_name: str | None = None
-    state = _State()
+    parse = _Parse()
     try:
         for event, element in ET.iterparse(io.BytesIO(body), events=("start", "end")):
-            name = _local(element.tag)
             if event == "start":
-                if name == "Activity":
-                    state.sport = _SPORTS.get(element.get("Sport", "").strip().lower(), element.get("Sport"))
-                    state.activity_rows = len(rows)
-                elif name == "Lap":
-                    state.lap_start = element.get("StartTime")
-                    state.lap_rows = len(rows)
-                continue
-            if name == "Trackpoint":
-                row = _trackpoint(element)
-                row["activity"] = len(sessions)
-                rows.append(row)
-                element.clear()
-            elif name == "Lap":
-                last_point = next((r["time"] for r in reversed(rows[state.lap_rows :]) if "time" in r), None)
-                lap = _lap(element, state.lap_start, last_point, len(laps))
-                if lap is not None:
-                    laps.append(lap)
-                    lap_activity.append(len(sessions))
-                element.clear()
-            elif name == "Activity":
-                sessions.append(_session(state.sport, rows[state.activity_rows :]))
-                element.clear()
-            elif name == "Creator":
-                name_element = next((c for c in element if _local(c.tag) == "Name"), None)
-                if name_element is not None and name_element.text and device_name is None:
-                    device_name = name_element.text.strip()
+                parse.start(element)
+            else:
+                parse.end(element)
     except LookupError as exc:  # an encoding the XML declaration names and Python does not know
         raise CorruptFileError(raw.name, f"the XML declares an unknown encoding ({exc})") from exc
     except ET.ParseError as exc:
-        if not rows:
+        if not parse.rows:
             raise CorruptFileError(raw.name, f"broken XML ({exc})") from exc
-        warnings.append(f"the XML breaks off ({exc}); kept the {len(rows)} points before the break")
-        sessions.append(_session(state.sport, rows[state.activity_rows :]))
-    if not rows:
+        warnings.append(f"the XML breaks off ({exc}); kept the {len(parse.rows)} points before the break")
+        parse.sessions.append(_session(parse.sport, parse.rows[parse.activity_rows :]))
+    if not parse.rows:
         raise NoUsableDataError(raw.name, "the TCX file has no track points")
-    samples = pd.DataFrame(rows)
+    samples, laps = pd.DataFrame(parse.rows), parse.laps
+    sessions = parse.sessions
     running = [i for i, s in enumerate(sessions) if s.sport == "running"]
     if running and len(running) < len(sessions):
         samples = samples[samples["activity"].isin(running)]
-        laps = [lap for lap, owner in zip(laps, lap_activity, strict=True) if owner in running]
+        laps = [lap for lap, owner in zip(laps, parse.lap_activity, strict=True) if owner in running]
         laps = [dataclasses.replace(lap, index=i) for i, lap in enumerate(laps)]
         warnings.append("multi-sport file: kept the running activities")
     chosen = sessions[running[0]] if running else sessions[0]
-    samples = _columns(samples.drop(columns="activity"), chosen.sport)
     return ParsedActivity(
-        samples=samples,
-        metadata={"sport": chosen.sport, "device_name": device_name},
+        samples=_columns(samples.drop(columns="activity"), chosen.sport),
+        metadata={"sport": chosen.sport, "device_name": parse.device_name},
         laps=laps,
         sessions=sessions,
         warnings=warnings,
     )
 
 
-class _State:
-    """Where the streaming parse is: the current activity's sport, its first row, the lap start."""
+class _Parse:
+    """The streaming parse so far: rows, laps and sessions, and where the current activity and lap began."""
 
     def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self.laps: list[Lap] = []
+        self.lap_activity: list[int] = []
+        self.sessions: list[SessionInfo] = []
+        self.device_name: str | None = None
         self.sport: str | None = None
         self.activity_rows = 0
         self.lap_start: str | None = None
         self.lap_rows = 0
+
+    def start(self, element: ET.Element) -> None:
+        name = _local(element.tag)
+        if name == "Activity":
+            self.sport = _SPORTS.get(element.get("Sport", "").strip().lower(), element.get("Sport"))
+            self.activity_rows = len(self.rows)
+        elif name == "Lap":
+            self.lap_start = element.get("StartTime")
+            self.lap_rows = len(self.rows)
+
+    def end(self, element: ET.Element) -> None:
+        name = _local(element.tag)
+        if name == "Trackpoint":
+            row = _trackpoint(element)
+            row["activity"] = len(self.sessions)
+            self.rows.append(row)
+            element.clear()
+        elif name == "Lap":
+            last_point = next((r["time"] for r in reversed(self.rows[self.lap_rows :]) if "time" in r), None)
+            lap = _lap(element, self.lap_start, last_point, len(self.laps))
+            if lap is not None:
+                self.laps.append(lap)
+                self.lap_activity.append(len(self.sessions))
+            element.clear()
+        elif name == "Activity":
+            self.sessions.append(_session(self.sport, self.rows[self.activity_rows :]))
+            element.clear()
+        elif name == "Creator":
+            name_element = next((c for c in element if _local(c.tag) == "Name"), None)
+            if name_element is not None and name_element.text and self.device_name is None:
+                self.device_name = name_element.text.strip()
 
 
 def _trackpoint(element: ET.Element) -> dict[str, Any]:

@@ -199,21 +199,10 @@ def session_truth(
 
     reps = extra_truths(-1)
     for index, plan in enumerate(planned):
-        phase_or_none = run.get(index)
-        if phase_or_none is None:
-            distance, pace, kick_m = plan
-            reps.append(
-                RepTruth(
-                    number=None,
-                    planned_index=index,
-                    distance_m=distance if distance is not None else 0.0,
-                    planned_pace_s_per_km=pace,
-                    kick_m=kick_m,
-                    missing=True,
-                )
-            )
-            continue
-        reps.append(_rep_truth(trajectory, timing, phase_or_none, index, plan))
+        phase = run.get(index)
+        reps.append(
+            _missing_truth(index, plan) if phase is None else _rep_truth(trajectory, timing, phase, index, plan)
+        )
         reps += extra_truths(index)
     return SessionTruth(
         scenario=scenario,
@@ -251,6 +240,19 @@ def _extras_by_predecessor(trajectory: Trajectory) -> dict[int, list[Phase]]:
         else:
             last_planned = phase.planned_index
     return extras
+
+
+def _missing_truth(index: int, plan: tuple[float | None, float | None, float]) -> RepTruth:
+    """A planned rep the runner skipped."""
+    distance, pace, kick_m = plan
+    return RepTruth(
+        number=None,
+        planned_index=index,
+        distance_m=distance if distance is not None else 0.0,
+        planned_pace_s_per_km=pace,
+        kick_m=kick_m,
+        missing=True,
+    )
 
 
 def _rep_truth(

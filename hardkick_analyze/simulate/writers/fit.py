@@ -176,6 +176,32 @@ def write_fit(recording: Recording, *, gzip: bool = False) -> bytes:
     encoder = _Encoder()
     start = _fit_time(recording.start_time)
     end = _fit_time(recording.end_time)
+    _file_id_and_sport(encoder, recording, start)
+    if recording.workout_steps:
+        _workout(encoder, recording)
+    _body(encoder, recording)
+    _event(encoder, end, "timer", "stop_all", "manual")
+    _lap(encoder, recording, recording.laps[-1])
+    _session(encoder, recording)
+    encoder.message(
+        6,
+        _ACTIVITY,
+        [
+            (_TIMESTAMP, end),
+            (_Field(0, _UINT32, 1000.0), _timer_s(recording)),
+            (_Field(1, _UINT16), 1),
+            (_Field(2, _ENUM), 0),  # manual
+            (_Field(3, _ENUM), _EVENTS["activity"]),
+            (_Field(4, _ENUM), _EVENT_TYPES["stop"]),
+            (_Field(5, _UINT32), end + recording.utc_offset_s),
+        ],
+    )
+    data = encoder.file()
+    return gzip_module.compress(data, compresslevel=9, mtime=0) if gzip else data
+
+
+def _file_id_and_sport(encoder: _Encoder, recording: Recording, start: int) -> None:
+    """The file's identity, the timer's start and the sport, as a watch writes them first."""
     encoder.message(
         0,
         _FILE_ID,
@@ -188,38 +214,15 @@ def write_fit(recording: Recording, *, gzip: bool = False) -> bytes:
         ],
     )
     _event(encoder, start, "timer", "start", "manual")
-    sub_sport = _SUB_SPORTS[recording.sub_sport]
     encoder.message(
         2,
         _SPORT,
         [
             (_Field(0, _ENUM), _SPORTS[recording.sport]),
-            (_Field(1, _ENUM), sub_sport),
+            (_Field(1, _ENUM), _SUB_SPORTS[recording.sub_sport]),
             (_Field(3, _STRING, size=16), _SPORT_NAMES[recording.sub_sport]),
         ],
     )
-    if recording.workout_steps:
-        _workout(encoder, recording)
-    _body(encoder, recording)
-    _event(encoder, end, "timer", "stop_all", "manual")
-    _lap(encoder, recording, recording.laps[-1])
-    _session(encoder, recording)
-    local_offset = recording.utc_offset_s
-    encoder.message(
-        6,
-        _ACTIVITY,
-        [
-            (_TIMESTAMP, end),
-            (_Field(0, _UINT32, 1000.0), _timer_s(recording)),
-            (_Field(1, _UINT16), 1),
-            (_Field(2, _ENUM), 0),  # manual
-            (_Field(3, _ENUM), _EVENTS["activity"]),
-            (_Field(4, _ENUM), _EVENT_TYPES["stop"]),
-            (_Field(5, _UINT32), end + local_offset),
-        ],
-    )
-    data = encoder.file()
-    return gzip_module.compress(data, compresslevel=9, mtime=0) if gzip else data
 
 
 def _fit_time(when: pd.Timestamp) -> int:

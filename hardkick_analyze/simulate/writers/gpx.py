@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip as gzip_module
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 from xml.sax.saxutils import escape
 
@@ -103,18 +104,37 @@ def write_gpx(recording: Recording, *, flavor: GpxFlavor = "strava", gzip: bool 
         strict=True,
     )
     for when, latitude, longitude, elevation, hr, cadence in columns:
-        if not math.isfinite(latitude):
-            continue
+        if math.isfinite(latitude):
+            point = _TrackPoint(coordinate.format(latitude), coordinate.format(longitude), elevation, when, hr, cadence)
+            parts.append(point.xml(indent, prefix))
+    closing = "  </trkseg>\n </trk>\n</gpx>\n" if strava else "    </trkseg>\n  </trk>\n</gpx>\n"
+    parts.append(closing)
+    data = "".join(parts).encode("utf-8")
+    return gzip_module.compress(data, compresslevel=9, mtime=0) if gzip else data
+
+
+@dataclass(frozen=True, slots=True)
+class _TrackPoint:
+    """One ``<trkpt>`` as an exporter writes it: coordinates already formatted, HR and cadence if known."""
+
+    lat: str
+    lon: str
+    elevation_m: float
+    when: str
+    heart_rate_bpm: float
+    cadence_rpm: float
+
+    def xml(self, indent: str, prefix: str) -> str:
         lines = [
-            f'{indent}<trkpt lat="{coordinate.format(latitude)}" lon="{coordinate.format(longitude)}">',
-            f"{indent} <ele>{elevation:.1f}</ele>",
-            f"{indent} <time>{when}</time>",
+            f'{indent}<trkpt lat="{self.lat}" lon="{self.lon}">',
+            f"{indent} <ele>{self.elevation_m:.1f}</ele>",
+            f"{indent} <time>{self.when}</time>",
         ]
         extension = []
-        if math.isfinite(hr):
-            extension.append(f"{indent}   <{prefix}:hr>{round(hr)}</{prefix}:hr>")
-        if math.isfinite(cadence):
-            extension.append(f"{indent}   <{prefix}:cad>{round(cadence)}</{prefix}:cad>")
+        if math.isfinite(self.heart_rate_bpm):
+            extension.append(f"{indent}   <{prefix}:hr>{round(self.heart_rate_bpm)}</{prefix}:hr>")
+        if math.isfinite(self.cadence_rpm):
+            extension.append(f"{indent}   <{prefix}:cad>{round(self.cadence_rpm)}</{prefix}:cad>")
         if extension:
             lines += [
                 f"{indent} <extensions>",
@@ -124,11 +144,7 @@ def write_gpx(recording: Recording, *, flavor: GpxFlavor = "strava", gzip: bool 
                 f"{indent} </extensions>",
             ]
         lines.append(f"{indent}</trkpt>")
-        parts.append("\n".join(lines) + "\n")
-    closing = "  </trkseg>\n </trk>\n</gpx>\n" if strava else "    </trkseg>\n  </trk>\n</gpx>\n"
-    parts.append(closing)
-    data = "".join(parts).encode("utf-8")
-    return gzip_module.compress(data, compresslevel=9, mtime=0) if gzip else data
+        return "\n".join(lines) + "\n"
 
 
 def _times(times: Sequence[pd.Timestamp] | pd.DatetimeIndex, strava: bool) -> list[str]:

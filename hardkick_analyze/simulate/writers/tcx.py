@@ -126,30 +126,10 @@ def _lap(lap: Lap, records: pd.DataFrame, pause_ends: list[pd.Timestamp]) -> str
         (records["cadence_spm"] / 2.0).tolist(),
         strict=True,
     )
-    for when, lat, lon, elevation, distance, heart_rate, speed_value, cadence in columns:
+    for when, *values in columns:
         if when in pause_ends:
             lines.append("        </Track>\n        <Track>")
-        point = ["          <Trackpoint>", f"            <Time>{_time(when)}</Time>"]
-        if math.isfinite(lat):
-            point.append(
-                f"            <Position>\n              <LatitudeDegrees>{lat:.8f}</LatitudeDegrees>\n"
-                f"              <LongitudeDegrees>{lon:.8f}</LongitudeDegrees>\n            </Position>"
-            )
-        point.append(f"            <AltitudeMeters>{elevation:.1f}</AltitudeMeters>")
-        point.append(f"            <DistanceMeters>{distance:.2f}</DistanceMeters>")
-        if math.isfinite(heart_rate):
-            point.append(f"            <HeartRateBpm>\n              <Value>{round(heart_rate)}</Value>")
-            point.append("            </HeartRateBpm>")
-        extension = []
-        if math.isfinite(speed_value):
-            extension.append(f"                <ns3:Speed>{speed_value:.3f}</ns3:Speed>")
-        if math.isfinite(cadence):
-            extension.append(f"                <ns3:RunCadence>{round(cadence)}</ns3:RunCadence>")
-        if extension:
-            point += ["            <Extensions>", "              <ns3:TPX>", *extension]
-            point += ["              </ns3:TPX>", "            </Extensions>"]
-        point.append("          </Trackpoint>")
-        lines.append("\n".join(point))
+        lines.append(_trackpoint(when, *values))
     lines.append("        </Track>")
     if len(speed):
         lines.append("        <Extensions>\n          <ns3:LX>")
@@ -157,3 +137,37 @@ def _lap(lap: Lap, records: pd.DataFrame, pause_ends: list[pd.Timestamp]) -> str
         lines.append("          </ns3:LX>\n        </Extensions>")
     lines.append("      </Lap>")
     return "\n".join(lines) + "\n"
+
+
+def _trackpoint(
+    when: pd.Timestamp,
+    lat: float,
+    lon: float,
+    elevation: float,
+    distance: float,
+    heart_rate: float,
+    speed: float,
+    cadence: float,
+) -> str:
+    """One ``<Trackpoint>`` as Garmin Connect writes it; unknown values are left out."""
+    point = ["          <Trackpoint>", f"            <Time>{_time(when)}</Time>"]
+    if math.isfinite(lat):
+        point.append(
+            f"            <Position>\n              <LatitudeDegrees>{lat:.8f}</LatitudeDegrees>\n"
+            f"              <LongitudeDegrees>{lon:.8f}</LongitudeDegrees>\n            </Position>"
+        )
+    point.append(f"            <AltitudeMeters>{elevation:.1f}</AltitudeMeters>")
+    point.append(f"            <DistanceMeters>{distance:.2f}</DistanceMeters>")
+    if math.isfinite(heart_rate):
+        point.append(f"            <HeartRateBpm>\n              <Value>{round(heart_rate)}</Value>")
+        point.append("            </HeartRateBpm>")
+    extension = []
+    if math.isfinite(speed):
+        extension.append(f"                <ns3:Speed>{speed:.3f}</ns3:Speed>")
+    if math.isfinite(cadence):
+        extension.append(f"                <ns3:RunCadence>{round(cadence)}</ns3:RunCadence>")
+    if extension:
+        point += ["            <Extensions>", "              <ns3:TPX>", *extension]
+        point += ["              </ns3:TPX>", "            </Extensions>"]
+    point.append("          </Trackpoint>")
+    return "\n".join(point)
