@@ -6,8 +6,8 @@ Run from the repository root (about a minute on 2 cores)::
     python -m bench.accuracy --analyzer speed_threshold --seeds 1 --output -
     python -m bench.accuracy --analyzer mypackage.module:function
 
-Each session of :func:`hardkick_analyze.simulate.scenarios.benchmark_cases` (and of
-:func:`~hardkick_analyze.simulate.scenarios.track_benchmark_cases`, the track sessions) is simulated, written
+Each session of :func:`hardkick_analyze.simulate.benchmark.benchmark_cases` (and of
+:func:`~hardkick_analyze.simulate.benchmark.track_benchmark_cases`, the track sessions) is simulated, written
 in its scenario's format, read back with :func:`hardkick_analyze.read_activity` and handed to
 each analyzer (``analyzer(activity, workout) -> Prediction``, see :mod:`bench`). A predicted rep
 matches a true rep when their paced parts overlap by more than half of the longer of the two
@@ -37,7 +37,7 @@ import numpy as np
 
 from hardkick_analyze import read_activity
 from hardkick_analyze.simulate import RepTruth, SessionTruth
-from hardkick_analyze.simulate.scenarios import BENCHMARK, TRACK_BENCHMARK, benchmark_cases, track_benchmark_cases
+from hardkick_analyze.simulate.benchmark import BENCHMARK, TRACK_BENCHMARK, benchmark_cases, track_benchmark_cases
 
 from . import Analyzer, PredictedRep, Prediction
 from .baselines import laps_as_reps, speed_threshold
@@ -329,7 +329,7 @@ def render_report(
         "```",
         "",
         f"{sessions} simulated sessions ({len(BENCHMARK)} scenarios, "
-        f"`hardkick_analyze.simulate.scenarios.BENCHMARK`), each written in its scenario's format and "
+        f"`hardkick_analyze.simulate.benchmark.BENCHMARK`), each written in its scenario's format and "
         "read back with `read_activity`. Errors are absolute, as median / 90th percentile; reps match "
         f"when their paced parts overlap by more than {MATCH_OVERLAP:.0%} of the longer one. Kick metrics "
         "cover matched reps whose truth has a kick; a kick on a plain rep or an unmatched effort is "
@@ -452,7 +452,7 @@ def _track_section(scores: Sequence[SessionScore], analyzers: Sequence[str]) -> 
         "## Track sessions: the track correction",
         "",
         f"{sessions} simulated sessions on a 400 m track ({len(TRACK_BENCHMARK)} scenarios, "
-        "`hardkick_analyze.simulate.scenarios.TRACK_BENCHMARK`): a typical GPS watch without laps "
+        "`hardkick_analyze.simulate.benchmark.TRACK_BENCHMARK`): a typical GPS watch without laps "
         "reading the track 5 % short to 5 % long, a 6 m correlated GPS error, reps in lanes 2 and 3, a "
         "clockwise session (the simulator's anticlockwise session mirrored), 95 % of the warm-up on the "
         "roads around the stadium, reps started from jogged rests, reps built up gently from jogged rests "

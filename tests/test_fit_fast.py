@@ -38,7 +38,7 @@ from hardkick_analyze.readers.fit_fast import decode_fast
 from hardkick_analyze.readers.fit_fitparse import decode_with_fitparse
 from hardkick_analyze.readers.fit_messages import FitMessages
 from hardkick_analyze.readers.source import RawSource, load_source
-from hardkick_analyze.simulate.scenarios import benchmark_cases
+from hardkick_analyze.simulate.benchmark import benchmark_cases
 
 from .conftest import CORPUS, DATA
 

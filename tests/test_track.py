@@ -24,8 +24,8 @@ from hardkick_analyze.models import Activity, ActivityMetadata
 from hardkick_analyze.pipeline import analyze_session
 from hardkick_analyze.present.report_json import report_to_dict
 from hardkick_analyze.segment.place import _common_position, _line_crossing
+from hardkick_analyze.simulate.benchmark import TRACK_BENCHMARK
 from hardkick_analyze.simulate.processes import first_order_lag, ornstein_uhlenbeck
-from hardkick_analyze.simulate.scenarios import TRACK_BENCHMARK
 from hardkick_analyze.track import (
     TrackFit,
     correct_grid,

@@ -9,7 +9,7 @@ from hardkick_analyze import read_activity
 from hardkick_analyze.pipeline import analyze_session
 from hardkick_analyze.plots import plot_session_overview
 from hardkick_analyze.plots.track import plot_track
-from hardkick_analyze.simulate.scenarios import TRACK_BENCHMARK
+from hardkick_analyze.simulate.benchmark import TRACK_BENCHMARK
 
 
 @pytest.fixture(scope="module")
