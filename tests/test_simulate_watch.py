@@ -11,7 +11,7 @@ import pytest
 
 from hardkick_analyze import read_activity, trackshape
 from hardkick_analyze.simulate import SessionConfig, Track, Treadmill, Watch, simulate_session
-from hardkick_analyze.simulate.place import track_xy_from_latlon
+from hardkick_analyze.simulate.positions import track_xy_from_latlon
 from hardkick_analyze.simulate.scenarios import hard_kick_500, timed_reps
 
 from .test_simulate_runner import short_config
@@ -63,7 +63,7 @@ def test_gps_error_is_a_few_metres_and_correlated_in_time():
         venue = session.config.venue
         assert isinstance(venue, Track)
         x, _ = track_xy_from_latlon(records["lat_deg"].to_numpy(), records["lon_deg"].to_numpy(), venue)
-        true_x = np.interp(seconds, session.trajectory.t_s, session.path.x_m)
+        true_x = np.interp(seconds, session.trajectory.t_s, session.positions.x_m)
         errors.append(x - true_x)
     error = np.concatenate(errors)
     assert 2.0 < error.std() < 4.0  # 3 m OU, a little reduced by the receiver's 4 s smoothing
@@ -222,7 +222,7 @@ def test_treadmill_has_footpod_distance_and_no_positions():
     records = session.recorded.records
     assert records["lat_deg"].isna().all()
     assert session.recorded.sub_sport == "treadmill"
-    assert session.path is None
+    assert session.positions is None
     assert session.trajectory.speed_mps.max() <= Treadmill().max_speed_mps + 1e-9
     # Footpod error +2 % at 3.5 m/s, -1.5 %/(m/s): slower paces read longer.
     seconds = _seconds(session, records.index)
@@ -261,20 +261,20 @@ def test_switching_the_watch_does_not_change_the_runner():
 
 def test_the_path_leaves_the_roads_for_the_track_and_reps_run_in_lane_1():
     session = simulate_session(dataclasses.replace(short_config(), watch=Watch.noiseless()), 14)
-    path, trajectory = session.path, session.trajectory
-    assert not path.on_track[0]  # the warm-up starts on the roads
-    assert (path.elevation_m[~path.on_track] != Track().elevation_m).any()  # which undulate
-    assert (path.elevation_m[path.on_track] == Track().elevation_m).all()  # the track is flat
+    positions, trajectory = session.positions, session.trajectory
+    assert not positions.on_track[0]  # the warm-up starts on the roads
+    assert (positions.elevation_m[~positions.on_track] != Track().elevation_m).any()  # which undulate
+    assert (positions.elevation_m[positions.on_track] == Track().elevation_m).all()  # the track is flat
     lane3 = trackshape.lane_offset_m(3)
     for rep in trajectory.phases_of("rep"):
         inside = (trajectory.t_s >= rep.start_s) & (trajectory.t_s <= rep.end_s)
-        assert path.on_track[inside].all()
-        assert np.abs(path.track_offset_m[inside]).mean() < 0.4  # lane 1, wandering a little
+        assert positions.on_track[inside].all()
+        assert np.abs(positions.track_offset_m[inside]).mean() < 0.4  # lane 1, wandering a little
     rest = trajectory.phases_of("rest")[-2]
     middle = np.abs(trajectory.t_s - (rest.start_s + rest.end_s) / 2).argmin()
-    assert path.track_offset_m[middle] == pytest.approx(lane3, abs=0.8)  # resting out of lane 1
+    assert positions.track_offset_m[middle] == pytest.approx(lane3, abs=0.8)  # resting out of lane 1
     # The path's length is the true distance, up to the sideways wander (a few cm per 400 m).
-    steps = np.hypot(np.diff(path.east_m), np.diff(path.north_m))
+    steps = np.hypot(np.diff(positions.east_m), np.diff(positions.north_m))
     rep = trajectory.phases_of("rep")[0]
     inside = (trajectory.t_s[1:] > rep.start_s) & (trajectory.t_s[1:] <= rep.end_s)
     assert steps[inside].sum() == pytest.approx(400.0, abs=0.1)

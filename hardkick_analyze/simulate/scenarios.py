@@ -27,7 +27,7 @@ from ..models import PlannedRep, Workout
 from ..workout import format_workout
 from ..workout.presets import preset_workout
 from .config import Athlete, RestMode, SessionConfig, SessionPlan, Track, Treadmill, Watch
-from .place import track_xy_from_latlon
+from .positions import track_xy_from_latlon
 from .session import SimulatedSession, simulate_session
 
 __all__ = [

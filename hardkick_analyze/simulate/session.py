@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import SessionConfig, Track
-from .place import Path, locate
+from .positions import TruePositions, locate
 from .runner import simulate_trajectory
 from .trajectory import Trajectory
 from .truth import SessionTruth, session_truth
@@ -22,13 +22,13 @@ FORMATS = ("fit", "fit.gz", "gpx", "gpx.gz", "tcx", "tcx.gz")
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SimulatedSession:
-    """A simulated session: what happened (``trajectory``, ``path``), what the watch recorded
+    """A simulated session: what happened (``trajectory``, ``positions``), what the watch recorded
     (``recorded``) and what an analysis should find (``truth``)."""
 
     config: SessionConfig
     seed: int
     trajectory: Trajectory
-    path: Path | None
+    positions: TruePositions | None
     recorded: Recording
     truth: SessionTruth
 
@@ -74,8 +74,8 @@ def simulate_session(config: SessionConfig, seed: int, *, scenario: str | None =
     runner_seed, place_seed, watch_seed = np.random.SeedSequence(seed).spawn(3)
     trajectory = simulate_trajectory(config, np.random.default_rng(runner_seed))
     venue = config.venue
-    path = locate(trajectory, venue, np.random.default_rng(place_seed)) if isinstance(venue, Track) else None
-    recorded = record(trajectory, path, config, np.random.default_rng(watch_seed))
+    positions = locate(trajectory, venue, np.random.default_rng(place_seed)) if isinstance(venue, Track) else None
+    recorded = record(trajectory, positions, config, np.random.default_rng(watch_seed))
     planned = tuple((r.distance_m, r.pace_s_per_km, r.kick_m) for r in config.plan.workout.reps)
     truth = session_truth(
         trajectory,
@@ -86,4 +86,6 @@ def simulate_session(config: SessionConfig, seed: int, *, scenario: str | None =
         seed=seed,
         scenario=scenario,
     )
-    return SimulatedSession(config=config, seed=seed, trajectory=trajectory, path=path, recorded=recorded, truth=truth)
+    return SimulatedSession(
+        config=config, seed=seed, trajectory=trajectory, positions=positions, recorded=recorded, truth=truth
+    )

@@ -38,7 +38,7 @@ from ..geo import latlon_from_xy_m
 from ..models import Lap, Pause, PlannedRep, WorkoutStep
 from .config import SessionConfig, Track, Treadmill, Watch
 from .kinematics import time_at_distance_s
-from .place import Path
+from .positions import TruePositions
 from .processes import first_order_lag, ornstein_uhlenbeck
 from .trajectory import Trajectory
 
@@ -94,14 +94,16 @@ class Recording:
         return self.records.index[0]
 
 
-def record(trajectory: Trajectory, path: Path | None, config: SessionConfig, rng: np.random.Generator) -> Recording:
+def record(
+    trajectory: Trajectory, positions: TruePositions | None, config: SessionConfig, rng: np.random.Generator
+) -> Recording:
     """Record the session with the configured watch.
 
     Parameters
     ----------
     trajectory
         The true motion.
-    path
+    positions
         Where it happened (``None`` on a treadmill).
     config
         The session's configuration; its ``watch`` says how the device behaves.
@@ -155,11 +157,11 @@ def record(trajectory: Trajectory, path: Path | None, config: SessionConfig, rng
     nan = np.full(len(ticks), np.nan)
     east: np.ndarray | None = None
     north: np.ndarray | None = None
-    if watch.gps and path is not None and isinstance(venue, Track):
-        east = np.interp(ticks, trajectory.t_s, path.east_m) + error_east + white[0]
-        north = np.interp(ticks, trajectory.t_s, path.north_m) + error_north + white[1]
+    if watch.gps and positions is not None and isinstance(venue, Track):
+        east = np.interp(ticks, trajectory.t_s, positions.east_m) + error_east + white[0]
+        north = np.interp(ticks, trajectory.t_s, positions.north_m) + error_north + white[1]
         columns["lat_deg"], columns["lon_deg"] = latlon_from_xy_m(east, north, venue.lat_deg, venue.lon_deg)
-        true_elevation = np.interp(ticks, trajectory.t_s, path.elevation_m)
+        true_elevation = np.interp(ticks, trajectory.t_s, positions.elevation_m)
     else:
         columns["lat_deg"] = columns["lon_deg"] = nan
         true_elevation = np.full(len(ticks), venue.elevation_m)

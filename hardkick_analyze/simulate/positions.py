@@ -25,7 +25,7 @@ from .config import Track
 from .processes import first_order_lag, ornstein_uhlenbeck
 from .trajectory import Trajectory
 
-__all__ = ["Path", "locate", "track_xy_from_latlon"]
+__all__ = ["TruePositions", "locate", "track_xy_from_latlon"]
 
 #: Half-length and half-width of the road loop's rectangle, its corner radius [m].
 _ROAD_HALF_X_M = 134.0
@@ -40,7 +40,7 @@ _LINE_UP_S = 15.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class Path:
+class TruePositions:
     """Positions of the true trajectory, sample by sample.
 
     Attributes
@@ -72,7 +72,7 @@ class Path:
     track_offset_m: np.ndarray
 
 
-def locate(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> Path:
+def locate(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> TruePositions:
     """Lay the trajectory on the venue.
 
     Parameters
@@ -135,7 +135,7 @@ def locate(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> Pa
 
     east, north = _rotate(x, y, venue.bearing_deg)
     lat, lon = latlon_from_xy_m(east, north, venue.lat_deg, venue.lon_deg)
-    return Path(
+    return TruePositions(
         x_m=x,
         y_m=y,
         east_m=east,
