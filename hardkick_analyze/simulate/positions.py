@@ -99,39 +99,24 @@ def locate(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> Tr
     on_track = d >= track_start_m
     s = _along_track(d, offset, on_track, track_start_m, entry_s)
 
-    cooldowns = trajectory.phases_of("cooldown")
-    exit_m = np.inf
-    if cooldowns:
-        lap = trackshape.lap_length_m(1)
-        after = np.flatnonzero((t >= cooldowns[0].start_s) & on_track)
-        laps_done = np.floor((s[after] - entry_s) / lap)
-        crossing = np.flatnonzero(np.diff(laps_done) > 0)
-        if len(crossing):
-            exit_m = float(d[after[crossing[0] + 1]])
+    exit_m = _exit_m(trajectory, s, on_track, entry_s)
     on_track &= d < exit_m
 
     x = np.empty(len(t))
     y = np.empty(len(t))
     x[on_track], y[on_track] = trackshape.position_xy_m(s[on_track], offset_m=offset[on_track])
-    junction_y = -_ROAD_HALF_Y_M
-    track_y = -(trackshape.running_line_radius_m(1) + easy_offset)
-    before = d < road_end_m
+    elevation = np.full(len(t), venue.elevation_m)
     # Start so that the road distance brings the runner to the junction at road_end_m.
-    u_before = np.mod(d[before] - road_end_m, road.length_m)
-    x[before], y[before] = road.position(u_before)
+    before = d < road_end_m
+    _on_road(road, d[before] - road_end_m, before, x, y, elevation)
     entering = (d >= road_end_m) & (d < track_start_m)
     x[entering] = 0.0
-    y[entering] = junction_y + (d[entering] - road_end_m)
+    y[entering] = -_ROAD_HALF_Y_M + (d[entering] - road_end_m)
     leaving = (d >= exit_m) & (d < exit_m + connector_m)
     x[leaving] = 0.0
-    y[leaving] = track_y - (d[leaving] - exit_m)
+    y[leaving] = -(trackshape.running_line_radius_m(1) + easy_offset) - (d[leaving] - exit_m)
     beyond = d >= exit_m + connector_m
-    u_beyond = np.mod(d[beyond] - exit_m - connector_m, road.length_m)
-    x[beyond], y[beyond] = road.position(u_beyond)
-
-    elevation = np.full(len(t), venue.elevation_m)
-    elevation[before] += road.undulation_m(u_before)
-    elevation[beyond] += road.undulation_m(u_beyond)
+    _on_road(road, d[beyond] - exit_m - connector_m, beyond, x, y, elevation)
 
     east, north = _rotate(x, y, venue.bearing_deg)
     lat, lon = latlon_from_xy_m(east, north, venue.lat_deg, venue.lon_deg)
@@ -147,6 +132,26 @@ def locate(trajectory: Trajectory, venue: Track, rng: np.random.Generator) -> Tr
         track_s_m=np.where(on_track, np.mod(s, trackshape.lap_length_m(1)), np.nan),
         track_offset_m=np.where(on_track, offset, np.nan),
     )
+
+
+def _exit_m(trajectory: Trajectory, s: np.ndarray, on_track: np.ndarray, entry_s: float) -> float:
+    """Where the runner leaves the track [m]: when the cool-down next passes the entry; never without one."""
+    cooldowns = trajectory.phases_of("cooldown")
+    if not cooldowns:
+        return np.inf
+    after = np.flatnonzero((trajectory.t_s >= cooldowns[0].start_s) & on_track)
+    laps_done = np.floor((s[after] - entry_s) / trackshape.lap_length_m(1))
+    crossing = np.flatnonzero(np.diff(laps_done) > 0)
+    return float(trajectory.distance_m[after[crossing[0] + 1]]) if len(crossing) else np.inf
+
+
+def _on_road(
+    road: _RoadLoop, distance_m: np.ndarray, where: np.ndarray, x: np.ndarray, y: np.ndarray, elevation: np.ndarray
+) -> None:
+    """Fill the positions and elevation at ``where`` with the road loop's, ``distance_m`` along it."""
+    u = np.mod(distance_m, road.length_m)
+    x[where], y[where] = road.position(u)
+    elevation[where] += road.undulation_m(u)
 
 
 def track_xy_from_latlon(lat_deg: np.ndarray, lon_deg: np.ndarray, venue: Track) -> tuple[np.ndarray, np.ndarray]:

@@ -112,94 +112,128 @@ def record(
     """
     watch = config.watch
     ticks = np.arange(0.0, np.floor(trajectory.duration_s) + 1.0)
-    true_d = np.interp(ticks, trajectory.t_s, trajectory.distance_m)
     true_v = np.interp(ticks, trajectory.t_s, trajectory.speed_mps)
     venue = config.venue
-    footpod = watch.footpod or isinstance(venue, Treadmill)
-
-    # Error processes are drawn in a fixed order whatever is switched on, so one seed gives the
-    # same runner and the same errors across watch configurations.
-    # The receiver's Kalman filter makes the error smooth from second to second: an OU path
-    # low-passed over a few seconds (a raw OU path would jitter ~0.5 m/s and inflate the
-    # distance summed from positions by several per cent, which real files do not show).
-    error_east = first_order_lag(ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0)
-    error_north = first_order_lag(ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0)
-    white = rng.standard_normal((2, len(ticks))) * watch.gps_white_m
-    speed_noise = ornstein_uhlenbeck(ticks, watch.speed_noise_mps, 3.0, rng)
-    bias_drift = ornstein_uhlenbeck(ticks, watch.distance_bias_drift_pct / 100.0, 120.0, rng)
-    hr_noise = ornstein_uhlenbeck(ticks, watch.hr_noise_bpm, 5.0, rng)
-    cadence_noise = ornstein_uhlenbeck(ticks, watch.cadence_noise_spm, 3.0, rng)
-    altimeter = rng.standard_normal() * watch.altimeter_error_m + ornstein_uhlenbeck(
-        ticks, watch.altimeter_error_m / 5.0, 600.0, rng
-    )
-
-    if footpod:
-        scale = (
-            1.0
-            + (watch.footpod_bias_pct + watch.footpod_slope_pct_per_mps * (true_v - _FOOTPOD_REFERENCE_MPS))
-            * (true_v > 0)
-            / 100.0
-        )
-    else:
-        scale = 1.0 + watch.distance_bias_pct / 100.0 + bias_drift
-    steps = np.diff(true_d) + speed_noise[1:] * np.diff(ticks)
-    device_d = np.concatenate([[0.0], np.cumsum(scale[1:] * np.maximum(steps, 0.0))])
-    measured_v = scale * np.maximum(true_v + speed_noise, 0.0)
-    lagged = ticks - watch.speed_lag_s
-    device_d = np.interp(lagged, ticks, device_d, left=0.0)
-    device_v = first_order_lag(ticks, np.interp(lagged, ticks, measured_v, left=0.0), watch.speed_smoothing_s)
-
+    errors = _DeviceErrors.draw(ticks, watch, rng)
+    device_d, device_v = _device_distance_and_speed(ticks, trajectory, errors, config)
     running = _timer_running(device_v, watch.auto_pause, watch.auto_pause_stop_mps, watch.auto_pause_resume_mps)
     # The distance does not grow while the timer is stopped.
     device_d = np.concatenate([[0.0], np.cumsum(np.diff(device_d) * running[1:])])
 
-    columns: dict[str, np.ndarray] = {}
+    columns, east, north = _positions(ticks, trajectory, positions, errors, config)
     nan = np.full(len(ticks), np.nan)
-    east: np.ndarray | None = None
-    north: np.ndarray | None = None
-    if watch.gps and positions is not None and isinstance(venue, Track):
-        east = np.interp(ticks, trajectory.t_s, positions.east_m) + error_east + white[0]
-        north = np.interp(ticks, trajectory.t_s, positions.north_m) + error_north + white[1]
-        columns["lat_deg"], columns["lon_deg"] = latlon_from_xy_m(east, north, venue.lat_deg, venue.lon_deg)
-        true_elevation = np.interp(ticks, trajectory.t_s, positions.elevation_m)
-    else:
-        columns["lat_deg"] = columns["lon_deg"] = nan
-        true_elevation = np.full(len(ticks), venue.elevation_m)
-    columns["elevation_m"] = true_elevation + altimeter
     columns["distance_m"] = device_d
     columns["speed_mps"] = device_v
-    columns["heart_rate_bpm"] = _heart_rate(ticks, true_v, trajectory, config) + hr_noise if watch.heart_rate else nan
-    columns["cadence_spm"] = (
-        first_order_lag(ticks, _cadence_spm(true_v) + cadence_noise * (true_v > 0.3), 1.0) if watch.cadence else nan
+    columns["heart_rate_bpm"] = (
+        _heart_rate(ticks, true_v, trajectory, config) + errors.hr_bpm if watch.heart_rate else nan
     )
-
-    keep = running.copy()
-    if watch.recording == "smart":
-        keep = _smart(ticks, device_v, east, north, running, watch)
+    columns["cadence_spm"] = (
+        first_order_lag(ticks, _cadence_spm(true_v) + errors.cadence_spm * (true_v > 0.3), 1.0)
+        if watch.cadence
+        else nan
+    )
+    keep = _smart(ticks, device_v, east, north, running, watch) if watch.recording == "smart" else running.copy()
     start = config.plan.start_time
     index = pd.DatetimeIndex(start + pd.to_timedelta(ticks[keep], unit="s"), name="time")
-    records = pd.DataFrame({name: values[keep] for name, values in columns.items()}, index=index)
-
-    pauses = _pauses(ticks, running, start)
     laps, steps_planned = _laps(trajectory, config, ticks, device_d, running, rng)
-    sub_sport = (
-        "treadmill" if isinstance(venue, Treadmill) else ("track" if watch.profile == "track_run" else "generic")
-    )
     return Recording(
-        records=records,
+        records=pd.DataFrame({name: values[keep] for name, values in columns.items()}, index=index),
         laps=laps,
-        pauses=pauses,
+        pauses=_pauses(ticks, running, start),
         workout_steps=steps_planned,
         start_time=start,
         end_time=start + pd.Timedelta(seconds=float(ticks[-1])),
         sport="running",
-        sub_sport=sub_sport,
+        sub_sport="treadmill"
+        if isinstance(venue, Treadmill)
+        else ("track" if watch.profile == "track_run" else "generic"),
         product_name=watch.product_name,
         serial_number=watch.serial_number,
         activity_name=config.plan.name,
         workout_name=(config.plan.workout.name or config.plan.workout.spec) if watch.laps == "workout" else None,
         utc_offset_s=config.plan.utc_offset_s,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _DeviceErrors:
+    """The device's error processes, one value per tick."""
+
+    gps_east_m: np.ndarray
+    gps_north_m: np.ndarray
+    gps_white_m: np.ndarray
+    speed_mps: np.ndarray
+    bias_drift: np.ndarray
+    hr_bpm: np.ndarray
+    cadence_spm: np.ndarray
+    altimeter_m: np.ndarray
+
+    @classmethod
+    def draw(cls, ticks: np.ndarray, watch: Watch, rng: np.random.Generator) -> _DeviceErrors:
+        """Drawn in a fixed order whatever is switched on, so one seed gives the same runner and
+        the same errors across watch configurations.
+
+        The receiver's Kalman filter makes the GPS error smooth from second to second: an OU path
+        low-passed over a few seconds (a raw OU path would jitter ~0.5 m/s and inflate the
+        distance summed from positions by several per cent, which real files do not show).
+        """
+        east = first_order_lag(ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0)
+        north = first_order_lag(ticks, ornstein_uhlenbeck(ticks, watch.gps_sigma_m, watch.gps_tau_s, rng), 4.0)
+        white = rng.standard_normal((2, len(ticks))) * watch.gps_white_m
+        speed = ornstein_uhlenbeck(ticks, watch.speed_noise_mps, 3.0, rng)
+        bias_drift = ornstein_uhlenbeck(ticks, watch.distance_bias_drift_pct / 100.0, 120.0, rng)
+        hr = ornstein_uhlenbeck(ticks, watch.hr_noise_bpm, 5.0, rng)
+        cadence = ornstein_uhlenbeck(ticks, watch.cadence_noise_spm, 3.0, rng)
+        altimeter = rng.standard_normal() * watch.altimeter_error_m + ornstein_uhlenbeck(
+            ticks, watch.altimeter_error_m / 5.0, 600.0, rng
+        )
+        return cls(east, north, white, speed, bias_drift, hr, cadence, altimeter)
+
+
+def _device_distance_and_speed(
+    ticks: np.ndarray, trajectory: Trajectory, errors: _DeviceErrors, config: SessionConfig
+) -> tuple[np.ndarray, np.ndarray]:
+    """The watch's distance [m] and speed [m/s] per tick: biased (a foot pod's by speed), noisy,
+    lagged and smoothed, before auto-pause."""
+    watch = config.watch
+    true_d = np.interp(ticks, trajectory.t_s, trajectory.distance_m)
+    true_v = np.interp(ticks, trajectory.t_s, trajectory.speed_mps)
+    if watch.footpod or isinstance(config.venue, Treadmill):
+        slope = watch.footpod_slope_pct_per_mps * (true_v - _FOOTPOD_REFERENCE_MPS)
+        scale = 1.0 + (watch.footpod_bias_pct + slope) * (true_v > 0) / 100.0
+    else:
+        scale = 1.0 + watch.distance_bias_pct / 100.0 + errors.bias_drift
+    steps = np.diff(true_d) + errors.speed_mps[1:] * np.diff(ticks)
+    device_d = np.concatenate([[0.0], np.cumsum(scale[1:] * np.maximum(steps, 0.0))])
+    measured_v = scale * np.maximum(true_v + errors.speed_mps, 0.0)
+    lagged = ticks - watch.speed_lag_s
+    device_d = np.interp(lagged, ticks, device_d, left=0.0)
+    device_v = first_order_lag(ticks, np.interp(lagged, ticks, measured_v, left=0.0), watch.speed_smoothing_s)
+    return device_d, device_v
+
+
+def _positions(
+    ticks: np.ndarray,
+    trajectory: Trajectory,
+    positions: TruePositions | None,
+    errors: _DeviceErrors,
+    config: SessionConfig,
+) -> tuple[dict[str, np.ndarray], np.ndarray | None, np.ndarray | None]:
+    """Latitude, longitude and elevation columns as recorded, and the GPS east/north [m] (None without GPS)."""
+    venue = config.venue
+    columns: dict[str, np.ndarray] = {}
+    east: np.ndarray | None = None
+    north: np.ndarray | None = None
+    if config.watch.gps and positions is not None and isinstance(venue, Track):
+        east = np.interp(ticks, trajectory.t_s, positions.east_m) + errors.gps_east_m + errors.gps_white_m[0]
+        north = np.interp(ticks, trajectory.t_s, positions.north_m) + errors.gps_north_m + errors.gps_white_m[1]
+        columns["lat_deg"], columns["lon_deg"] = latlon_from_xy_m(east, north, venue.lat_deg, venue.lon_deg)
+        true_elevation = np.interp(ticks, trajectory.t_s, positions.elevation_m)
+    else:
+        columns["lat_deg"] = columns["lon_deg"] = np.full(len(ticks), np.nan)
+        true_elevation = np.full(len(ticks), venue.elevation_m)
+    columns["elevation_m"] = true_elevation + errors.altimeter_m
+    return columns, east, north
 
 
 def _timer_running(speed_mps: np.ndarray, enabled: bool, stop_mps: float, resume_mps: float) -> np.ndarray:
