@@ -50,8 +50,10 @@ class SessionGrid:
     best speed: the derivative of ``distance_m`` smoothed over 2 s, or the lag-corrected speed
     channel without a distance), ``raw_speed_mps`` (the same unsmoothed), ``device_speed_mps``
     (the speed channel, lag-corrected), ``position_speed_mps`` (from GPS positions, NaN without
-    them), ``x_m``/``y_m`` (local east/north position), ``heart_rate_bpm``, ``cadence_spm`` and
-    any running-dynamics channel, and ``stopped`` (inside a timer pause or a long recording hole).
+    them), ``x_m``/``y_m`` (local east/north position, interpolated between fixes),
+    ``position_recorded`` (the grid point nearest a recorded position: between sparse fixes the
+    interpolated positions cut the bends of a track), ``heart_rate_bpm``, ``cadence_spm`` and any
+    running-dynamics channel, and ``stopped`` (inside a timer pause or a long recording hole).
     """
 
     frame: pd.DataFrame
@@ -88,18 +90,21 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
 
     origin = position_origin_deg(track)
     has_positions = origin is not None
+    recorded = np.zeros(len(grid_s), dtype=bool)
     if origin is not None:
         valid = track["lat_deg"].notna().to_numpy() & track["lon_deg"].notna().to_numpy()
         lat, lon = track["lat_deg"].to_numpy()[valid], track["lon_deg"].to_numpy()[valid]
         x, y = local_xy_m(lat, lon, *origin)
         columns["x_m"] = _interp(elapsed[valid], x, grid_s)
         columns["y_m"] = _interp(elapsed[valid], y, grid_s)
+        recorded[np.clip(np.round(elapsed[valid] / dt_s).astype(np.int64), 0, len(grid_s) - 1)] = True
         position_speed = np.hypot(np.gradient(columns["x_m"], dt_s), np.gradient(columns["y_m"], dt_s))
         position_speed = rolling_mean(np.where(stopped, 0.0, position_speed), POSITION_SPEED_WINDOW_S / dt_s)
     else:
         columns["x_m"] = columns["y_m"] = np.full(len(grid_s), np.nan)
         position_speed = np.full(len(grid_s), np.nan)
     columns["position_speed_mps"] = position_speed
+    columns["position_recorded"] = recorded
 
     distance = _interp(elapsed, track["distance_m"].to_numpy(), grid_s)
     distance_lag = 0.0

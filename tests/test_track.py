@@ -7,6 +7,7 @@ is a figure from the track's definition.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from pathlib import Path
 from types import MappingProxyType
@@ -34,6 +35,7 @@ from hardkick_analyze.track import (
     stadium_offset_m,
     track_correction,
 )
+from hardkick_analyze.track.fit import reps_lane
 
 CENTRE = (52.5200, 13.4050)
 START = pd.Timestamp("2026-05-12T16:30:00Z")
@@ -154,6 +156,31 @@ def test_one_lap_of_lane_2_is_407_04_m():
     corrected = correct_grid(grid, fit)
     assert fit.lane == 2
     assert _distance(corrected, 2 * lap_s, 3 * lap_s) == pytest.approx(407.04, abs=0.1)
+
+
+def test_fixes_far_apart_keep_the_lane_and_the_lap():
+    # Smart recording: a fix every 5 s, 25 m apart. Straight lines between them cut the bends by
+    # up to 2 m; the lane and the track's size are read on the fixes, not on the lines.
+    activity, lap_s = _laps(laps=8, lane=2, bias_pct=2.0)
+    sparse = dataclasses.replace(activity, track=activity.track.iloc[::5])
+    grid = make_grid(sparse)
+    fit = _fit(sparse)
+    assert fit.lane == 2
+    assert fit.scale == pytest.approx(1.0, abs=0.01)
+    corrected = correct_grid(grid, fit)
+    assert _distance(corrected, 2 * lap_s, 6 * lap_s) / 4 == pytest.approx(407.04, abs=0.5)
+
+
+def test_a_gps_error_that_cancels_over_each_lap_leaves_the_lane_sure():
+    # Lane 3, every position off by 4 m in one compass direction (out on one side of the track,
+    # in on the other): the offsets spread by metres, the mean of every lap is the lane's.
+    _, lap_s = _laps(lane=3)
+    s = np.arange(0.0, 6 * lap_s, 0.5) * 5.0
+    offset = trackshape.lane_offset_m(3) + 4.0 * np.sin(2.0 * np.pi * s / trackshape.lap_length_m(3))
+    fast = np.ones(len(s), dtype=bool)
+    fast[np.mod(s, trackshape.lap_length_m(3)) > 380.0] = False  # six separate stretches
+    lane, probability = reps_lane(offset, np.mod(s, trackshape.lap_length_m(1)), fast, fast, 0.5)
+    assert (lane, round(probability, 2)) == (3, 1.0)
 
 
 def test_a_clockwise_track_is_measured_the_same():

@@ -6,12 +6,14 @@ offset). On the bends a lane's line is longer than lane 1's by ``1 + lane offset
 line of the lane run gives a path length that does not accumulate cross-track noise: a runner
 zig-zagging by GPS error adds nothing, and a lap is a lap.
 
-The lane is estimated from the mean cross-track offset, separately for the fast running (the
-reps and kicks) and the rest (warm-up jogs, walks, recoveries), which are usually run in
-different lanes. GPS error moves a single rep by a lane width easily, the mean of all reps
-rarely; so every stretch keeps its kind's lane unless it is clearly elsewhere. The reps' lane
-has a prior: lane 1, where fast running goes at a track, unless the positions say clearly
-otherwise.
+The lane is estimated from the mean cross-track offset of the recorded fixes (never of the
+positions interpolated between them, which cut the bends when fixes are seconds apart),
+separately for the fast running (the reps and kicks) and the rest (warm-up jogs, walks,
+recoveries), which are usually run in different lanes. GPS error moves a single rep by a lane
+width easily, the mean of all reps rarely; so every stretch keeps its kind's lane unless it is
+clearly elsewhere. The reps' lane has a prior: lane 1, where fast running goes at a track,
+unless the positions say clearly otherwise (how clearly: the scatter of the reps' own mean
+offsets, see :func:`~.fit.reps_lane`).
 
 The along-track distance sets the scale, the measured distance the detail:
 
@@ -55,6 +57,7 @@ from .fit import (
     nearest_lane,
     on_bend,
     on_track_band,
+    recorded_fixes,
     trimmed_mean,
 )
 
@@ -111,7 +114,7 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
     s1[finite], offset[finite] = trackshape.project_xy_m(u[finite], v[finite])
     on_track = _persistent(finite & on_track_band(offset, fit.gate_m), dt)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    lane = _lanes(offset, s1, on_track, speed, dt, fit.lane)
+    lane = _lanes(offset, s1, on_track, speed, recorded_fixes(grid), dt, fit.lane)
     path = _path_length(s1, on_track, lane)
     measured = frame["distance_m"].to_numpy(dtype=np.float64)
     stopped = frame["stopped"].to_numpy(dtype=bool)
@@ -244,11 +247,17 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _lanes(
-    offset: np.ndarray, s1: np.ndarray, on: np.ndarray, speed: np.ndarray, dt_s: float, reps_lane: int
+    offset: np.ndarray,
+    s1: np.ndarray,
+    on: np.ndarray,
+    speed: np.ndarray,
+    fixes: np.ndarray,
+    dt_s: float,
+    reps_lane: int,
 ) -> np.ndarray:
     """Lane of each on-track sample: ``reps_lane`` for the fast running, the likeliest lane of
-    the rest for the rest, unless a stretch is clearly in another (offsets on the bends
-    unbiased as in :func:`~.fit.reps_lane`)."""
+    the rest for the rest, unless a stretch is clearly in another (offsets of the recorded
+    ``fixes`` only, those on the bends unbiased as in :func:`~.fit.reps_lane`)."""
     lane = np.full(len(offset), np.nan)
     fast = fast_running(speed, on, dt_s)
     moving = speed > MOVING_MPS
@@ -258,17 +267,21 @@ def _lanes(
         if not members.any():
             continue
         chosen_samples = members & moving if (members & moving).any() else members
+        duration_s = float(chosen_samples.sum()) * dt_s
+        if (chosen_samples & fixes).any():
+            chosen_samples = chosen_samples & fixes
         pool = offset[chosen_samples]
         spread = 1.4826 * float(np.median(np.abs(pool - np.median(pool))))
         unbiased = offset - np.where(bend, spread**2 / (2.0 * LANE1_RADIUS_M), 0.0)
         session_offset = trimmed_mean(unbiased[chosen_samples])
-        independent = max(chosen_samples.sum() * dt_s / GPS_CORRELATION_S, 1.0)
+        independent = max(duration_s / GPS_CORRELATION_S, 1.0)
         session_sd = 1.2533 * spread / math.sqrt(independent)
         session_lane = reps_lane if kind is fast else likeliest_lane(session_offset, session_sd, None)[0]
         starts, ends = _runs(members)
         for a, b in zip(starts, ends, strict=True):
             chosen = session_lane
-            stretch = unbiased[a:b][moving[a:b]]
+            measured = moving[a:b] & fixes[a:b]
+            stretch = unbiased[a:b][measured if measured.any() else moving[a:b]]
             duration = (b - a) * dt_s
             if duration >= LANE_STRETCH_MIN_S and len(stretch):
                 stretch_offset = trimmed_mean(stretch)

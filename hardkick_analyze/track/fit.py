@@ -40,7 +40,7 @@ from ..clean import SessionGrid, position_origin_deg, rolling_mean
 from ..geo import latlon_from_xy_m
 from ..models import Activity
 
-__all__ = ["TrackFit", "fit_track", "nearest_lane", "on_track_band", "stadium_offset_m"]
+__all__ = ["TrackFit", "fit_track", "nearest_lane", "on_track_band", "recorded_fixes", "stadium_offset_m"]
 
 TrackSource = Literal["fit", "sub_sport"]
 Direction = Literal["anticlockwise", "clockwise"]
@@ -109,6 +109,13 @@ REP_LANE_PRIOR = (0.7, 0.12, 0.08, 0.04, 0.02, 0.02, 0.01, 0.01)
 #: GPS position errors are correlated over about this long: samples closer in time are not
 #: independent evidence of the lane [s].
 GPS_CORRELATION_S = 30.0
+#: The mean offset's uncertainty is read on the fast stretches at least this long, with at
+#: least this many recorded fixes, when there are at least this many of them; and is never
+#: taken as less than this [s, -, -, m].
+SCATTER_STRETCH_MIN_S = 20.0
+SCATTER_STRETCH_MIN_FIXES = 5
+SCATTER_MIN_STRETCHES = 3
+LANE_OFFSET_MIN_SD_M = 0.3
 #: A file recorded in a track mode is trusted with these looser limits.
 TRUSTED_MIN_COVERAGE = 0.5
 TRUSTED_MAX_RESIDUAL_RMS_M = 10.0
@@ -225,13 +232,16 @@ def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
     best = _best_candidate(x, y, fast_idx, grid.dt_s)
     if best is None:
         return None
-    fit_idx = _thin(np.flatnonzero(moving), MAX_FIT_POINTS)
+    # The positions recorded, not the ones interpolated between them: between fixes far apart
+    # (smart recording) a straight line cuts the bends, and the track would look small.
+    fixes = recorded_fixes(grid)
+    fit_idx = _thin(np.flatnonzero(moving & fixes if (moving & fixes).sum() >= 60 else moving), MAX_FIT_POINTS)
     # The track is standard: its centre, bearing and the lanes are fitted at scale 1. The scale
     # is fitted afterwards as evidence only (GPS error trades it against the mean offset).
     params, sigma = _refine(best, x[fit_idx], y[fit_idx], scale_sd=FIXED)
     scaled, _ = _refine(params, x[fit_idx], y[fit_idx], scale_sd=SCALE_PRIOR_SD)
     trusted = activity.metadata.sub_sport == "track"
-    return _judge(params, float(scaled[3]), sigma, x, y, speed, fast, origin, grid.dt_s, trusted=trusted)
+    return _judge(params, float(scaled[3]), sigma, x, y, speed, fast, fixes, origin, grid.dt_s, trusted=trusted)
 
 
 def _best_candidate(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: float) -> np.ndarray | None:
@@ -357,12 +367,14 @@ def _judge(
     y: np.ndarray,
     speed: np.ndarray,
     fast: np.ndarray,
+    fixes: np.ndarray,
     origin: tuple[float, float],
     dt_s: float,
     *,
     trusted: bool,
 ) -> TrackFit | None:
-    """Measure the fit on every moving position and accept or reject it."""
+    """Measure the fit on every moving position and accept or reject it; the lane on the
+    recorded ``fixes`` of the fast running."""
     moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_MPS)
     cx, cy, bearing, _, mean_offset = (float(p) for p in params)
     gate = float(np.clip(GATE_SD * sigma, MIN_GATE_M, MAX_GATE_M))
@@ -393,7 +405,7 @@ def _judge(
     lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
     reps = fast_running(speed, on, dt_s)
     reps = reps if reps.any() else on
-    lane, lane_probability = reps_lane(offset[reps], s[reps], dt_s)
+    lane, lane_probability = reps_lane(offset, s, reps, fixes, dt_s)
     return TrackFit(
         centre_x_m=cx,
         centre_y_m=cy,
@@ -436,19 +448,70 @@ def fast_running(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
     return on & (smooth >= FAST_SHARE * float(np.quantile(moving, FAST_LEVEL_QUANTILE)))
 
 
-def reps_lane(offset_m: np.ndarray, s_m: np.ndarray, dt_s: float) -> tuple[int, float]:
-    """The lane of the fast running, and its probability, from its cross-track offsets and
-    positions along lane 1 [m].
+def reps_lane(
+    offset_m: np.ndarray, s_m: np.ndarray, fast: np.ndarray, fixes: np.ndarray, dt_s: float
+) -> tuple[int, float]:
+    """The lane of the fast running, and its probability.
+
+    Parameters
+    ----------
+    offset_m, s_m
+        Cross-track offset from lane 1's line and position along it, over the grid [m].
+    fast
+        The fast running (its runs are the reps and kicks).
+    fixes
+        The grid points at recorded positions: the offsets are read on these only.
+    dt_s
+        Grid spacing [s].
 
     On a bend a GPS error along the track also pushes the position outwards, by about
     ``sd**2 / (2 R)`` on average (the hypotenuse is longer than the side): 0.3 m for a 5 m
     error, a quarter of a lane. That bias is taken off, with the error's size read from the
-    spread of the offsets, before the likeliest lane under :data:`REP_LANE_PRIOR` is taken.
+    spread of the offsets, before the likeliest lane under :data:`REP_LANE_PRIOR` is taken, given
+    the mean offset's uncertainty (:func:`_mean_offset_sd`).
     """
-    spread = 1.4826 * float(np.median(np.abs(offset_m - np.median(offset_m))))
+    measured = fast & fixes if (fast & fixes).any() else fast
+    pool = offset_m[measured]
+    spread = 1.4826 * float(np.median(np.abs(pool - np.median(pool))))
     unbiased = offset_m - np.where(on_bend(s_m), spread**2 / (2.0 * LANE1_RADIUS_M), 0.0)
-    independent = max(len(offset_m) * dt_s / GPS_CORRELATION_S, 1.0)
-    return likeliest_lane(trimmed_mean(unbiased), 1.2533 * spread / math.sqrt(independent), REP_LANE_PRIOR)
+    sd = _mean_offset_sd(unbiased, fast, measured, spread, dt_s)
+    return likeliest_lane(trimmed_mean(unbiased[measured]), sd, REP_LANE_PRIOR)
+
+
+def _mean_offset_sd(
+    unbiased_m: np.ndarray, fast: np.ndarray, measured: np.ndarray, spread_m: float, dt_s: float
+) -> float:
+    """Standard error of the fast running's mean cross-track offset [m].
+
+    A GPS error that lasts longer than a lap moves a whole lap's positions the same way: out on
+    one side of the track, in on the other, so it cancels over a lap, and consecutive offsets
+    say little about the mean's error. The scatter of the separate fast stretches' own means
+    (the reps) says it directly, when there are :data:`SCATTER_MIN_STRETCHES` of them (never less
+    than :data:`LANE_OFFSET_MIN_SD_M`, how far a runner's line wanders in a lane). With fewer, the
+    spread of the offsets over independent stretches of :data:`GPS_CORRELATION_S`.
+    """
+    edges = np.diff(np.concatenate([[0], fast.astype(np.int8), [0]]))
+    means = []
+    for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        chosen = np.flatnonzero(measured[start:end]) + start
+        if (end - start) * dt_s >= SCATTER_STRETCH_MIN_S and len(chosen) >= SCATTER_STRETCH_MIN_FIXES:
+            means.append(float(np.mean(unbiased_m[chosen])))
+    if len(means) >= SCATTER_MIN_STRETCHES:
+        return max(float(np.std(means, ddof=1)) / math.sqrt(len(means)), LANE_OFFSET_MIN_SD_M)
+    independent = max(float(fast.sum()) * dt_s / GPS_CORRELATION_S, 1.0)
+    return 1.2533 * spread_m / math.sqrt(independent)
+
+
+def recorded_fixes(grid: SessionGrid) -> np.ndarray:
+    """The grid points at recorded positions (all of them on a grid without that column).
+
+    A lane is read on these only: between fixes far apart (smart recording) the interpolated
+    positions cut the bends, up to a few metres inside the line run.
+    """
+    frame = grid.frame
+    if "position_recorded" not in frame:
+        return np.ones(len(frame), dtype=bool)
+    return frame["position_recorded"].to_numpy(dtype=bool)
 
 
 def nearest_lane(offset_m: float) -> int:
