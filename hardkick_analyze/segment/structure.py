@@ -84,7 +84,9 @@ def _as_one_group(planned: list[PlannedRep], members: list[Candidate], timed: bo
     recovery = None
     if recoveries:
         gap = float(np.median([r.duration_s or 0.0 for r in recoveries]))
-        activity = max({r.activity for r in recoveries}, key=[r.activity for r in recoveries].count)
+        # The commonest; a tie goes to the first seen (a set's order changes from run to run).
+        activities = [r.activity for r in recoveries]
+        activity = max(dict.fromkeys(activities), key=activities.count)
         recovery = Recovery(duration_s=_snap(gap, STANDARD_DURATIONS_S, step=15.0), activity=activity)
     return [
         dataclasses.replace(r, distance_m=distance_m, duration_s=duration_s, kick_m=kick_m, recovery=recovery)
