@@ -115,6 +115,23 @@ def test_the_structure_is_found_without_a_plan(truth, name, structure):
     assert len(report.reps) == len(truth[name]["reps"])
 
 
+@pytest.mark.parametrize(
+    ("name", "structure"),
+    [
+        # Laps of the reps' size beside the laps run 1.4x faster than their neighbours: rep 1,
+        # run slower, and the surges recorded every 3 s that the speed alone hardly shows.
+        ("jasonjdd_610138634.fit", "8x60 s, 3 min jog"),
+        ("x3cl_115218638.fit", "10x10 s strides, 3 min jog"),
+        # The first lap is rep 1 (no warm-up recorded): 1.85x the walk after it.
+        ("x3cl_204685264.fit", "5x400 m, 90 s walk"),
+    ],
+)
+def test_the_laps_the_size_of_the_reps_mark_them_untold(truth, name, structure):
+    report = analyze_session(INTERVALS / name, file_plan=False)
+    assert report.structure == structure
+    assert [r.start_s for r in report.reps] == pytest.approx(_starts(name, truth), abs=1.5)
+
+
 def test_coros_files_with_a_malformed_field_are_read_whole(truth):
     # A uint32 field declared 1 byte long used to end the reading at 203 of 4,707 records.
     activity = read_activity(INTERVALS / "jasonjdd_54873ae5.fit")
@@ -164,6 +181,23 @@ def test_the_five_run_stats_6x400_sessions_untold(run_stats):
         errors += [rep.start_s - lap for rep, lap in zip(report.reps, laps, strict=True)]
     assert len(errors) == 30
     assert float(np.median(np.abs(errors))) <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("relative", "structure"),
+    [
+        # A manual-lap 6x~700 m and a 5x800 m out-and-back: every rep lap counted now.
+        ("Runalyze/time-jump.fit", "6x3 min, 2 min jog"),
+        ("sports-lib/6914538454.fit", "5x800 m, 60 s rest"),
+        # 1 km auto-laps around a 78 min pause: a 17 s walking lap between paused laps is no rep.
+        ("Runalyze/Fenix-3-with-empty-runscribe.fit", "steady 6.2 km in 111 min, no intervals"),
+    ],
+)
+def test_laps_in_runs_from_the_corpus(relative, structure):
+    path = SHARED / "real_activities" / relative
+    if not path.is_file():
+        pytest.skip("../shared/real_activities is not beside the repository")
+    assert analyze_session(path).structure == structure
 
 
 def test_a_goal_pace_far_from_the_run_does_not_hide_the_reps():

@@ -36,6 +36,9 @@ MIN_MARKED_SHARE = 0.6
 ALTERNATING_RATIO = 1.4
 #: An unmarked rep lap within this ratio of a marked one's time is a rep the speed missed.
 ALIKE_RATIO = 1.5
+#: A lap the size of the peak laps is a rep too when it and an effort found on the speed share
+#: this much of the longer of the two (the speed's edges are a few seconds off a lap's).
+OVERLAP_SHARE = 0.7
 
 
 def lap_candidates(
@@ -80,21 +83,25 @@ def _rep_laps(
     if structured(activity):
         reps = rep_step_indices(activity.workout_steps)
         return [span for span, lap in zip(spans, activity.laps, strict=True) if lap.wkt_step_index in reps]
-    usable = [
-        (span, lap)
-        for span, lap in zip(spans, activity.laps, strict=True)
-        if span[1] > span[0] and _lap_distance(lap, time, distance, *span) <= MAX_LAP_SHARE * longest_effort_m
-    ]
-    if len(usable) < 2:
+    timed = [(span, lap) for span, lap in zip(spans, activity.laps, strict=True) if span[1] > span[0]]
+    lap_m = np.array([_lap_distance(lap, time, distance, *span) for span, lap in timed])
+    weights = np.array([span[1] - span[0] for span, _ in timed])
+    speeds = lap_m / weights if len(timed) else np.array([])
+    usable = lap_m <= MAX_LAP_SHARE * longest_effort_m
+    if usable.sum() < 2:
         return []
-    speeds = np.array([_lap_distance(lap, time, distance, *span) / (span[1] - span[0]) for span, lap in usable])
-    weights = np.array([span[1] - span[0] for span, _ in usable])
-    threshold = _otsu(speeds, weights)
-    slow = speeds[speeds <= threshold]
-    if not len(slow):
+    threshold = _otsu(speeds[usable], weights[usable])
+    slow = usable & (speeds <= threshold)
+    if not slow.any():
         return []
-    slow_level = float(np.average(slow, weights=weights[speeds <= threshold]))
-    return [span for (span, _), v in zip(usable, speeds, strict=True) if v > threshold and v >= FAST_RATIO * slow_level]
+    slow_level = float(np.average(speeds[slow], weights=weights[slow]))
+    fast = usable & (speeds > threshold) & (speeds >= FAST_RATIO * slow_level)
+    # A lap run clearly faster than the laps on both sides of it, and no slower than a typical
+    # lap, is a rep too, though the laps of an effort's size alone (the reps, with the recovery
+    # laps too long to count) split at its speed.
+    beside = np.maximum(np.concatenate([[np.inf], speeds[:-1]]), np.concatenate([speeds[1:], [np.inf]]))
+    fast |= usable & (speeds >= FAST_RATIO * beside) & (speeds >= np.median(speeds))
+    return [span for (span, _), chosen in zip(timed, fast, strict=True) if chosen]
 
 
 def _otsu(values: np.ndarray, weights: np.ndarray) -> float:
@@ -123,7 +130,9 @@ def laps_as_efforts(
     """The rep laps as efforts, when the laps mark the reps the speed shows; else None.
 
     The laps mark the reps when they alternate with recoveries run clearly slower
-    (:data:`ALTERNATING_RATIO`: a structured workout or lap presses; 1 km auto-laps never do),
+    (:data:`ALTERNATING_RATIO`: a structured workout or lap presses; 1 km auto-laps never do;
+    the laps the size of those that mark an effort found on the speed count too, though run
+    slower, see :func:`_with_alike_marked`),
     or when at least :data:`MIN_MARKED` rep laps (see :func:`lap_candidates`) each overlap an
     effort found on the speed, those are at least
     :data:`MIN_MARKED_SHARE` of the rep laps, and their edges lie within :data:`LAP_MARK_S` of
@@ -132,7 +141,7 @@ def laps_as_efforts(
     """
     peaks = _peak_laps(activity, grid, speed)
     if len(peaks) >= MIN_MARKED:
-        return peaks
+        return _with_alike_marked(activity, grid, speed, peaks, efforts)
     laps = lap_candidates(activity, grid, speed, np.inf)
     if len(laps) >= MIN_MARKED and _clearly_alternating(grid, laps):
         return laps
@@ -145,9 +154,8 @@ def laps_as_efforts(
     return [lap for lap in laps if lap in marked or any(_alike(lap, m) for m in marked)]
 
 
-def _peak_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray) -> list[Candidate]:
-    """The laps run :data:`ALTERNATING_RATIO` times faster than the laps on both sides of them:
-    reps between recoveries, however the warm-up was run."""
+def _lap_speeds(activity: Activity, grid: SessionGrid) -> tuple[list[tuple[float, float]], list[float]]:
+    """Each lap's (start, end) [s] and average speed (0 for an empty lap) [m/s]."""
     time = grid.time_s
     distance = grid.frame["distance_m"].to_numpy()
     spans = [(activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps]
@@ -155,11 +163,43 @@ def _peak_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray) -> list
         _lap_distance(lap, time, distance, a, b) / (b - a) if b > a else 0.0
         for lap, (a, b) in zip(activity.laps, spans, strict=True)
     ]
+    return spans, speeds
+
+
+def _peak_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray) -> list[Candidate]:
+    """The laps run :data:`ALTERNATING_RATIO` times faster than the laps on both sides of them:
+    reps between recoveries, however the warm-up was run."""
+    spans, speeds = _lap_speeds(activity, grid)
     peaks = []
     for k in range(1, len(spans) - 1):
         if speeds[k] >= ALTERNATING_RATIO * max(speeds[k - 1], speeds[k + 1]) and speeds[k] > 0:
             peaks.append(candidate_between(grid, speed, *spans[k]))
     return peaks
+
+
+def _with_alike_marked(
+    activity: Activity, grid: SessionGrid, speed: np.ndarray, peaks: list[Candidate], efforts: list[Candidate]
+) -> list[Candidate]:
+    """The peak laps, and every other lap the size of a peak lap that marks an effort found on
+    the speed or was run :data:`FAST_RATIO` times faster than the laps beside it (the first or
+    last lap :data:`ALTERNATING_RATIO` times): the same rep run slower (the first of a set, a
+    surge recorded every 3 s, rep 1 of a file that starts with it)."""
+    spans, speeds = _lap_speeds(activity, grid)
+    taken = {(p.start_s, p.end_s) for p in peaks}
+    more = []
+    for k, (start_s, end_s) in enumerate(spans):
+        if end_s <= start_s or (start_s, end_s) in taken:
+            continue
+        candidate = candidate_between(grid, speed, start_s, end_s)
+        if not any(_alike(candidate, p) for p in peaks):
+            continue
+        beside = [speeds[j] for j in (k - 1, k + 1) if 0 <= j < len(spans)]
+        # The first or last lap has one side to be judged by: as clearly faster as a peak lap.
+        ratio = FAST_RATIO if len(beside) == 2 else ALTERNATING_RATIO
+        faster = bool(beside) and speeds[k] >= ratio * max(beside)
+        if faster or any(_overlapping(candidate, e) for e in efforts):
+            more.append(candidate)
+    return sorted([*peaks, *more], key=lambda c: c.start_s)
 
 
 def _clearly_alternating(grid: SessionGrid, laps: list[Candidate]) -> bool:
@@ -179,6 +219,12 @@ def _clearly_alternating(grid: SessionGrid, laps: list[Candidate]) -> bool:
 
 def _alike(a: Candidate, b: Candidate) -> bool:
     return max(a.duration_s, b.duration_s) <= ALIKE_RATIO * min(a.duration_s, b.duration_s)
+
+
+def _overlapping(lap: Candidate, effort: Candidate) -> bool:
+    """Whether a lap and an effort share :data:`OVERLAP_SHARE` of the longer of the two."""
+    shared = min(lap.end_s, effort.end_s) - max(lap.start_s, effort.start_s)
+    return shared >= OVERLAP_SHARE * max(lap.duration_s, effort.duration_s)
 
 
 def _same_effort(lap: Candidate, effort: Candidate) -> bool:
