@@ -23,8 +23,10 @@ __all__ = ["lap_candidates", "laps_as_efforts", "structured"]
 FAST_RATIO = 1.1
 #: A lap longer than this many times the longest planned effort is not part of a rep.
 MAX_LAP_SHARE = 1.6
-#: Consecutive fast laps closer than this are one effort [s].
+#: Consecutive fast laps closer than this are one effort [s], when the later one keeps at least
+#: this share of the earlier one's speed (a runner's even pace varies less over a rep).
 JOIN_GAP_S = 2.0
+JOIN_SPEED_SHARE = 0.95
 #: A lap boundary this close to an effort's edge marks it [s] (the effort's edges are found
 #: on the speed levels, to a few seconds).
 LAP_MARK_S = 8.0
@@ -49,20 +51,28 @@ def lap_candidates(
     With a structured workout, the laps of its rep steps (``wkt_step_index``) are the reps,
     whatever their speed. Otherwise the fast laps are: the laps split into a fast and a slow
     class at the speed that separates them best (Otsu's criterion on the laps' speeds, each
-    weighted by its time), the fast ones clearly faster than the slow ones. A lap much longer
-    than the longest planned effort (``longest_effort_m`` [m]) is a warm-up or cool-down lap,
-    never part of a rep. ``speed`` is the detection speed (:func:`.efforts.smoothed_speed`).
+    weighted by its time), the fast ones clearly faster than the slow ones, and the laps run
+    :data:`FAST_RATIO` times faster than the laps on both sides of them (and no slower than a
+    typical lap). A lap much longer than the longest planned effort (``longest_effort_m`` [m])
+    is a warm-up or cool-down lap, never part of a rep. A rep lap followed straight away by one
+    as fast (an auto-lap inside the rep) or faster (its kick) is one candidate. ``speed`` is the detection speed
+    (:func:`.efforts.smoothed_speed`).
     """
     if len(activity.laps) < 2:
         return []
     time = grid.time_s
     distance = grid.frame["distance_m"].to_numpy()
     spans: list[list[float]] = []
+    last_speed = 0.0
     for start_s, end_s in _rep_laps(activity, time, distance, longest_effort_m):
-        if spans and start_s - spans[-1][1] <= JOIN_GAP_S:
+        lap_speed = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance)) / (end_s - start_s)
+        # A lap straight after a rep lap, at its speed (an auto-lap inside the rep) or faster (the
+        # kick), is the same effort; a slower one is a rest run briskly, or the next rep.
+        if spans and start_s - spans[-1][1] <= JOIN_GAP_S and lap_speed >= JOIN_SPEED_SHARE * last_speed:
             spans[-1][1] = end_s
         else:
             spans.append([start_s, end_s])
+        last_speed = lap_speed
     return [
         candidate_between(grid, speed, start_s, end_s)
         for start_s, end_s in spans
