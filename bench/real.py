@@ -5,6 +5,7 @@ Run from the repository root, with ``shared/`` beside the repository (about a mi
     python -m bench.real --write-docs          # the tables, printed and written to docs/accuracy-real.md
     python -m bench.real --detail              # one line per file and mode
     python -m bench.real --data DIR            # another folder holding truth.json
+    python -m bench.real --corpus              # the real_activities runs reported with reps
 
 Each file of ``real_intervals/truth.json`` is analysed in four modes:
 
@@ -22,6 +23,12 @@ after a rep as a rep of its own). A found segment matches a true rep when they o
 least half of the shorter of the two (one-to-one, largest overlaps first). Start error is the
 found start minus the lap's start (negative: early); duration error the found wall-clock span
 minus the lap's.
+
+A file's **common shift** is the median over its reps of the mean of the start and end errors:
+a boundary placed too low or too high on its speed ramp moves a rep's start and end opposite
+ways, a truth whose laps sit elsewhere on the ramps (another device's lap convention, a clock
+offset) moves both the same way. The told table is repeated with each file's shift taken off
+its start errors: what is left is the placement from rep to rep within a file.
 
 The five ``real_activities/run-stats`` 6x400 m sessions are scored the same way, with their
 truth taken from the laps of the structured workout's ``active`` step.
@@ -81,6 +88,21 @@ class FileResult:
             (self.found[j].end_s - self.found[j].start_s) - (self.truth[i].end_s - self.truth[i].start_s)
             for i, j in self.pairs
         ]
+
+    @property
+    def common_shift_s(self) -> float:
+        """The shift every boundary of the file shares: the median over its reps of the mean of
+        the start and end errors (NaN with no rep matched) [s].
+
+        A boundary placed too low or too high on its speed ramp moves a rep's start and end in
+        opposite directions; a truth whose laps sit elsewhere on the ramps than the analysis's
+        boundaries (another device's lap convention, a clock offset) moves both the same way.
+        """
+        shifts = [
+            0.5 * ((self.found[j].start_s - self.truth[i].start_s) + (self.found[j].end_s - self.truth[i].end_s))
+            for i, j in self.pairs
+        ]
+        return float(np.median(shifts)) if shifts else float("nan")
 
 
 def found_segments(report: object) -> tuple[Segment, ...]:
@@ -195,13 +217,36 @@ def _table(title: str, rows: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
+def _shift_table(results: Sequence[FileResult]) -> str:
+    """Start errors told the workout, as measured and with each file's common shift taken off."""
+    lines = [
+        "### told: each file's common shift",
+        "",
+        "| format | files | reps matched | common shift median (range) (s) | start err abs median / p90 (s) "
+        "| start err abs median / p90, shift taken off (s) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for label, suffix in (("all", ""), ("FIT", ".fit"), ("GPX", ".gpx")):
+        chosen = [r for r in results if r.name.endswith(suffix) and r.pairs]
+        shifts = np.array([r.common_shift_s for r in chosen])
+        raw = np.abs([e for r in chosen for e in r.start_errors_s])
+        removed = np.abs([e - r.common_shift_s for r in chosen for e in r.start_errors_s])
+        lines.append(
+            f"| {label} | {len(chosen)} | {len(raw)} | {np.median(shifts):+.2f} ({shifts.min():+.1f} to "
+            f"{shifts.max():+.1f}) | {np.median(raw):.2f} / {np.quantile(raw, 0.9):.2f} "
+            f"| {np.median(removed):.2f} / {np.quantile(removed, 0.9):.2f} |"
+        )
+    return "\n".join(lines)
+
+
 def _detail(result: FileResult) -> str:
     starts = result.start_errors_s
     median = f"{np.median(starts):+.1f}" if starts else "  -"
+    shift = f"{result.common_shift_s:+.1f}" if starts else "  -"
     error = f"  ERROR {result.error}" if result.error else ""
     return (
         f"{result.mode:10s} {result.name[:44]:44s} {len(result.pairs):2d}/{len(result.truth):2d} true, "
-        f"{len(result.found):2d} found, start {median} s  [{result.structure}]{error}"
+        f"{len(result.found):2d} found, start {median} s, shift {shift} s  [{result.structure}]{error}"
     )
 
 
@@ -211,7 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--detail", action="store_true", help="one line per file and mode")
     parser.add_argument("--only", default="", help="only files whose name contains this")
     parser.add_argument("--write-docs", action="store_true", help=f"also write {DOCS}")
+    parser.add_argument(
+        "--corpus", action="store_true", help="instead: the real_activities runs reported with reps, no plan given"
+    )
     args = parser.parse_args(argv)
+    if args.corpus:
+        return _corpus(args.data / "real_activities")
     if not (args.data / "real_intervals" / "truth.json").exists():
         print(f"no real_intervals/truth.json under {args.data}", file=sys.stderr)
         return 2
@@ -220,6 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "run-stats 6x400": _run_stats_truth(args.data),
     }
     tables, details = [], []
+    shifts = ""
     for title, files in sets.items():
         rows = {}
         for mode in MODES:
@@ -233,12 +284,40 @@ def main(argv: Sequence[str] | None = None) -> int:
                     rows[f"{mode}, {suffix[1:].upper()} only"] = _summary(
                         [r for r in results if r.name.endswith(suffix)]
                     )
+                if mode == "told":
+                    shifts = _shift_table(results)
         tables.append(_table(title, rows))
+        if title == "real_intervals" and shifts:
+            tables.append(shifts)
     if args.detail:
         print("\n".join(details))
     print("\n\n".join(tables))
     if args.write_docs:
         DOCS.write_text(_document(tables, details), encoding="utf-8")
+    return 0
+
+
+#: Files of the corpus the analysis reads (the rest are notes and manifests).
+CORPUS_SUFFIXES = (".fit", ".gpx", ".tcx", ".gz", ".zip")
+
+
+def _corpus(folder: Path) -> int:
+    """Print each file of the corpus (easy runs, races, rides, a few interval sessions) that
+    ``analyze_session(path)`` reports reps in, with what it says the session was; then the count."""
+    if not folder.is_dir():
+        print(f"no {folder}", file=sys.stderr)
+        return 2
+    reported = 0
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in CORPUS_SUFFIXES)
+    for path in files:
+        try:
+            report = analyze_session(path)
+        except HardkickError:
+            continue
+        if report.segmentation.reps:
+            reported += 1
+            print(f"{path.relative_to(folder)}: {len(report.segmentation.reps)} reps, {report.structure}")
+    print(f"{reported} of {len(files)} files reported with reps")
     return 0
 
 
