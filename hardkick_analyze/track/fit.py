@@ -95,7 +95,10 @@ MAX_RESIDUAL_RMS_M = 6.0
 MIN_FAST_ON_TRACK = 0.6
 MIN_COVERAGE = 0.8
 MIN_LAPS = 2.0
-SCALE_LIMITS = (0.94, 1.06)
+#: The scale trades against the mean offset when the fixes are sparse on the straights (smart
+#: recording) and the GPS error is metres: standard tracks fit 0.94-1.04 on the simulator's
+#: track sessions, 0.98-1.02 on the real ones; a 200 m indoor track fits 0.5.
+SCALE_LIMITS = (0.92, 1.08)
 OFFSET_LIMITS_M = (-3.0, trackshape.lane_offset_m(LANES) + 3.0)
 #: Fast running (reps) is at least this share of the rep level, the quantile below of the
 #: on-track moving speed smoothed over the window below [-, -, s].
