@@ -239,6 +239,16 @@ def test_a_200_m_indoor_track_is_rejected():
     assert fit_track(make_grid(activity), activity) is None
 
 
+def test_an_oval_12_percent_large_is_rejected():
+    # A 448 m stadium fits a standard track 4.4 m outside lane 1 (a lane the offsets allow);
+    # its scale, beyond the 0.92-1.08 allowed for GPS error, says it is not one.
+    t = np.arange(0.0, 900.0)
+    x, y = trackshape.position_xy_m(4.5 * t / 1.12)
+    east, north = _rotate(1.12 * x, 1.12 * y, 20.0)
+    activity = _activity(east, north, 4.5 * t)
+    assert fit_track(make_grid(activity), activity) is None
+
+
 def test_correlated_gps_error_leaves_the_corrected_distance_within_1_percent():
     # 5 m of GPS error correlated over 30 s (smoothed by the receiver) and a watch reading 4 % long.
     rng = np.random.default_rng(7)
