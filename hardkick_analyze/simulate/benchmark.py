@@ -19,13 +19,16 @@ from .scenarios import (
 )
 from .session import FORMATS
 
-__all__ = ["BENCHMARK", "TRACK_BENCHMARK", "benchmark_cases", "track_benchmark_cases"]
+__all__ = ["BENCHMARK", "TRACK_BENCHMARK", "VARIED_TRACK_CONDITION", "benchmark_cases", "track_benchmark_cases"]
 
 #: How far outside the inner edge of their lane track runners run [m].
 LINE_FROM_KERB_RANGE_M = (0.2, 0.5)
 #: Distance bias of the varied track sessions' watches [%] and their GPS error [m].
 TRACK_BIAS_RANGE_PCT = (-4.0, 4.0)
 GPS_SIGMA_RANGE_M = (2.0, 6.0)
+#: The condition of the track sessions whose lane, GPS error, distance bias and recording are
+#: all drawn from the seed.
+VARIED_TRACK_CONDITION = "track: varied"
 
 
 def _scenario(
@@ -435,25 +438,25 @@ TRACK_BENCHMARK: tuple[Scenario, ...] = (
     # Everything drawn at once: lane 1-3, -4 % to +4 %, a 2-6 m GPS error, 1 s or smart recording.
     _track_scenario(
         "track_varied",
-        "track: varied",
+        VARIED_TRACK_CONDITION,
         "lane 1-3, -4 % to +4 %, GPS error 2-6 m, 1 s recording",
         _varied,
     ),
     _track_scenario(
         "track_varied_smart",
-        "track: varied",
+        VARIED_TRACK_CONDITION,
         "lane 1-3, -4 % to +4 %, GPS error 2-6 m, smart recording",
         lambda s: _varied(s, recording="smart"),
     ),
     _track_scenario(
         "track_varied_250",
-        "track: varied",
+        VARIED_TRACK_CONDITION,
         "sprinters' 200/250 in lane 1-3, -4 % to +4 %, GPS error 2-6 m, smart recording",
         lambda s: _varied(s, workout="250", recording="smart"),
     ),
     _track_scenario(
         "track_varied_800",
-        "track: varied",
+        VARIED_TRACK_CONDITION,
         "3 x (800 m + 200 m kick) in lane 1-3, -4 % to +4 %, GPS error 2-6 m, 1 s recording",
         lambda s: _varied(s, workout="800"),
     ),
