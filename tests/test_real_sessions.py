@@ -56,6 +56,15 @@ def test_a_file_that_starts_with_rep_1(truth):
     assert [r.start_s for r in report.reps] == pytest.approx(_starts(name, truth), abs=1.5)
 
 
+def test_a_rep_finished_fast_is_still_a_rep(truth):
+    # x3cl_203966566: 5x400 m, progressive; rep 4 ends 1.4x faster than it was run (a kick's
+    # ratio). The plan has no kick reps, so that finish does not make it a missing rep.
+    name = "x3cl_203966566.fit"
+    report = analyze_session(INTERVALS / name, workout="5x400")
+    assert report.missing == ()
+    assert [r.start_s for r in report.reps] == pytest.approx(_starts(name, truth), abs=1.5)
+
+
 @pytest.mark.parametrize(("workout", "found", "missing", "beyond"), [("10x400", 10, 0, 2), ("14x400", 12, 2, 0)])
 def test_told_more_or_fewer_reps_than_were_run(truth, workout, found, missing, beyond):
     # 2x6x400 m run as twelve 400 m reps with 60 s rest.

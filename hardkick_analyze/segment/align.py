@@ -35,6 +35,9 @@ CONTRAST_SIGMA = 0.08
 #: Leaving an effort unmatched, and a planned rep missing.
 EXTRA_COST = 4.0
 MISSING_COST = 6.0
+#: A plan without kicks charges a plain rep's fast finish at most this much (less than leaving
+#: the rep missing and its effort extra).
+FINISH_MISFIT_CAP = EXTRA_COST
 #: A preset's plain reps beyond the ones matched are not counted against the alignment.
 FLEXIBLE_MISSING_COST = 0.5
 
@@ -74,6 +77,10 @@ def match_costs(
     cost = cost + (np.maximum(0.0, (MIN_CONTRAST - contrast) / CONTRAST_SIGMA) ** 2)[None, :]
     kick_misfit = np.maximum(0.0, (KICK_RATIO - ratio) / KICK_RATIO_SIGMA) ** 2
     plain_misfit = np.maximum(0.0, (ratio - PLAIN_RATIO) / KICK_RATIO_SIGMA) ** 2
+    if not kick.any():
+        # With no kick rep in the plan a fast finish tells a rep from nothing: it is a rep
+        # finished strongly, not a missing rep beside an extra effort.
+        plain_misfit = np.minimum(plain_misfit, FINISH_MISFIT_CAP)
     plain_misfit = np.broadcast_to(plain_misfit[None, :], (len(plan), len(candidates)))
     reference = _per_rep(reference_speed_mps, len(plan))
     known = np.isfinite(reference)
