@@ -14,7 +14,9 @@ import numpy as np
 import pytest
 
 from hardkick_analyze import analyze_session, read_activity
+from hardkick_analyze.clean import make_grid
 from hardkick_analyze.present.report_json import report_to_dict
+from hardkick_analyze.track import fit_track
 
 from .conftest import INTERVALS, SHARED
 
@@ -149,6 +151,25 @@ def test_the_laps_the_size_of_the_reps_mark_them_untold(truth, name, structure):
     report = analyze_session(INTERVALS / name, file_plan=False)
     assert report.structure == structure
     assert [r.start_s for r in report.reps] == pytest.approx(_starts(name, truth), abs=1.5)
+
+
+#: The sessions ``real_intervals/README.md`` says were run on a 400 m track.
+ON_A_TRACK = {
+    "jasonjdd_596255697.fit",
+    "jasonjdd_770a11c8.fit",
+    "jasonjdd_54873ae5.fit",
+    "jasonjdd_468216855723540488.fit",
+    "jasonjdd_cd8fcb59.fit",
+}
+
+
+def test_the_track_is_found_exactly_in_the_track_sessions(truth):
+    found = set()
+    for name in truth:
+        activity = read_activity(INTERVALS / name)
+        if fit_track(make_grid(activity), activity) is not None:
+            found.add(name)
+    assert found == ON_A_TRACK
 
 
 def test_coros_files_with_a_malformed_field_are_read_whole(truth):

@@ -62,8 +62,10 @@ KICK_ONSET = 0.65
 #: the way up. A rep run into a jog ends a fifth of the way down; a stop after the line where
 #: the speed leaves the rep's level (the onset). The onset extrapolation the simulator first
 #: suggested put starts 2.7 s and ends 2.0 s early on the real files. Devices differ by a few
-#: seconds either way (Garmin timed steps, COROS lap presses); the GPX files, whose laps are
-#: mapped from a split CSV, sit about 1.5 s further up every ramp and are not used to set these.
+#: seconds either way (Garmin timed steps, COROS lap presses); the GPX files' laps (Garmin
+#: workout steps mapped from a split CSV) sit further along every ramp (75 % up from a stand,
+#: 76 % from a jog, 24-37 % down at a stop: a median 1.9 s later) and are not used to set these
+#: (``docs/accuracy.md``).
 #: A kick begins where the sprint leaves the rep's pace: 20 % of the way up.
 START_FRACTION_FROM_JOG = 0.6
 START_FRACTION_FROM_REST = 0.35
