@@ -1,19 +1,54 @@
-"""Units and how people write them: the mile, clock times and paces, read and written in one place.
+"""Units and how people write them, and the few constants and statistics several stages share.
 
 Every pace a person sees is formatted by :func:`format_pace`, every duration by :func:`format_clock`,
 and every clock or pace a person types is read by :func:`parse_clock` and :func:`parse_pace`.
+Several stages ask when a runner is moving, when a stretch is on the track, and how widely
+noisy values spread: :data:`MOVING_SPEED_MPS`, :data:`ON_TRACK_SHARE`, :func:`robust_sd` and
+:func:`median_standard_error` answer once for all of them.
 """
 
 from __future__ import annotations
 
 import math
 
+import numpy as np
+import numpy.typing as npt
+
 from .errors import WorkoutSpecError
 
-__all__ = ["METRES_PER_MILE", "format_clock", "format_pace", "parse_clock", "parse_pace"]
+__all__ = [
+    "METRES_PER_MILE",
+    "MOVING_SPEED_MPS",
+    "ON_TRACK_SHARE",
+    "format_clock",
+    "format_pace",
+    "median_standard_error",
+    "parse_clock",
+    "parse_pace",
+    "robust_sd",
+]
 
 #: The international mile [m].
 METRES_PER_MILE = 1609.344
+#: Slower than this is standing or walking on the spot, not running or jogging [m/s].
+MOVING_SPEED_MPS = 1.0
+#: A stretch is on the track when at least this share of its samples are [-].
+ON_TRACK_SHARE = 0.9
+#: The median absolute deviation times this estimates a normal distribution's standard deviation.
+_MAD_TO_SD = 1.4826
+#: A median's standard error is this many times a mean's, sqrt(pi / 2), for normal errors.
+_MEDIAN_EFFICIENCY = math.sqrt(math.pi / 2.0)
+
+
+def robust_sd(values: npt.ArrayLike) -> float:
+    """The standard deviation read from the median absolute deviation: outliers barely move it."""
+    array = np.asarray(values, dtype=np.float64)
+    return _MAD_TO_SD * float(np.median(np.abs(array - np.median(array))))
+
+
+def median_standard_error(sd: float, independent: float) -> float:
+    """The standard error of the median of ``independent`` values spread by ``sd``."""
+    return _MEDIAN_EFFICIENCY * sd / math.sqrt(independent)
 
 
 def format_clock(seconds: float | None) -> str:

@@ -35,7 +35,7 @@ from hardkick_analyze.track import (
     stadium_offset_m,
     track_correction,
 )
-from hardkick_analyze.track.fit import reps_lane
+from hardkick_analyze.track.lanes import reps_lane
 
 CENTRE = (52.5200, 13.4050)
 START = pd.Timestamp("2026-05-12T16:30:00Z")

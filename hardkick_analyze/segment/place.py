@@ -26,6 +26,7 @@ from .. import trackshape
 from ..clean import SessionGrid
 from ..models import PlannedRep
 from ..results import RepBounds
+from ..units import ON_TRACK_SHARE
 from .boundaries import Ramp, at_fraction, falling_ramp, rising_ramp
 from .efforts import Candidate
 
@@ -75,8 +76,6 @@ KICK_FRACTION = 0.2
 STANDING_SHARE = 0.4
 #: The distance scale is trusted between these values (GPS is never off by more).
 SCALE_RANGE = (0.85, 1.15)
-#: A rep is run on the track when this share of it is on the track.
-ON_TRACK_SHARE = 0.9
 #: Sharp starts within this along-track distance of each other are at the same line [m]; a line
 #: needs this many of them, and this share of all sharp starts.
 LINE_TOLERANCE_M = 8.0

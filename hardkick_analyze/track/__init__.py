@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..clean import SessionGrid
 from ..models import Activity
 from .correct import TRACK_COLUMNS, TrackCorrection, correct_grid, track_correction
-from .fit import TrackFit, fit_track, stadium_offset_m
+from .recognise import TrackFit, fit_track, stadium_offset_m
 
 __all__ = [
     "TRACK_COLUMNS",

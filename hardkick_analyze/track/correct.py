@@ -46,12 +46,10 @@ import pandas as pd
 
 from .. import trackshape
 from ..clean import SessionGrid, distance_speeds
-from .fit import (
+from ..units import MOVING_SPEED_MPS, median_standard_error, robust_sd
+from .lanes import (
     GPS_CORRELATION_S,
     LANE1_RADIUS_M,
-    LAP_M,
-    MOVING_MPS,
-    TrackFit,
     fast_running,
     likeliest_lane,
     nearest_lane,
@@ -60,6 +58,7 @@ from .fit import (
     recorded_fixes,
     trimmed_mean,
 )
+from .recognise import LAP_M, TrackFit
 
 __all__ = ["TRACK_COLUMNS", "TrackCorrection", "correct_grid", "track_correction"]
 
@@ -260,7 +259,7 @@ def _lanes(
     ``fixes`` only, those on the bends unbiased as in :func:`~.fit.reps_lane`)."""
     lane = np.full(len(offset), np.nan)
     fast = fast_running(speed, on, dt_s)
-    moving = speed > MOVING_MPS
+    moving = speed > MOVING_SPEED_MPS
     bend = on_bend(s1)
     for kind in (fast, ~fast):
         members = on & kind
@@ -271,11 +270,11 @@ def _lanes(
         if (chosen_samples & fixes).any():
             chosen_samples = chosen_samples & fixes
         pool = offset[chosen_samples]
-        spread = 1.4826 * float(np.median(np.abs(pool - np.median(pool))))
+        spread = robust_sd(pool)
         unbiased = offset - np.where(bend, spread**2 / (2.0 * LANE1_RADIUS_M), 0.0)
         session_offset = trimmed_mean(unbiased[chosen_samples])
         independent = max(duration_s / GPS_CORRELATION_S, 1.0)
-        session_sd = 1.2533 * spread / math.sqrt(independent)
+        session_sd = median_standard_error(spread, independent)
         session_lane = reps_lane if kind is fast else likeliest_lane(session_offset, session_sd, None)[0]
         starts, ends = _runs(members)
         for a, b in zip(starts, ends, strict=True):
@@ -287,7 +286,7 @@ def _lanes(
                 stretch_offset = trimmed_mean(stretch)
                 # The stretch's own offset is uncertain by the GPS error over its independent
                 # stretches of time; only a clear difference moves it out of the session's lane.
-                standard_error = 1.2533 * spread / math.sqrt(max(duration / GPS_CORRELATION_S, 1.0))
+                standard_error = median_standard_error(spread, max(duration / GPS_CORRELATION_S, 1.0))
                 if abs(stretch_offset - session_offset) > max(LANE_EVIDENCE_M, 3.0 * standard_error):
                     chosen = nearest_lane(stretch_offset)
             lane[a:b] = chosen

@@ -36,25 +36,21 @@ from typing import Literal
 import numpy as np
 
 from .. import trackshape
-from ..clean import SessionGrid, position_origin_deg, rolling_mean
+from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
+from ..units import MOVING_SPEED_MPS, robust_sd
+from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, recorded_fixes, reps_lane
 
-__all__ = ["TrackFit", "fit_track", "nearest_lane", "on_track_band", "recorded_fixes", "stadium_offset_m"]
+__all__ = ["LAP_M", "TrackFit", "fit_track", "stadium_offset_m"]
 
 TrackSource = Literal["fit", "sub_sport"]
 Direction = Literal["anticlockwise", "clockwise"]
 
 #: Half the length of a straight [m].
 HALF_STRAIGHT_M = trackshape.STRAIGHT_M / 2.0
-#: Radius of lane 1's running line [m].
-LANE1_RADIUS_M = trackshape.running_line_radius_m(1)
 #: Lap of lane 1 [m].
 LAP_M = trackshape.lap_length_m(1)
-#: Lanes of a standard outdoor track.
-LANES = 8
-#: Slower than this is standing or walking on the spot [m/s].
-MOVING_MPS = 1.0
 #: Fast running, the part the candidates come from: above this quantile of the moving speed
 #: (reps are 10-25 % of a session's moving time; a warm-up jog on the roads is below it).
 FAST_QUANTILE = 0.9
@@ -100,25 +96,6 @@ MIN_LAPS = 2.0
 #: track sessions, 0.98-1.02 on the real ones; a 200 m indoor track fits 0.5.
 SCALE_LIMITS = (0.92, 1.08)
 OFFSET_LIMITS_M = (-3.0, trackshape.lane_offset_m(LANES) + 3.0)
-#: Fast running (reps) is at least this share of the rep level, the quantile below of the
-#: on-track moving speed smoothed over the window below [-, -, s].
-FAST_SHARE = 0.85
-FAST_LEVEL_QUANTILE = 0.9
-FAST_SMOOTHING_S = 10.0
-#: Lanes 1-8 the reps are run in, a priori: lane 1 is where fast running goes on a track (the
-#: rule at most tracks during training: outer lanes for jogging and recovering). The positions
-#: must say clearly otherwise to put the reps elsewhere; easy running has no preferred lane.
-REP_LANE_PRIOR = (0.7, 0.12, 0.08, 0.04, 0.02, 0.02, 0.01, 0.01)
-#: GPS position errors are correlated over about this long: samples closer in time are not
-#: independent evidence of the lane [s].
-GPS_CORRELATION_S = 30.0
-#: The mean offset's uncertainty is read on the fast stretches at least this long, with at
-#: least this many recorded fixes, when there are at least this many of them; and is never
-#: taken as less than this [s, -, -, m].
-SCATTER_STRETCH_MIN_S = 20.0
-SCATTER_STRETCH_MIN_FIXES = 5
-SCATTER_MIN_STRETCHES = 3
-LANE_OFFSET_MIN_SD_M = 0.3
 #: A file recorded in a track mode is trusted with these looser limits.
 TRUSTED_MIN_COVERAGE = 0.5
 TRUSTED_MAX_RESIDUAL_RMS_M = 10.0
@@ -227,7 +204,7 @@ def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
     y = frame["y_m"].to_numpy(dtype=np.float64)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
     origin = position_origin_deg(activity.track)
-    moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_MPS) & ~frame["stopped"].to_numpy(dtype=bool)
+    moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS) & ~frame["stopped"].to_numpy(dtype=bool)
     if origin is None or moving.sum() < 60:
         return None
     fast = moving & (speed >= np.quantile(speed[moving], FAST_QUANTILE))
@@ -334,7 +311,7 @@ def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float)
         near = np.abs(residual) < REFINE_GATE_M
         if near.sum() < 10:
             break
-        sigma = max(1.4826 * float(np.median(np.abs(residual[near] - np.median(residual[near])))), 0.3)
+        sigma = max(robust_sd(residual[near]), 0.3)
         scaled = np.abs(residual) / (HUBER_K * sigma)
         weight = np.where(near, np.minimum(1.0, 1.0 / np.maximum(scaled, 1e-12)), 0.0)
         jacobian = np.empty((len(x), len(params)))
@@ -358,7 +335,7 @@ def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float)
     residual = _residuals(params, x, y)
     near = np.abs(residual) < REFINE_GATE_M
     if near.sum() >= 10:
-        sigma = max(1.4826 * float(np.median(np.abs(residual[near] - np.median(residual[near])))), 0.3)
+        sigma = max(robust_sd(residual[near]), 0.3)
     return params, sigma
 
 
@@ -378,7 +355,7 @@ def _judge(
 ) -> TrackFit | None:
     """Measure the fit on every moving position and accept or reject it; the lane on the
     recorded ``fixes`` of the fast running."""
-    moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_MPS)
+    moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS)
     cx, cy, bearing, _, mean_offset = (float(p) for p in params)
     gate = float(np.clip(GATE_SD * sigma, MIN_GATE_M, MAX_GATE_M))
     u, v = _to_axis_frame(x, y, np.array([cx, cy, bearing, 1.0, 0.0]))
@@ -429,127 +406,6 @@ def _judge(
         quality=quality,
         source="sub_sport" if trusted else "fit",
     )
-
-
-def on_track_band(offset_m: np.ndarray, gate_m: float) -> np.ndarray:
-    """Whether cross-track offsets from lane 1's line [m] are inside the lanes, give or take the gate."""
-    with np.errstate(invalid="ignore"):
-        return (offset_m > -gate_m) & (offset_m < trackshape.lane_offset_m(LANES) + gate_m)
-
-
-def fast_running(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
-    """Fast running on the track (reps and kicks), as opposed to warm-up jogs, walks and rests.
-
-    The rep level is the top decile of the on-track speed smoothed over
-    :data:`FAST_SMOOTHING_S` (kicks are too short to reach it); warm-ups run at about 80 % of
-    the rep speed, recovery jogs slower.
-    """
-    smooth = rolling_mean(speed, FAST_SMOOTHING_S / dt_s)
-    moving = smooth[on & (speed > MOVING_MPS)]
-    if not len(moving):
-        return np.zeros(len(speed), dtype=bool)
-    return on & (smooth >= FAST_SHARE * float(np.quantile(moving, FAST_LEVEL_QUANTILE)))
-
-
-def reps_lane(
-    offset_m: np.ndarray, s_m: np.ndarray, fast: np.ndarray, fixes: np.ndarray, dt_s: float
-) -> tuple[int, float]:
-    """The lane of the fast running, and its probability.
-
-    Parameters
-    ----------
-    offset_m, s_m
-        Cross-track offset from lane 1's line and position along it, over the grid [m].
-    fast
-        The fast running (its runs are the reps and kicks).
-    fixes
-        The grid points at recorded positions: the offsets are read on these only.
-    dt_s
-        Grid spacing [s].
-
-    On a bend a GPS error along the track also pushes the position outwards, by about
-    ``sd**2 / (2 R)`` on average (the hypotenuse is longer than the side): 0.3 m for a 5 m
-    error, a quarter of a lane. That bias is taken off, with the error's size read from the
-    spread of the offsets, before the likeliest lane under :data:`REP_LANE_PRIOR` is taken, given
-    the mean offset's uncertainty (:func:`_mean_offset_sd`).
-    """
-    measured = fast & fixes if (fast & fixes).any() else fast
-    pool = offset_m[measured]
-    spread = 1.4826 * float(np.median(np.abs(pool - np.median(pool))))
-    unbiased = offset_m - np.where(on_bend(s_m), spread**2 / (2.0 * LANE1_RADIUS_M), 0.0)
-    sd = _mean_offset_sd(unbiased, fast, measured, spread, dt_s)
-    return likeliest_lane(trimmed_mean(unbiased[measured]), sd, REP_LANE_PRIOR)
-
-
-def _mean_offset_sd(
-    unbiased_m: np.ndarray, fast: np.ndarray, measured: np.ndarray, spread_m: float, dt_s: float
-) -> float:
-    """Standard error of the fast running's mean cross-track offset [m].
-
-    A GPS error that lasts longer than a lap moves a whole lap's positions the same way: out on
-    one side of the track, in on the other, so it cancels over a lap, and consecutive offsets
-    say little about the mean's error. The scatter of the separate fast stretches' own means
-    (the reps) says it directly, when there are :data:`SCATTER_MIN_STRETCHES` of them (never less
-    than :data:`LANE_OFFSET_MIN_SD_M`, how far a runner's line wanders in a lane). With fewer, the
-    spread of the offsets over independent stretches of :data:`GPS_CORRELATION_S`.
-    """
-    edges = np.diff(np.concatenate([[0], fast.astype(np.int8), [0]]))
-    means = []
-    for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
-        chosen = np.flatnonzero(measured[start:end]) + start
-        if (end - start) * dt_s >= SCATTER_STRETCH_MIN_S and len(chosen) >= SCATTER_STRETCH_MIN_FIXES:
-            means.append(float(np.mean(unbiased_m[chosen])))
-    if len(means) >= SCATTER_MIN_STRETCHES:
-        return max(float(np.std(means, ddof=1)) / math.sqrt(len(means)), LANE_OFFSET_MIN_SD_M)
-    independent = max(float(fast.sum()) * dt_s / GPS_CORRELATION_S, 1.0)
-    return 1.2533 * spread_m / math.sqrt(independent)
-
-
-def recorded_fixes(grid: SessionGrid) -> np.ndarray:
-    """The grid points at recorded positions (all of them on a grid without that column).
-
-    A lane is read on these only: between fixes far apart (smart recording) the interpolated
-    positions cut the bends, up to a few metres inside the line run.
-    """
-    frame = grid.frame
-    if "position_recorded" not in frame:
-        return np.ones(len(frame), dtype=bool)
-    return frame["position_recorded"].to_numpy(dtype=bool)
-
-
-def nearest_lane(offset_m: float) -> int:
-    """The lane whose running line is nearest a cross-track offset from lane 1's line [m]."""
-    lines = np.array([trackshape.lane_offset_m(n) for n in range(1, LANES + 1)])
-    return int(np.argmin(np.abs(lines - offset_m))) + 1
-
-
-def likeliest_lane(offset_m: float, sd_m: float, prior: tuple[float, ...] | None) -> tuple[int, float]:
-    """The lane most probable given a mean offset from lane 1's line and its uncertainty [m],
-    and that probability.
-
-    Without a prior, every lane is equally likely a priori.
-    """
-    weights = np.ones(LANES) / LANES if prior is None else np.asarray(prior, dtype=np.float64)
-    lines = np.array([trackshape.lane_offset_m(n) for n in range(1, len(weights) + 1)])
-    log_posterior = np.log(weights) - 0.5 * ((offset_m - lines) / max(sd_m, 1e-3)) ** 2
-    posterior = np.exp(log_posterior - log_posterior.max())
-    best = int(np.argmax(posterior))
-    return best + 1, float(posterior[best] / posterior.sum())
-
-
-def on_bend(s1: np.ndarray) -> np.ndarray:
-    """Whether positions along lane 1's line [m] are on a bend."""
-    bend_end = math.pi * LANE1_RADIUS_M
-    back_end = bend_end + trackshape.STRAIGHT_M
-    with np.errstate(invalid="ignore"):
-        return (s1 < bend_end) | ((s1 >= back_end) & (s1 < back_end + bend_end))
-
-
-def trimmed_mean(values: np.ndarray, share: float = 0.2) -> float:
-    """Mean of ``values`` without the lowest and highest ``share`` of them."""
-    low, high = np.quantile(values, [share, 1.0 - share])
-    inside = values[(values >= low) & (values <= high)]
-    return float(np.mean(inside)) if len(inside) else float(np.median(values))
 
 
 def _wrapped_steps(s_m: np.ndarray, on: np.ndarray) -> np.ndarray:
