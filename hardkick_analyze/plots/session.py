@@ -19,6 +19,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from ..results import SessionReport
 from ..units import format_clock, format_pace
+from ..workout import planned_text
 from .axes import clock_ticks, set_title, show_note
 from .style import (
     HEART,
@@ -178,9 +179,7 @@ def _note_missing(axes: Axes, report: SessionReport) -> None:
     """Name the planned reps that were not run, top right."""
     if not report.missing:
         return
-    names = ", ".join(
-        f"{r.distance_m:.0f}+{r.kick_m:.0f} m" if r.has_kick else f"{r.distance_m:.0f} m" for r in report.missing
-    )
+    names = ", ".join(planned_text(r) for r in report.missing)
     axes.text(0.995, 0.87, f"not run: {names}", transform=axes.transAxes, ha="right", va="top", color=INK)
 
 
