@@ -63,9 +63,11 @@ def test_the_api_refuses_implausible_targets_too(pace, goal):
         analyze_session(RUN, pace_s_per_km=pace, goal_5k=goal)
 
 
-def test_out_with_one_file_and_csv_with_several_are_refused(tmp_path, nothing_is_analysed):
+def test_out_with_one_file_is_refused_and_csv_in_a_season_checked_first(tmp_path, nothing_is_analysed):
     assert "--out: writes a season review" in _refused([str(RUN), "--out", str(tmp_path / "review")])
-    assert "--csv: writes one session's reps" in _refused([str(RUN), str(RUN), "--csv", str(tmp_path / "r.csv")])
+    # A season writes every session's reps to --csv (tests/test_season_cli.py); its path is checked first.
+    assert "is one of the input files" in _refused([str(RUN), str(RUN), "--csv", str(RUN)])
+    assert _refused([str(RUN), str(RUN), "--csv", str(tmp_path)]).endswith("is a folder, not a file")
 
 
 def test_bad_out_folders_are_refused_before_any_work(tmp_path, nothing_is_analysed):

@@ -58,25 +58,25 @@ def _simulated(day_number: int, workout: Workout, warmup_s: float = 1200.0) -> S
 
 #: The simulated season: file name -> (activity or None for a broken file, expected kind or failure kind).
 SEASON = {
-    "2026-03-02 hard kick.gpx": (Simulated("hk", "hard_kick", day(2), hard_kick()), "hard_kick"),
-    "2026-03-03 easy.tcx.gz": (Simulated("easy", "other", day(3), easy_run()), "other"),
-    "2026-03-04 fartlek.gpx.gz": (Simulated("fartlek", "other", day(4), fartlek()), "other"),
-    "track/2026-03-06 6x400.tcx": (Simulated("6x400", "other", day(6), track_without_kicks()), "other"),
+    "2026-03-02 hard kick.gpx": (Simulated("hk", "interval", day(2), hard_kick()), "interval"),
+    "2026-03-03 easy.tcx.gz": (Simulated("easy", "run", day(3), easy_run()), "run"),
+    "2026-03-04 fartlek.gpx.gz": (Simulated("fartlek", "run", day(4), fartlek()), "run"),
+    "track/2026-03-06 6x400.tcx": (Simulated("6x400", "interval", day(6), track_without_kicks()), "interval"),
     "2026-03-07 ride.gpx": (Simulated("ride", "other", day(8, 17), ride(), sport="cycling"), "other"),
-    "track/2026-03-09 hard kick.tcx.gz": (Simulated("hk", "hard_kick", day(9), hard_kick(plain=3)), "hard_kick"),
-    "2026-03-10 tempo.gpx": (Simulated("tempo", "other", day(10), tempo_run()), "other"),
-    "2026-03-16 short warm-up.gpx": (Simulated("hk", "hard_kick", day(16), hard_kick(warmup_s=240.0)), "hard_kick"),
-    "sim/2026-03-12 hard kick.fit": (FromSimulator(_simulated(12, hard_kick_500(280.0)), "fit"), "hard_kick"),
+    "track/2026-03-09 hard kick.tcx.gz": (Simulated("hk", "interval", day(9), hard_kick(plain=3)), "interval"),
+    "2026-03-10 tempo.gpx": (Simulated("tempo", "run", day(10), tempo_run()), "run"),
+    "2026-03-16 short warm-up.gpx": (Simulated("hk", "interval", day(16), hard_kick(warmup_s=240.0)), "interval"),
+    "sim/2026-03-12 hard kick.fit": (FromSimulator(_simulated(12, hard_kick_500(280.0)), "fit"), "interval"),
     "sim/2026-03-13 easy.fit.gz": (
         FromSimulator(_simulated(13, Workout(spec="easy", reps=()), 2400.0), "fit.gz"),
-        "other",
+        "run",
     ),
     "sim/2026-03-14 hard kick.gpx.gz": (
         FromSimulator(_simulated(14, hard_kick_500(285.0, plain=3)), "gpx.gz"),
-        "hard_kick",
+        "interval",
     ),
-    "watch/run.fit": (None, "other"),
-    "watch/fenix.fit": (None, "other"),
+    "watch/run.fit": (None, "run"),
+    "watch/fenix.fit": (None, "run"),
     "broken/empty.fit": (None, "empty"),
     "broken/truncated.fit": (None, "truncated"),
     "broken/random.fit": (None, "unsupported"),
@@ -118,14 +118,14 @@ def season_dir(tmp_path_factory) -> Path:
 def small_dir(tmp_path_factory) -> Path:
     """Four files of four kinds, for the tests that run a season many times."""
     folder = tmp_path_factory.mktemp("small")
-    write(Simulated("easy", "other", day(3), easy_run(minutes=20.0)), folder, "easy.gpx")
-    write(Simulated("hk", "hard_kick", day(2), hard_kick()), folder, "hk.tcx.gz")
+    write(Simulated("easy", "run", day(3), easy_run(minutes=20.0)), folder, "easy.gpx")
+    write(Simulated("hk", "interval", day(2), hard_kick()), folder, "hk.tcx.gz")
     (folder / "run.fit").write_bytes((DATA / "run.fit").read_bytes())
     (folder / "empty.fit").write_bytes(b"")
     return folder
 
 
-SMALL = {"easy.gpx": "other", "hk.tcx.gz": "hard_kick", "run.fit": "other", "empty.fit": "empty"}
+SMALL = {"easy.gpx": "run", "hk.tcx.gz": "interval", "run.fit": "run", "empty.fit": "empty"}
 
 
 @pytest.fixture(scope="module")
@@ -160,43 +160,55 @@ def test_failures_carry_a_one_line_reason(season):
 
 
 def test_hard_kick_sessions_say_which_workout_and_that_the_pace_was_inferred(season):
-    hard = season.of_kind("hard_kick")
-    assert [r.report["workout"]["spec"] for r in hard] == ["hard-kick-500"] * 5
-    assert {r.report["workout"]["target_pace_source"] for r in hard} == {"inferred"}
+    hard = [r for r in season.of_kind("interval") if r.summary.is_hard_kick]
+    assert [r.summary.workout.spec for r in hard] == ["hard-kick-500"] * 5
+    assert {r.summary.workout.target_pace_source for r in hard} == {"inferred"}
     # 2 and 9 March: 4 and 3 plain reps; 12 and 14 March from the simulator: 4 and 3; 16 March: 4.
-    assert [len(r.report["reps"]) for r in hard] == [6, 5, 6, 5, 6]
-    assert [sum(rep["kick"] is not None for rep in r.report["reps"]) for r in hard] == [2] * 5
-    by_source = {r.source: r.report["workout"]["target_pace_s_per_km"] for r in hard}
+    assert [len(r.summary.reps) for r in hard] == [6, 5, 6, 5, 6]
+    assert [len(r.summary.kicks) for r in hard] == [2] * 5
+    by_source = {r.source: r.summary.workout.target_pace_s_per_km for r in hard}
     # The simulated runner scatters around the plan (about 1 % per rep, slow drift within a rep).
     assert by_source["sim/2026-03-12 hard kick.fit"] == pytest.approx(280.0, rel=0.03)
     assert by_source["sim/2026-03-14 hard kick.gpx.gz"] == pytest.approx(285.0, rel=0.03)
-    assert hard[0].report["source"] == "2026-03-02 hard kick.gpx"
+    assert hard[0].summary.source == "2026-03-02 hard kick.gpx"
+    # The five are one workout, the track session without kicks another.
+    (kicks, track) = season.review.groups
+    assert kicks.key == "hard-kick-500" and [s.source for s in kicks.sessions] == [r.source for r in hard]
+    assert [s.source for s in track.sessions] == ["track/2026-03-06 6x400.tcx"]
 
 
-def test_the_workout_checks_around_each_session(season):
+def test_the_checks_around_each_hard_session(season):
+    assert [c.source for c in season.checks] == [r.source for r in season.of_kind("interval")]
     first = season.check_for("2026-03-02 hard kick.gpx")
+    # 35 min at 2.75 m/s (6:04/km) after reps at 4:55/km: slower than 1.2 x 4:55 = 5:54/km.
     assert first.day_after == "easy run"
+    assert [n.source for n in first.next_day] == ["2026-03-03 easy.tcx.gz"]
     assert first.warmup_ok and first.cooldown_ok
-    # The watch files from 2017 and 2019 open the season: the weeks before are known, and empty.
-    assert first.weekly_run_km == (0.0, 0.0, 0.0, 0.0)
-    assert first.base_ok is False
-    assert first.flags == ("thin base: 0.0 km/week of running before (at least 15)",)
+    # The watch files from 2017 and 2019 are far away: the folder does not hold the weeks before.
+    assert first.weekly_run_km == (None, None, None, None)
+    assert first.base_ok is None and first.flags == ()
 
     second = season.check_for("track/2026-03-09 hard kick.tcx.gz")
     assert second.day_after == "hard"
-    assert "2026-03-10 tempo.gpx" in second.day_after_detail
-    assert any(f.startswith("hard session the next day") for f in second.flags)
-    # Runs from 2 to 9 March (the ride does not count): the reps session, the easy run, the
-    # fartlek, the track session.
-    runs = [r for r in season.records if r.kind != "failed" and r.sport == "running"]
+    assert [(n.source, n.not_recovery) for n in second.next_day] == [("2026-03-10 tempo.gpx", "fast")]
+    assert [f.code for f in second.flags] == ["hard_next_day"]
+    # Runs from 2 to 9 March (the ride is no run, but an everyday activity): the reps session,
+    # the easy run, the fartlek, the track session. The weeks before hold no file.
+    runs = [r for r in season.records if r.is_running and r.source != second.source]
     week = [r for r in runs if pd.Timestamp("2026-03-02T07:00Z") <= r.start_time < pd.Timestamp("2026-03-09T07:00Z")]
     assert second.weekly_run_km[0] == pytest.approx(sum(r.distance_m for r in week) / 1000, abs=0.01)
-    assert second.weekly_run_km[1:] == (0.0, 0.0, 0.0)
+    assert second.weekly_run_km[1:] == (None, None, None)
 
     third = season.check_for("2026-03-16 short warm-up.gpx")
-    assert third.warmup_ok is False
-    assert any(f.startswith("warm-up only") for f in third.flags)
-    assert third.day_after == "unknown"
+    assert third.warmup_ok is False and [f.code for f in third.flags] == ["short_warmup"]
+    # The last file: the next day is not in the folder, but the folder holds everyday runs that
+    # week, so a day without a file is a rest day.
+    assert third.day_after == "rest"
+    # Ranked: the hard day after first, then the warm-up.
+    assert [(f.code, f.source) for f in season.review.flags] == [
+        ("hard_next_day", "track/2026-03-09 hard kick.tcx.gz"),
+        ("short_warmup", "2026-03-16 short warm-up.gpx"),
+    ]
 
 
 def test_a_process_pool_and_any_executor_give_the_same_result(season, season_dir):
@@ -226,7 +238,7 @@ def test_a_second_run_is_served_from_the_cache(small_dir, tmp_path, monkeypatch)
     assert second.cache_hits == len(SMALL) and second.analysed_now == 0
     assert all(r.cached for r in second.records)
     assert _kinds(second) == _kinds(first)
-    assert [r.report for r in second.records] == [r.report for r in first.records]
+    assert [r.summary for r in second.records] == [r.summary for r in first.records]
 
 
 def test_a_corrupt_cache_entry_is_ignored(small_dir, tmp_path):
@@ -255,7 +267,7 @@ def test_a_cache_entry_swapped_for_another_files_is_not_served(small_dir, tmp_pa
     again = analyze_season([small_dir], workers=1, cache=cache)
     assert again.analysed_now == 2 and again.cache_hits == len(SMALL) - 2
     assert _kinds(again) == _kinds(first)
-    assert [r.report for r in again.records] == [r.report for r in first.records]
+    assert [r.summary for r in again.records] == [r.summary for r in first.records]
 
 
 def test_an_unexpected_exception_fails_one_file_loudly_and_is_not_cached(small_dir, tmp_path, monkeypatch):
@@ -284,12 +296,12 @@ def test_a_gzip_bomb_over_the_cap_fails_alone(tmp_path, monkeypatch):
     (tmp_path / "bomb.fit.gz").write_bytes(gzip.compress(b"\x00" * 3_000_000))
     (tmp_path / "run.fit").write_bytes((DATA / "run.fit").read_bytes())
     result = analyze_season([tmp_path], workers=1)
-    assert _kinds(result) == {"bomb.fit.gz": "too large", "run.fit": "other"}
+    assert _kinds(result) == {"bomb.fit.gz": "too large", "run.fit": "run"}
 
 
 def test_a_strava_bundle_uses_its_names_and_dates(tmp_path):
-    hk = Simulated("hk", "hard_kick", day(2), hard_kick())
-    easy = Simulated("easy", "other", day(3), easy_run())
+    hk = Simulated("hk", "interval", day(2), hard_kick())
+    easy = Simulated("easy", "run", day(3), easy_run())
     index = (
         "Activity ID,Activity Date,Activity Name,Activity Type,Elapsed Time,Filename\n"
         '11,"Mar 2, 2026, 7:00:00 AM",Hard kick on the track,Run,3000,activities/11.gpx.gz\n'
@@ -313,13 +325,13 @@ def test_a_strava_bundle_uses_its_names_and_dates(tmp_path):
     bundle.write_bytes(buffer.getvalue())
     result = analyze_season([bundle], workers=1)
     assert _kinds(result) == {
-        "activities/11.gpx.gz": "hard_kick",
-        "activities/12.tcx.gz": "other",
+        "activities/11.gpx.gz": "interval",
+        "activities/12.tcx.gz": "run",
         "activities/13.fit.gz": "empty",
         "activities/14.fit.gz": "truncated",  # the gzip is salvaged, the FIT inside is cut short,
         "activities/15.gpx.gz": "unsupported",
         "activities/16.gpx.gz": "empty",
-        "evil.fit": "other",
+        "evil.fit": "run",
     }
     titles = {r.source: r.title for r in result.records}
     assert titles["activities/11.gpx.gz"] == "Hard kick on the track"
@@ -337,8 +349,9 @@ def test_a_plan_gives_the_target_by_date(season_dir, tmp_path):
     plan.write_text("date,goal_5k,pace\n2026-03-01,25:00,\n2026-03-09,,4:40/km\n")
     result = analyze_season([season_dir], workers=1, plan=read_plan(plan))
     targets = {
-        r.source: (r.report["workout"]["target_pace_s_per_km"], r.report["workout"]["target_pace_source"])
-        for r in result.of_kind("hard_kick")
+        r.source: (r.summary.workout.target_pace_s_per_km, r.summary.workout.target_pace_source)
+        for r in result.of_kind("interval")
+        if r.summary.is_hard_kick
     }
     assert targets == {
         "2026-03-02 hard kick.gpx": (295.0, "goal"),
@@ -382,7 +395,7 @@ def test_the_cache_key_follows_the_analysis_code_not_the_presentation(tmp_path, 
         return cache_module.analysis_fingerprint()
 
     original = fingerprint()
-    for presentation in ("plots/season.py", "season/html.py", "cli/command.py", "present/text.py"):
+    for presentation in ("plots/season.py", "present/season/html.py", "cli/command.py", "present/text.py"):
         (package / presentation).write_text((package / presentation).read_text() + "\n# a comment\n")
     assert fingerprint() == original
     (package / "score.py").write_text((package / "score.py").read_text() + "\n# a comment\n")

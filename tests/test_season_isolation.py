@@ -58,7 +58,7 @@ def test_a_file_that_crashes_its_worker_fails_alone_and_no_other_file_is_lost(tm
     folder = _season(tmp_path, ["a.fit", "b.fit", "crash.fit", "c.fit", "d.fit"])
     result = analyze_season([folder], workers=2)
     outcomes = {r.source: r.kind for r in result.records}
-    assert outcomes == {"a.fit": "other", "b.fit": "other", "c.fit": "other", "d.fit": "other", "crash.fit": "failed"}
+    assert outcomes == {"a.fit": "run", "b.fit": "run", "c.fit": "run", "d.fit": "run", "crash.fit": "failed"}
     crashed = next(r for r in result.records if r.source == "crash.fit")
     assert crashed.error_kind == "crashed"
     assert "SIGSEGV" in (crashed.error or "")
@@ -69,8 +69,8 @@ def test_one_isolated_worker_also_survives_a_crashing_file(tmp_path, forked_work
     folder = _season(tmp_path, ["a.fit", "crash.fit", "b.fit"])
     result = analyze_season([folder], workers=1, isolate=True)
     assert {r.source: r.error_kind or r.kind for r in result.records} == {
-        "a.fit": "other",
-        "b.fit": "other",
+        "a.fit": "run",
+        "b.fit": "run",
         "crash.fit": "crashed",
     }
 
@@ -84,7 +84,7 @@ def test_a_file_over_its_time_budget_fails_and_the_season_goes_on(tmp_path, fork
         "over budget",
         "took longer than the 2 s one file may take",
     )
-    assert next(r for r in result.records if r.source == "a.fit").kind == "other"
+    assert next(r for r in result.records if r.source == "a.fit").kind == "run"
 
 
 def test_a_file_over_its_memory_budget_fails_and_the_season_goes_on(tmp_path, forked_workers):
@@ -93,7 +93,7 @@ def test_a_file_over_its_memory_budget_fails_and_the_season_goes_on(tmp_path, fo
     hog = next(r for r in result.records if r.source == "hog.fit")
     assert (hog.kind, hog.error_kind) == ("failed", "over budget")
     assert "memory" in (hog.error or "")
-    assert next(r for r in result.records if r.source == "a.fit").kind == "other"
+    assert next(r for r in result.records if r.source == "a.fit").kind == "run"
 
 
 def test_workers_are_clamped_to_the_cores(tmp_path, monkeypatch):

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hardkick_analyze.season.records import record_from_entry
 from hardkick_analyze.season.worker import AnalysisOptions, analyze_file
 
 # A 400 m track: two 84.39 m straights joined by half circles of 36.5 m radius.
@@ -31,7 +32,8 @@ REP_SPEED_MPS = 1000.0 / 295.0
 
 @dataclass(frozen=True)
 class Simulated:
-    """One simulated activity: what it is, when, and the kind the season review must give it."""
+    """One simulated activity: what it is, when, and the kind the season review must give it
+    (``interval``, ``run`` or ``other``)."""
 
     name: str
     kind: str
@@ -172,13 +174,13 @@ def _iso(start: dt.datetime, offset_s: float) -> str:
 
 
 KINDS = [
-    Simulated("hard kick", "hard_kick", day(2), hard_kick()),
-    Simulated("hard kick, 3 plain reps", "hard_kick", day(9), hard_kick(plain=3)),
-    Simulated("easy run", "other", day(3), easy_run()),
-    Simulated("long run", "other", day(7), easy_run(minutes=95.0, speed_mps=2.9)),
-    Simulated("tempo run", "other", day(4), tempo_run()),
-    Simulated("fartlek", "other", day(5), fartlek()),
-    Simulated("track session without kicks", "other", day(6), track_without_kicks()),
+    Simulated("hard kick", "interval", day(2), hard_kick()),
+    Simulated("hard kick, 3 plain reps", "interval", day(9), hard_kick(plain=3)),
+    Simulated("easy run", "run", day(3), easy_run()),
+    Simulated("long run", "run", day(7), easy_run(minutes=95.0, speed_mps=2.9)),
+    Simulated("tempo run", "run", day(4), tempo_run()),
+    Simulated("fartlek", "run", day(5), fartlek()),
+    Simulated("track session without kicks", "interval", day(6), track_without_kicks()),
     Simulated("ride", "other", day(8), ride(), sport="cycling"),
 ]
 
@@ -188,7 +190,8 @@ KINDS = [
 def test_each_simulated_kind_is_classified(activity, suffix, tmp_path):
     path = write(activity, tmp_path, f"session{suffix}")
     entry = analyze_file(path.name, path.read_bytes(), AnalysisOptions())
-    assert entry["kind"] == activity.kind, entry.get("report", {}).get("verdicts")
+    record = record_from_entry(entry, source=path.name, content_sha256=None, cached=False)
+    assert record.kind == activity.kind, entry.get("report", {}).get("verdicts")
 
 
 def test_a_hard_kick_session_recognises_the_preset_and_infers_the_pace(tmp_path):

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..edges import check_goal_5k, check_output_file, check_output_folder, read_pace
-from ..errors import ArgumentError, HardkickError, OutputPathError, WorkoutSpecError
+from ..errors import ArgumentError, HardkickError, WorkoutSpecError
 from ..workout import parse_workout
 from .options import ChartFormat, Options, Units
 from .season import is_season, run_season
@@ -67,7 +67,11 @@ DaskOption = Annotated[
 ]
 ChartsOption = Annotated[
     Path | None,
-    typer.Option(help="Also draw the session, rep and kick-fade charts into this folder.", file_okay=False),
+    typer.Option(
+        help="Also draw the session, rep and kick-fade charts into this folder (a season: each interval "
+        "session's, and report.html links to them).",
+        file_okay=False,
+    ),
 ]
 ChartFormatOption = Annotated[ChartFormat, typer.Option(help="File format of the charts.")]
 
@@ -155,8 +159,6 @@ def _check_outputs(paths: list[Path], options: Options, *, season_run: bool) -> 
             for field, (option, why) in SEASON_ONLY.items():
                 if getattr(options, field) not in (None, False):
                     raise ArgumentError(option, why)
-        if options.csv is not None and season_run:
-            raise OutputPathError("--csv", "writes one session's reps; a season review writes reps.csv with --out")
         if options.out is not None:
             check_output_folder(options.out, paths, option="--out")
         if options.csv is not None:

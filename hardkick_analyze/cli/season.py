@@ -12,13 +12,15 @@ from pathlib import Path
 import typer
 
 from ..errors import HardkickError
+from ..present.season.tables import json_entries, reps_table
+from ..present.season.text import render_season_text
 from ..season.batch import ProgressCallback, analyze_season
 from ..season.cache import ResultCache
-from ..season.inputs import expand_paths, is_bundle
-from ..season.outputs import json_entries
-from ..season.plan import read_plan
-from ..season.records import SeasonResult, SessionRecord
-from ..units import format_pace
+from ..season.charts import draw_session_charts
+from ..season.inputs import SessionInput, expand_paths, is_bundle
+from ..season.plan import Plan, read_plan
+from ..season.review import SeasonResult
+from ..season.worker import AnalysisOptions
 from .options import Options
 
 __all__ = ["is_season", "run_season"]
@@ -70,47 +72,44 @@ def run_season(paths: Sequence[Path], options: Options) -> int:
     if options.as_json:
         typer.echo(json.dumps(json_entries(result), indent=2, allow_nan=False))
     else:
-        typer.echo(render_season_text(result))
-    if options.out is not None:
-        # Charts need matplotlib: import it only when they are asked for.
-        from ..season.report import write_season
-
-        written = write_season(result, options.out)
-        typer.echo(f"hk-analyze: wrote {len(written)} files to {options.out}", err=True)
+        typer.echo(render_season_text(result, options.units.value))
+    try:
+        _write_outputs(result, inputs, plan, options)
+    except OSError as exc:
+        typer.echo(f"hk-analyze: cannot write the season's outputs: {exc.strerror or exc}", err=True)
+        return 2
     return 0 if result.read_count else 2
 
 
-def render_season_text(result: SeasonResult) -> str:
-    """One line per file, then the counts, for a person at a terminal."""
-    lines = [_line(result, r) for r in result.records]
-    counts = (
-        f"{len(result.records)} files: {len(result.of_kind('hard_kick'))} hard-kick sessions, "
-        f"{len(result.of_kind('other'))} other, {len(result.of_kind('failed'))} failed"
-    )
-    if result.cache_hits:
-        counts += f" ({result.cache_hits} from the cache)"
-    return "\n".join([*lines, counts])
+def _write_outputs(result: SeasonResult, inputs: Sequence[SessionInput], plan: Plan | None, options: Options) -> None:
+    """Each interval session's charts (--charts), every session's reps (--csv) and the season's files (--out)."""
+    units = options.units.value
+    session_charts = None
+    if options.charts is not None:
+        analysis = AnalysisOptions(
+            workout=options.workout, pace_s_per_km=options.pace_s_per_km, goal_5k=options.goal_5k, plan=plan
+        )
+        drawn = draw_session_charts(
+            result,
+            inputs,
+            options.charts,
+            options=analysis,
+            chart_format=options.chart_format.value,
+            units=units,
+            workers=options.workers,
+        )
+        for name, reason in drawn.failed.items():
+            typer.echo(f"hk-analyze: {name}: no charts: {reason}", err=True)
+        typer.echo(f"hk-analyze: drew the charts of {len(drawn.paths)} sessions in {options.charts}", err=True)
+        session_charts = drawn.paths
+    if options.csv is not None:
+        reps_table(result).to_csv(options.csv, index=False)
+    if options.out is not None:
+        # Charts need matplotlib: import it only when they are asked for.
+        from ..present.season.files import write_season
 
-
-def _line(result: SeasonResult, record: SessionRecord) -> str:
-    date = record.start_time.date().isoformat() if record.start_time is not None else "----------"
-    head = f"{date}  {record.kind:<9}  {record.source}"
-    if record.kind == "failed":
-        return f"{head}: {record.error_kind}: {record.error}"
-    if record.kind == "other":
-        return f"{head}  ({record.sport or 'unknown sport'})"
-    report = record.report or {}
-    workout = report.get("workout") or {}
-    score = (report.get("score") or {}).get("total")
-    check = result.check_for(record.source)
-    parts = [
-        str(workout.get("spec")),
-        f"{len(report.get('reps', []))} reps",
-        f"target {format_pace(workout.get('target_pace_s_per_km'))} ({workout.get('target_pace_source')})",
-        f"score {score:.0f}" if score is not None else "",
-        "; ".join(check.flags) if check is not None else "",
-    ]
-    return f"{head}  " + ", ".join(p for p in parts if p)
+        written = write_season(result, options.out, units=units, session_charts=session_charts)
+        typer.echo(f"hk-analyze: wrote {len(written)} files to {options.out}", err=True)
 
 
 def _report_failures(result: SeasonResult) -> None:

@@ -21,11 +21,11 @@ import pandas as pd
 
 from ..errors import ArgumentError, HardkickError
 from .cache import ResultCache
-from .checks import season_checks
 from .inputs import BundleCaps, SessionInput, checked_paths, expand_paths
 from .isolation import FileBudget, analyze_alone, analyze_budgeted, start_worker
 from .plan import Plan
-from .records import KINDS, SeasonResult, SessionRecord, record_from_entry
+from .records import ENTRY_KINDS, SessionRecord, record_from_entry
+from .review import SeasonResult, review_season
 from .worker import AnalysisOptions, analyze_file
 
 __all__ = ["ProgressCallback", "analyze_season", "default_workers"]
@@ -59,7 +59,7 @@ def analyze_season(
     budget: FileBudget | None = None,
     isolate: bool = False,
 ) -> SeasonResult:
-    """Analyse every file of a season and check the workout's demands around each hard-kick session.
+    """Analyse every file of a season, then check, group and estimate its sessions (:func:`.review.review_season`).
 
     Parameters
     ----------
@@ -97,8 +97,8 @@ def analyze_season(
     Returns
     -------
     SeasonResult
-        One record per input (analysed, other or failed; never fewer), the checks of each
-        hard-kick session, and how many results came from the cache.
+        One record per input (never fewer), the season's review (checks, workout groups,
+        fitness against the goal), and how many results came from the cache.
     """
     items = _as_inputs(inputs, caps)
     options = AnalysisOptions(workout=workout, pace_s_per_km=pace_s_per_km, goal_5k=goal_5k, plan=plan)
@@ -122,7 +122,7 @@ def analyze_season(
     records = tuple(sorted(run.records.values(), key=_order))
     return SeasonResult(
         records=records,
-        checks=season_checks(records),
+        review=review_season(records, goal_5k=goal_5k, plan=plan),
         analysed_now=run.analysed_now,
         cache_hits=run.cache_hits,
     )
@@ -210,7 +210,7 @@ class _Run:
         if self.cache is not None:
             key = self.cache.key(sha256, options_key)
             entry = self.cache.get(key, sha256)
-            if entry is not None and entry.get("kind") in KINDS:
+            if entry is not None and entry.get("kind") in ENTRY_KINDS:
                 self.cache_hits += 1
                 self._record(position, entry, sha256, cached=True)
                 return None

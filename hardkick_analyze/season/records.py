@@ -1,21 +1,28 @@
-"""Frozen values of a season: one record per input file, the workout checks, the whole result.
+"""One record per input file of a season, and what the file turned out to be.
 
 A :class:`SessionRecord` is built from the small JSON-ready entry the worker returns (the same
-entry the cache stores), so a cached and a fresh result cannot differ.
+entry the cache stores), so a cached and a fresh result cannot differ; the session's JSON is
+read once, here, into a typed :class:`~hardkick_analyze.summary.SessionSummary`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-__all__ = ["KINDS", "SeasonResult", "SessionCheck", "SessionRecord", "record_from_entry"]
+from ..pipeline import RUNNING_SPORTS
+from ..present.summary import SessionSummary
 
-#: What a file turned out to be: the workout, any other activity, or unreadable.
-KINDS = ("hard_kick", "other", "failed")
+__all__ = ["ENTRY_KINDS", "KINDS", "SessionRecord", "record_from_entry", "session_kind"]
+
+#: What a file turned out to be: a session with reps, a run without, any other activity, or unreadable.
+KINDS = ("interval", "run", "other", "failed")
+#: What the worker (or the cache) says of a file: analysed (with its JSON) or failed.
+ENTRY_KINDS = ("analysed", "failed")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,8 +34,8 @@ class SessionRecord:
     source
         The file's name inside the folder or bundle (text from the input: escape it in HTML).
     kind
-        ``'hard_kick'``, ``'other'`` (read, but not the workout: rides, easy runs, ...) or
-        ``'failed'``.
+        ``'interval'`` (a run with reps: the workout found or planned), ``'run'`` (a run without:
+        easy, long, steady), ``'other'`` (another sport: rides, swims, ...) or ``'failed'``.
     start_time
         Start of the activity (UTC), else the bundle's date for it, else None.
     title
@@ -41,9 +48,9 @@ class SessionRecord:
         Distance covered [m].
     device
         Device the file names (text from the input).
-    report
-        The single-session JSON contract (:func:`hardkick_analyze.present.report_json.report_to_dict`)
-        with ``source`` set to this input's name; None for a failed file.
+    summary
+        The session as the single-session JSON contract states it, typed, with ``source`` set to
+        this input's name; None for a failed file.
     error, error_kind
         One-line reason and its kind (``'corrupt'``, ``'truncated'``, ``'empty'``,
         ``'unsupported'``, ... or ``'internal error'``) for a failed file.
@@ -65,7 +72,7 @@ class SessionRecord:
     duration_s: float | None = None
     distance_m: float | None = None
     device: str | None = None
-    report: Mapping[str, Any] | None = None
+    summary: SessionSummary | None = None
     error: str | None = None
     error_kind: str | None = None
     internal_error: bool = False
@@ -78,81 +85,22 @@ class SessionRecord:
         """``'analysed'`` when the file was read, else ``'failed'``."""
         return "failed" if self.kind == "failed" else "analysed"
 
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SessionCheck:
-    """What the workout itself asks around one hard-kick session.
-
-    Attributes
-    ----------
-    source
-        The hard-kick session's file.
-    day_after
-        ``'rest'``, ``'easy run'``, ``'hard'`` (another hard session, a fast or long run, or
-        another sport) or ``'unknown'`` (no files after the session's day).
-    day_after_detail
-        What was found on the next day, for a person.
-    warmup_s, cooldown_s
-        Warm-up before the first rep and cool-down after the last [s].
-    warmup_ok, cooldown_ok
-        Whether they are as long as the workout asks.
-    weekly_run_km
-        Running distance in each of the 4 weeks before the session, most recent first [km];
-        None for a week the season's files do not cover.
-    base_km_per_week
-        Mean of the covered weeks [km/week], None when none is covered.
-    base_ok
-        Whether that base reaches the minimum (None when unknown).
-    flags
-        One line per problem, for a person.
-    """
-
-    source: str
-    day_after: str
-    day_after_detail: str
-    warmup_s: float | None
-    cooldown_s: float | None
-    warmup_ok: bool | None
-    cooldown_ok: bool | None
-    weekly_run_km: tuple[float | None, ...]
-    base_km_per_week: float | None
-    base_ok: bool | None
-    flags: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class SeasonResult:
-    """Every input of a season review, in date order, with the checks of each hard-kick session.
-
-    Attributes
-    ----------
-    records
-        One per input, ordered by start time (undated ones last), then by name.
-    checks
-        One per hard-kick session, in the same order.
-    analysed_now
-        Files analysed in this run (not served from the cache) [count].
-    cache_hits
-        Files served from the cache [count].
-    """
-
-    records: tuple[SessionRecord, ...]
-    checks: tuple[SessionCheck, ...] = ()
-    analysed_now: int = 0
-    cache_hits: int = 0
-
-    def of_kind(self, kind: str) -> tuple[SessionRecord, ...]:
-        """The records of one kind (``'hard_kick'``, ``'other'`` or ``'failed'``)."""
-        return tuple(r for r in self.records if r.kind == kind)
+    @property
+    def is_running(self) -> bool:
+        """A run of any kind (the sport says running, or says nothing)."""
+        return self.kind in ("interval", "run")
 
     @property
-    def read_count(self) -> int:
-        """Files that could be read [count]."""
-        return sum(r.kind != "failed" for r in self.records)
+    def is_hard(self) -> bool:
+        """A session a runner recovers from: reps of the workout proper or sprints, not only strides."""
+        return self.summary is not None and any(r.kind != "stride" for r in self.summary.reps)
 
-    def check_for(self, source: str) -> SessionCheck | None:
-        """The checks of one hard-kick session, by its file name."""
-        return next((c for c in self.checks if c.source == source), None)
+    @property
+    def pace_s_per_km(self) -> float | None:
+        """Mean pace over the whole activity [s/km] (None under 100 m)."""
+        if not self.distance_m or not self.duration_s or self.distance_m < 100.0:
+            return None
+        return self.duration_s / self.distance_m * 1000.0
 
 
 def record_from_entry(
@@ -165,24 +113,33 @@ def record_from_entry(
     title_hint: str | None = None,
     traceback: str | None = None,
 ) -> SessionRecord:
-    """Build a record from a worker's (or the cache's) entry, under this input's name."""
+    """Build a record from a worker's (or the cache's) entry, under this input's name.
+
+    Raises
+    ------
+    SummaryError
+        The entry's session JSON does not follow the contract (a bug: entries come from this
+        version of the analysis).
+    """
     activity = entry.get("activity") or {}
     report = entry.get("report")
+    summary = None
     if report is not None:
-        report = {**report, "source": source}
+        summary = dataclasses.replace(SessionSummary.from_dict(report), source=source)
+    sport = activity.get("sport")
     start = _time(activity.get("start_time"))
     if start is None or (date_hint is not None and activity.get("clock_relative")):
         start = date_hint
     return SessionRecord(
         source=source,
-        kind=str(entry["kind"]),
+        kind="failed" if entry.get("kind") == "failed" else session_kind(summary, sport),
         start_time=start,
         title=title_hint,
-        sport=activity.get("sport"),
+        sport=sport,
         duration_s=activity.get("duration_s"),
         distance_m=activity.get("distance_m"),
         device=activity.get("device"),
-        report=report,
+        summary=summary,
         error=entry.get("error"),
         error_kind=entry.get("error_kind"),
         internal_error=bool(entry.get("internal_error", False)),
@@ -190,6 +147,13 @@ def record_from_entry(
         cached=cached,
         traceback=traceback,
     )
+
+
+def session_kind(summary: SessionSummary | None, sport: str | None) -> str:
+    """``'interval'``, ``'run'`` or ``'other'`` for a file that was read (see :data:`KINDS`)."""
+    if sport not in RUNNING_SPORTS:
+        return "other"
+    return "interval" if summary is not None and summary.reps else "run"
 
 
 def _time(text: str | None) -> pd.Timestamp | None:

@@ -22,7 +22,7 @@ from ..present.report_json import report_to_dict
 from ..readers import read_activity
 from .plan import Plan
 
-__all__ = ["AnalysisOptions", "analyze_file"]
+__all__ = ["AnalysisOptions", "analyze_file", "options_for"]
 
 #: Starts before this are a device's power-on clock, not a date.
 _EARLIEST_REAL_START = pd.Timestamp("2000-01-01", tz="UTC")
@@ -73,17 +73,17 @@ def analyze_file(name: str, data: bytes, options: AnalysisOptions) -> dict[str, 
     Returns
     -------
     dict
-        ``kind`` (``'hard_kick'``, ``'other'`` or ``'failed'``), ``report`` (the session's JSON
+        ``kind`` (``'analysed'`` or ``'failed'``), ``report`` (the session's JSON
         contract), ``activity`` (sport, start, duration, distance, device), and for a failure
         ``error``, ``error_kind`` and ``internal_error`` (True when the analysis itself broke,
         with the traceback in ``traceback``). Never raises.
     """
     try:
         activity = read_activity(data, name=name)
-        workout, pace, goal = _options_for(activity, options)
+        workout, pace, goal = options_for(activity, options)
         report = analyze_session(activity, workout=workout, pace_s_per_km=pace, goal_5k=goal)
         return {
-            "kind": "hard_kick" if report.is_hard_kick else "other",
+            "kind": "analysed",
             "report": report_to_dict(report),
             "activity": _activity_summary(activity),
         }
@@ -100,7 +100,7 @@ def analyze_file(name: str, data: bytes, options: AnalysisOptions) -> dict[str, 
         }
 
 
-def _options_for(activity: Activity, options: AnalysisOptions) -> tuple[str | None, float | None, str | None]:
+def options_for(activity: Activity, options: AnalysisOptions) -> tuple[str | None, float | None, str | None]:
     """Workout, pace and goal for this file: the plan entry of its date first, then the season's."""
     entry = options.plan.for_time(activity.start_time) if options.plan is not None else None
     workout = entry.workout if entry is not None and entry.workout is not None else options.workout
