@@ -91,43 +91,15 @@ def plot_fitness(estimates: pd.DataFrame, trend_5k_s: tuple[float, float] | None
             ax.text(0.5, 0.5, "no session to estimate from", ha="center", va="center", color=MUTED)
             ax.set_axis_off()
             return figure
-        for zone, marker in _ZONE_MARKERS.items():
-            chosen = estimates.loc[estimates["zone"] == zone]
-            if chosen.empty:
-                continue
-            middle = chosen["time_5k_s"].to_numpy(dtype=float)
-            spread = np.array([middle - chosen["time_5k_fast_s"], chosen["time_5k_slow_s"] - middle])
-            ax.errorbar(
-                _dates(chosen["start_time"]),
-                middle,
-                yerr=spread,
-                fmt=marker,
-                color=INK,
-                ecolor=MUTED,
-                capsize=2,
-                markersize=5,
-                label=f"{zone} reps",
-            )
+        _draw_estimates(ax, estimates)
         times = estimates["start_time"]
         if trend_5k_s is not None:
-            ax.plot(
-                _dates([times.iloc[0], times.iloc[-1]]),
-                list(trend_5k_s),
-                "-",
-                color=REP_FILL,
-                linewidth=2,
-                label="trend",
-            )
+            ends = _dates([times.iloc[0], times.iloc[-1]])
+            ax.plot(ends, list(trend_5k_s), "-", color=REP_FILL, linewidth=2, label="trend")
         goals = estimates.loc[estimates["goal_5k_s"].notna()]
         if not goals.empty:
-            ax.step(
-                _dates(goals["start_time"]),
-                goals["goal_5k_s"].to_numpy(dtype=float),
-                where="post",
-                color=KICK_FILL,
-                linestyle="--",
-                label="goal",
-            )
+            goal_s = goals["goal_5k_s"].to_numpy(dtype=float)
+            ax.step(_dates(goals["start_time"]), goal_s, where="post", color=KICK_FILL, linestyle="--", label="goal")
         low = float(estimates["time_5k_fast_s"].min())
         high = float(estimates[["time_5k_slow_s", "goal_5k_s"]].max().max())
         ax.yaxis.set_major_locator(MultipleLocator(_round_step(high - low, _TIME_STEPS_S)))
@@ -139,6 +111,27 @@ def plot_fitness(estimates: pd.DataFrame, trend_5k_s: tuple[float, float] | None
         _date_axis(ax, times)
         figure.tight_layout()
     return figure
+
+
+def _draw_estimates(ax: Axes, estimates: pd.DataFrame) -> None:
+    """Each session's estimate with its range as an error bar, one marker shape per zone."""
+    for zone, marker in _ZONE_MARKERS.items():
+        chosen = estimates.loc[estimates["zone"] == zone]
+        if chosen.empty:
+            continue
+        middle = chosen["time_5k_s"].to_numpy(dtype=float)
+        spread = np.array([middle - chosen["time_5k_fast_s"], chosen["time_5k_slow_s"] - middle])
+        ax.errorbar(
+            _dates(chosen["start_time"]),
+            middle,
+            yerr=spread,
+            fmt=marker,
+            color=INK,
+            ecolor=MUTED,
+            capsize=2,
+            markersize=5,
+            label=f"{zone} reps",
+        )
 
 
 def _pace_panel(ax: Axes, sessions: pd.DataFrame, reps: pd.DataFrame, units: str) -> None:

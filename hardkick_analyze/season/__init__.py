@@ -5,9 +5,9 @@ Stages, one module each: :mod:`.inputs` (PATHs -> inputs, bundles walked safely)
 :mod:`.batch` (the composer, over any ``concurrent.futures.Executor``), :mod:`.records` (the
 entry as a typed record), :mod:`.checks` (the day after, warm-up and cool-down, the base),
 :mod:`.groups` (sessions of one workout and their trends), :mod:`.fitness` (the 5 km estimate,
-Daniels' VDOT), :mod:`.review` (all three over the season), :mod:`.plan` (dates -> goal or
-pace) and :mod:`.charts` (each session's own charts). The season in words, tables, JSON and
-HTML is in :mod:`hardkick_analyze.present`.
+Daniels' VDOT), :mod:`.trend` (the straight line both fit), :mod:`.review` (all three over the
+season), :mod:`.plan` (dates -> goal or pace) and :mod:`.charts` (each session's own charts).
+The season in words, tables, JSON and HTML is in :mod:`hardkick_analyze.present.season`.
 """
 
 from __future__ import annotations

@@ -81,21 +81,7 @@ def draw_session_charts(
     """
     folder = Path(out_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    by_name = {item.source_name: item for item in inputs}
-    jobs: list[tuple[str, bytes]] = []
-    failed: dict[str, str] = {}
-    for record in result.of_kind("interval"):
-        item = by_name.get(record.source)
-        try:
-            data = item.loader() if item is not None else None
-        except HardkickError as exc:
-            data, failed[record.source] = None, exc.reason
-        if data is None:
-            failed.setdefault(record.source, "not among the inputs")
-        elif record.content_sha256 is not None and hashlib.sha256(data).hexdigest() != record.content_sha256:
-            failed[record.source] = "the file changed since it was analysed"
-        else:
-            jobs.append((record.source, data))
+    jobs, failed = _jobs(result, inputs)
     chosen = AnalysisOptions() if options is None else options
     count = min(workers or default_workers(), default_workers(), max(len(jobs), 1))
     arguments = [(name, data, chosen, str(folder), chart_format, units) for name, data in jobs]
@@ -113,6 +99,26 @@ def draw_session_charts(
         else:
             paths[name] = tuple(Path(p) for p in drawn)
     return SessionCharts(paths=paths, failed=failed)
+
+
+def _jobs(result: SeasonResult, inputs: Sequence[SessionInput]) -> tuple[list[tuple[str, bytes]], dict[str, str]]:
+    """Each interval session's bytes again, and why a session's could not be had."""
+    by_name = {item.source_name: item for item in inputs}
+    jobs: list[tuple[str, bytes]] = []
+    failed: dict[str, str] = {}
+    for record in result.of_kind("interval"):
+        item = by_name.get(record.source)
+        try:
+            data = item.loader() if item is not None else None
+        except HardkickError as exc:
+            data, failed[record.source] = None, exc.reason
+        if data is None:
+            failed.setdefault(record.source, "not among the inputs")
+        elif record.content_sha256 is not None and hashlib.sha256(data).hexdigest() != record.content_sha256:
+            failed[record.source] = "the file changed since it was analysed"
+        else:
+            jobs.append((record.source, data))
+    return jobs, failed
 
 
 def chart_name(source: str) -> str:

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .records import SessionRecord
+from .trend import days_since, fit_line
 
 __all__ = [
     "FIVE_KM_M",
@@ -72,10 +73,6 @@ MIN_MARGIN = 0.01
 CURRENT_WINDOW_DAYS = 28.0
 #: The trend is carried on to the goal for at most this long [days].
 MAX_PROJECTION_DAYS = 365.0
-#: A trend needs this many sessions over at least this many days.
-TREND_MIN_SESSIONS = 3
-TREND_MIN_DAYS = 14.0
-_DAY_S = 86_400.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -259,12 +256,12 @@ def season_fitness(records: Sequence[SessionRecord], goal_at: GoalAt | None = No
     if not estimates:
         return SeasonFitness()
     as_of = estimates[-1].start_time
-    recent = [e for e in estimates if (as_of - e.start_time).total_seconds() <= CURRENT_WINDOW_DAYS * _DAY_S]
+    recent = [e for e in estimates if (as_of - e.start_time) <= pd.Timedelta(days=CURRENT_WINDOW_DAYS)]
     current = float(np.median([e.time_5k_s for e in recent]))
     fast = float(np.median([e.time_5k_fast_s for e in recent]))
     slow = float(np.median([e.time_5k_slow_s for e in recent]))
-    fit = _log_fit(estimates)
-    slope = fit[0] if fit is not None else None
+    line = fit_line([e.start_time for e in estimates], [math.log(e.time_5k_s) for e in estimates])
+    slope = line.per_day if line is not None else None
     goal_now = goal(as_of)
     return SeasonFitness(
         sessions=tuple(estimates),
@@ -273,8 +270,8 @@ def season_fitness(records: Sequence[SessionRecord], goal_at: GoalAt | None = No
         time_5k_fast_s=fast,
         time_5k_slow_s=slow,
         trend_pct_per_30_days=None if slope is None else (math.exp(30.0 * slope) - 1.0) * 100.0,
-        trend_first_5k_s=None if fit is None else math.exp(fit[1]),
-        trend_latest_5k_s=None if fit is None else math.exp(fit[1] + fit[0] * _days(estimates)[-1]),
+        trend_first_5k_s=None if line is None else math.exp(line.start),
+        trend_latest_5k_s=None if line is None else math.exp(line.start + line.per_day * _span_days(estimates)),
         goal_5k_s=goal_now,
         status=_status(goal_now, fast, slow),
         goal_reached_at=_reached_at(as_of, current, goal_now, slope),
@@ -297,17 +294,8 @@ def _zone(rep_s: float, recovery_ratio: float | None) -> str:
     return "I"
 
 
-def _days(estimates: Sequence[FitnessEstimate]) -> np.ndarray:
-    return np.array([(e.start_time - estimates[0].start_time).total_seconds() / _DAY_S for e in estimates])
-
-
-def _log_fit(estimates: Sequence[FitnessEstimate]) -> tuple[float, float] | None:
-    """Slope [1/day] and intercept (at the first session) of the log of the estimated time."""
-    days = _days(estimates)
-    if len(estimates) < TREND_MIN_SESSIONS or days[-1] - days[0] < TREND_MIN_DAYS:
-        return None
-    slope, intercept = np.polyfit(days, np.log([e.time_5k_s for e in estimates]), 1)
-    return float(slope), float(intercept)
+def _span_days(estimates: Sequence[FitnessEstimate]) -> float:
+    return float(days_since([estimates[-1].start_time], estimates[0].start_time)[0])
 
 
 def _status(goal_s: float | None, fast_s: float, slow_s: float) -> str | None:

@@ -29,6 +29,7 @@ import pandas as pd
 from ..present.summary import PlannedSummary, RepSummary
 from ..workout import PRESETS, parse_workout
 from .records import SessionRecord
+from .trend import fit_line
 
 __all__ = [
     "BLOCK_SHARE",
@@ -50,10 +51,6 @@ BLOCK_SHARE = 0.25
 #: Sessions of a one-block shape are one workout unless their rep counts jump by more than this
 #: ratio (4, 5 and 6 x 400 m together; 6 and 12 x 400 m apart).
 COUNT_RATIO = 1.6
-#: A trend per 30 days needs this many sessions, spread over at least this many days.
-TREND_MIN_SESSIONS = 3
-TREND_MIN_DAYS = 14.0
-_DAY_S = 86_400.0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True, order=True)
@@ -371,9 +368,10 @@ def _trend(sessions: Sequence[SessionMetrics], values: Sequence[float | None]) -
     known = [(s.start_time, v) for s, v in zip(sessions, values, strict=True) if v is not None and math.isfinite(v)]
     if len(known) < 2:
         return None
-    days = np.array([(t - known[0][0]).total_seconds() / _DAY_S for t, _ in known])
-    numbers = np.array([v for _, v in known])
-    slope = None
-    if len(known) >= TREND_MIN_SESSIONS and days[-1] - days[0] >= TREND_MIN_DAYS:
-        slope = float(np.polyfit(days, numbers, 1)[0]) * 30.0
-    return MetricTrend(first=known[0][1], previous=known[-2][1], latest=known[-1][1], per_30_days=slope)
+    line = fit_line([t for t, _ in known], [v for _, v in known])
+    return MetricTrend(
+        first=known[0][1],
+        previous=known[-2][1],
+        latest=known[-1][1],
+        per_30_days=None if line is None else line.per_day * 30.0,
+    )

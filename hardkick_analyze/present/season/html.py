@@ -171,6 +171,11 @@ def render_season_html(
         "<h2>How the 5 km estimate is made</h2>",
         *(f'<p class="note">{_e(note)}</p>' for note in MODEL_NOTES),
     ]
+    return _document(body)
+
+
+def _document(body: Sequence[str]) -> str:
+    """The page around the body: the policy that lets only this module's style and script run."""
     policy = (
         f"default-src 'none'; img-src data:; style-src '{_hash(_CSS)}'; script-src '{_hash(_SCRIPT)}'; "
         "base-uri 'none'; form-action 'none'"

@@ -61,7 +61,7 @@ def pace_difference(delta_s_per_km: float, units: str = "km") -> str:
 
 
 def group_label(group: WorkoutGroup) -> str:
-    """The workout as a runner names it: ``'5-6x400 m, jog'``, ``'hard kick 500'``, ``'4x800 m; 7x400 m, rest'``."""
+    """The workout as a runner names it: ``'5-6x400 m (jog)'``, ``'hard kick 500'``, ``'4x800 m; 7x400 m (rest)'``."""
     if group.preset is not None:
         text = describe_workout(parse_workout(group.preset))
     else:
@@ -69,7 +69,7 @@ def group_label(group: WorkoutGroup) -> str:
             _block_text(block, fewest, most)
             for block, (fewest, most) in zip(group.shape, group.block_reps, strict=True)
         )
-    return text + (f", {group.recovery}" if group.recovery else "")
+    return text + (f" ({group.recovery})" if group.recovery else "")
 
 
 def _block_text(block: RepSize, fewest: int, most: int) -> str:
@@ -199,7 +199,7 @@ def _most_done(result: SeasonResult, units: str) -> str:
     group = repeated[0]
     first, latest = group.sessions[0], group.sessions[-1]
     text = (
-        f"The workout done most, {group_label(group)} ({len(group.sessions)} times), went from "
+        f"The workout done most ({len(group.sessions)} times), {group_label(group)}, went from "
         f"{format_pace(first.rep_pace_s_per_km, units)} to {format_pace(latest.rep_pace_s_per_km, units)} mean rep pace"
     )
     if first.heart_rate_bpm is not None and latest.heart_rate_bpm is not None:
