@@ -192,11 +192,13 @@ def report(result: SeasonResult, sessions: list[TrueSession], table: pd.DataFram
             )
     lines += [
         "",
-        "Reading: the hard kick's reps (5 km pace less 5 s/km, short walked rests) read as Daniels' I reps",
-        "put the runner a little faster than true; the 1 km reps at 5 km pace with jogged rests, also I reps,",
-        "a little slower; the 400 m reps at 3 km pace with 200 m jogged, I reps too, close to true. The",
-        "simulated heart rate follows the reps' pace relative to the session's fastest rep, not fitness, so",
-        "the heart rate at rep pace stays flat here; on real files it is the other sign of progress.",
+        "Reading: each kind of rep carries its own bias (the median error by workout): Daniels reads all",
+        "three as I reps, run between 3 km and 5 km race pace, so reps run nearer 5 km pace (the 1 km reps)",
+        "read slow and reps run nearer 3 km pace (the 400 m reps) read fast. The season's estimate is the",
+        "median of its last 4 weeks, so for a runner who improves it lags by about two weeks (about 1 % at",
+        "2 % a month). The simulated heart rate follows the reps' pace relative to the session's fastest",
+        "rep, not fitness, so heart rate at rep pace stays flat here; on real files it is the other sign",
+        "of progress.",
     ]
     return "\n".join(lines)
 
