@@ -160,7 +160,7 @@ def test_reps_are_ordered_inside_and_never_overlap(seed, plain, kicks, pace, res
 
 
 def test_a_steady_run_has_no_intervals():
-    steady = Simulated("easy run", "other", day(3), easy_run(minutes=35.0, speed_mps=2.75))
+    steady = Simulated("easy run", "run", day(3), easy_run(minutes=35.0, speed_mps=2.75))
     report = analyze_session(gpx_bytes(steady))
     assert not report.is_hard_kick
     assert report.reps == ()

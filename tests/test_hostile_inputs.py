@@ -210,7 +210,7 @@ def test_a_season_lists_fifos_and_linked_or_unreadable_folders_as_failed(tmp_pat
     result = analyze_season([season], workers=1)
     outcomes = {r.source: (r.kind if r.kind != "failed" else r.error) for r in result.records}
     assert outcomes == {
-        "run.fit": "other",
+        "run.fit": "run",
         "pipe.fit": "is a FIFO (named pipe), not a regular file",
         "linked/": "a symbolic link to a folder, not followed",
         "locked/": "folder cannot be read: Permission denied",
@@ -250,9 +250,9 @@ def test_a_hostile_season_folder_reports_every_file_in_one_line_and_exits_0(tmp_
         "hk-analyze: pipe.fit: is a FIFO (named pipe), not a regular file",
         "hk-analyze: times.gpx: no sample has a valid time and a value",
     ]
-    assert "hard_kick  session.tcx" in result.stdout
-    assert "other      good.fit" in result.stdout
-    assert result.stdout.strip().endswith("6 files: 1 hard-kick sessions, 1 other, 4 failed")
+    assert "interval  session.tcx  hard kick 250 (preset)" in result.stdout
+    assert "run       good.fit" in result.stdout
+    assert "6 files: 1 interval session, 1 run, 0 other, 4 failed" in result.stdout
 
 
 # Found by tests/test_fuzz.py at a larger scale.

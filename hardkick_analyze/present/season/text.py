@@ -6,7 +6,7 @@ from ...season.records import SessionRecord
 from ...season.review import SeasonResult
 from ...units import format_clock, format_pace
 from .html import MAX_FLAGS_LISTED
-from .words import flag_text, group_label, season_sentences
+from .words import count_text, flag_text, group_label, season_sentences
 
 __all__ = ["render_season_text"]
 
@@ -14,10 +14,10 @@ __all__ = ["render_season_text"]
 def render_season_text(result: SeasonResult, units: str = "km") -> str:
     """One line per file, then the counts, the season in three sentences and what to act on."""
     lines = [_line(result, r, units) for r in result.records]
+    kinds = {kind: len(result.of_kind(kind)) for kind in ("interval", "run", "other", "failed")}
     counts = (
-        f"{len(result.records)} files: {len(result.of_kind('interval'))} interval sessions, "
-        f"{len(result.of_kind('run'))} runs, {len(result.of_kind('other'))} other, "
-        f"{len(result.of_kind('failed'))} failed"
+        f"{count_text(len(result.records), 'file')}: {count_text(kinds['interval'], 'interval session')}, "
+        f"{count_text(kinds['run'], 'run')}, {kinds['other']} other, {kinds['failed']} failed"
     )
     if result.cache_hits:
         counts += f" ({result.cache_hits} from the cache)"

@@ -23,6 +23,7 @@ __all__ = [
     "MODEL_NAME",
     "MODEL_NOTES",
     "base_text",
+    "count_text",
     "day_after_text",
     "day_text",
     "fitness_sentence",
@@ -179,14 +180,14 @@ def _holds(result: SeasonResult) -> str:
     dated = [r.start_time for r in result.records if r.start_time is not None]
     workouts = len(result.review.groups)
     text = (
-        f"{_count(counts['interval'], 'interval session')} in {_count(workouts, 'workout')}, "
-        f"{_count(counts['run'], 'run')} without reps and "
-        f"{_count(counts['other'], 'other activity', 'other activities')}"
+        f"{count_text(counts['interval'], 'interval session')} in {count_text(workouts, 'workout')}, "
+        f"{count_text(counts['run'], 'run')} without reps and "
+        f"{count_text(counts['other'], 'other activity', 'other activities')}"
     )
     if dated:
         text += f" from {day_text(min(dated))} to {day_text(max(dated))}"
     if counts["failed"]:
-        text += f"; {_count(counts['failed'], 'file')} could not be read"
+        text += f"; {count_text(counts['failed'], 'file')} could not be read"
     return text + "."
 
 
@@ -292,7 +293,8 @@ def _run_text(day: NextDay, units: str) -> str:
     return f"{format_clock(day.duration_s)} run{pace} ({day.source})"
 
 
-def _count(number: int, singular: str, plural: str | None = None) -> str:
+def count_text(number: int, singular: str, plural: str | None = None) -> str:
+    """``'1 run'``, ``'2 runs'``, ``'3 other activities'`` (with ``plural``)."""
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
 
 
