@@ -157,6 +157,10 @@ def render_season_html(
         _groups(result, charts, units),
         "<h2>Sessions</h2>",
         "<h3>Interval sessions</h3>",
+        ""
+        if session_charts
+        else '<p class="note">Each file links to its own session, rep and kick-fade charts '
+        "when <code>--charts DIR</code> draws them.</p>",
         _interval_table(result, units, links),
         "<h3>Runs without reps</h3>",
         _runs_table(result.of_kind("run"), units),
