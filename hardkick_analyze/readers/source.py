@@ -30,7 +30,10 @@ from ..errors import (
 )
 
 __all__ = [
+    "ACTIVITY_SUFFIXES",
+    "EMPTY_ZIP_MAGIC",
     "MAX_DECOMPRESSED_BYTES",
+    "ZIP_MAGIC",
     "RawSource",
     "decompressed_cap",
     "load_source",
@@ -51,14 +54,17 @@ RATIO_FREE_BYTES = 32 * 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 # Compressed bytes fed to zlib at a time: one step can grow by at most ~1,032 times this.
 _INFLATE_STEP = 16 * 1024
-_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
+#: An empty zip is only its end-of-central-directory record, which starts with these bytes.
+EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 #: The end record (22 bytes), its comment, and the zip64 end record and locator before it.
 _EOCD_SEARCH_BYTES = 22 + 65_535 + 56 + 20
 
 _GZIP_MAGIC = b"\x1f\x8b"
-_ZIP_MAGIC = b"PK\x03\x04"
+#: A zip starts with a local file header.
+ZIP_MAGIC = b"PK\x03\x04"
 _XML_ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)[\s/>]")
-_ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
+#: The names of activity files, plain or gzipped, in a folder or a bundle.
+ACTIVITY_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz")
 
 PathOrFile = str | os.PathLike[str] | BinaryIO | bytes
 
@@ -93,7 +99,7 @@ def load_source(path_or_file: PathOrFile, *, name: str | None = None) -> RawSour
     data, label = _read_bytes(path_or_file, name)
     compressed = False
     warnings: list[str] = []
-    if data.startswith(_ZIP_MAGIC):
+    if data.startswith(ZIP_MAGIC):
         data, inner = _single_member(data, label)
         compressed = True
         label = f"{label}!{inner}"
@@ -163,7 +169,7 @@ def zip_end_record(stream: BinaryIO) -> tuple[int, bytes, int | None]:
     stream.seek(size - tail_length)
     tail = stream.read(tail_length)
     stream.seek(0)
-    end = tail.rfind(_EMPTY_ZIP_MAGIC)
+    end = tail.rfind(EMPTY_ZIP_MAGIC)
     return size, tail, end if end >= 0 and end + 22 <= len(tail) else None
 
 
@@ -325,7 +331,7 @@ def _single_member(data: bytes, label: str) -> tuple[bytes, str]:
             members = [
                 info
                 for info in archive.infolist()
-                if not info.is_dir() and info.filename.lower().endswith(_ACTIVITY_SUFFIXES)
+                if not info.is_dir() and info.filename.lower().endswith(ACTIVITY_SUFFIXES)
             ]
             if len(members) != 1:
                 raise UnsupportedFormatError(

@@ -66,56 +66,33 @@ def analyze_season(
     inputs
         :class:`SessionInput` values (see :func:`expand_paths`), or paths of files, folders and
         bundles to expand; one ``str`` or ``Path`` is one path.
-    executor
-        Runs the per-file analysis; its worker count is not known, so ``workers`` only sets how
-        many tasks are kept in flight. Default: a process pool of ``workers`` processes (none
-        at all when every file is cached, or when ``workers`` is 1: then files run here).
-    workers
-        Parallel processes [count]; default, and at most: every core this process may use.
+    executor, workers
+        What runs the per-file analysis (default: a pool of ``workers`` processes, none when every
+        file is cached or ``workers`` is 1) and how many processes [count] (default and most:
+        every core; with an executor, it only sets how many tasks are kept in flight).
     cache
         Where results are kept by file content; None analyses every file.
-    workout
-        Workout spec or preset for every file; None recognises the workout per file.
-    pace_s_per_km
-        Target rep pace [s/km] for files the plan does not cover; None infers it.
-    goal_5k
-        Goal 5 km time (``'25:00'``) for files the plan does not cover.
-    plan
-        Dates -> goal, pace or workout (:func:`read_plan`).
+    workout, pace_s_per_km, goal_5k, plan
+        What each file is analysed against, as in :func:`~hardkick_analyze.analyze_session`
+        (spec or preset, target pace [s/km], 5 km goal ``'25:00'``); the plan (:func:`read_plan`)
+        sets them by date, and these hold for the files it does not cover.
     caps
         Safety caps for bundles, when ``inputs`` are paths.
     progress
         Called after each file (see :data:`ProgressCallback`).
-    budget
-        Memory and time one file may take in a worker process (default :class:`FileBudget`); a file
-        over it fails as ``'over budget'``. Files analysed in this process (``workers=1`` without
-        ``isolate``) or by a given executor have no budget.
-    isolate
-        With ``workers=1``, still analyse in one worker process (with the budget and crash
-        isolation) rather than in this one. The command line always isolates.
+    budget, isolate
+        Memory and time one file may take in a worker process (default :class:`FileBudget`; a file
+        over it fails as ``'over budget'``), and whether ``workers=1`` still runs in one worker
+        process for that budget and crash isolation (the command line always isolates). Files
+        analysed in this process or by a given executor have no budget.
 
-    Returns
-    -------
-    SeasonResult
-        One record per input (never fewer), the season's review (checks, workout groups,
-        fitness against the goal), and how many results came from the cache.
+    Returns one record per input (never fewer), the season's review (checks, workout groups,
+    fitness against the goal), and how many results came from the cache.
     """
     items = _as_inputs(inputs, caps)
     options = AnalysisOptions(workout=workout, pace_s_per_km=pace_s_per_km, goal_5k=goal_5k, plan=plan)
     run = _Run(items=items, options=options, cache=cache, progress=progress, budget=budget or FileBudget())
-    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
-        raise ArgumentError("workers", f"a number of processes (1 or more), not {workers!r}")
-    count = workers if workers is not None else default_workers()
-    if executor is None:
-        # More processes than cores only adds memory (each holds pandas): 1,000 asked on 2 cores is 2.
-        count = min(count, default_workers())
-    if executor is not None:
-        run.execute(executor, in_flight=max(count, 1) * _IN_FLIGHT_PER_WORKER)
-    elif count <= 1 and not isolate:
-        run.execute(None, in_flight=1)
-    else:
-        with _LazyProcessPool(count, run.budget) as pool:
-            run.execute(pool, in_flight=count * _IN_FLIGHT_PER_WORKER)
+    _execute(run, executor, _worker_count(workers, executor), isolate=isolate)
     if len(run.records) != len(items):
         # Nothing may be lost: a gap here is a bug in this module, never a bad file.
         raise RuntimeError(f"season bookkeeping lost {len(items) - len(run.records)} of {len(items)} inputs")
@@ -126,6 +103,26 @@ def analyze_season(
         analysed_now=run.analysed_now,
         cache_hits=run.cache_hits,
     )
+
+
+def _worker_count(workers: int | None, executor: Executor | None) -> int:
+    """The processes to run, checked: every core by default, never more than the cores for a local pool."""
+    if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+        raise ArgumentError("workers", f"a number of processes (1 or more), not {workers!r}")
+    count = workers if workers is not None else default_workers()
+    # More processes than cores only adds memory (each holds pandas): 1,000 asked on 2 cores is 2.
+    return count if executor is not None else min(count, default_workers())
+
+
+def _execute(run: _Run, executor: Executor | None, count: int, *, isolate: bool) -> None:
+    """Run every file: on the given executor, here (one worker, not isolated), or in a process pool."""
+    if executor is not None:
+        run.execute(executor, in_flight=max(count, 1) * _IN_FLIGHT_PER_WORKER)
+    elif count <= 1 and not isolate:
+        run.execute(None, in_flight=1)
+    else:
+        with _LazyProcessPool(count, run.budget) as pool:
+            run.execute(pool, in_flight=count * _IN_FLIGHT_PER_WORKER)
 
 
 def _as_inputs(

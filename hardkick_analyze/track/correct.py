@@ -116,24 +116,9 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
     lane = _lanes(offset, s1, on_track, speed, recorded_fixes(grid), dt, fit.lane)
     path = _path_length(s1, on_track, lane)
     measured = frame["distance_m"].to_numpy(dtype=np.float64)
+    distance, source = _track_distance(measured, path, on_track, speed, dt)
     stopped = frame["stopped"].to_numpy(dtype=bool)
-    derived = grid.speed_source.startswith("derived")
-    step_on = on_track[1:] & on_track[:-1]
-    measured_steps = np.nan_to_num(np.diff(measured))
-    fast = fast_running(speed, on_track, dt) & _settled(on_track, dt)
-    fast_steps = step_on & fast[1:] & fast[:-1]
-    track_steps = np.diff(path)
-    scale = _scale(measured_steps, track_steps, fast_steps)
-    if scale is not None:
-        steps = np.where(step_on, measured_steps / scale, measured_steps)
-        source = "track-scaled distance"
-    else:
-        steps = np.where(step_on, np.diff(np.maximum.accumulate(path)), measured_steps)
-        source = "track along-track distance"
-    start = measured[0] if np.isfinite(measured[0]) else 0.0
-    # Measured distances never decrease; a step back (a reader's rounding) is not distance run.
-    distance = start + np.concatenate([[0.0], np.cumsum(np.maximum(steps, 0.0))])
-    speed_mps, raw_speed_mps = distance_speeds(distance, stopped, dt, derived=derived)
+    speed_mps, raw_speed_mps = distance_speeds(distance, stopped, dt, derived=grid.speed_source.startswith("derived"))
     columns: dict[str, Any] = {
         "distance_m": distance,
         "speed_mps": speed_mps,
@@ -168,6 +153,27 @@ class TrackCorrection:
     def distance_error_m(self, distance_m: float) -> float:
         """Error estimate (one standard deviation) of a corrected distance on the track [m]."""
         return math.hypot(distance_m * self.rep_error_pct / 100.0, self.rep_error_m)
+
+
+def _track_distance(
+    measured: np.ndarray, path: np.ndarray, on_track: np.ndarray, speed: np.ndarray, dt_s: float
+) -> tuple[np.ndarray, str]:
+    """The session's distance [m] with its on-track steps rescaled to the track (or, when no
+    scale can be read from the fast running, taken along the track), and how it was made."""
+    step_on = on_track[1:] & on_track[:-1]
+    measured_steps = np.nan_to_num(np.diff(measured))
+    fast = fast_running(speed, on_track, dt_s) & _settled(on_track, dt_s)
+    fast_steps = step_on & fast[1:] & fast[:-1]
+    scale = _scale(measured_steps, np.diff(path), fast_steps)
+    if scale is not None:
+        steps = np.where(step_on, measured_steps / scale, measured_steps)
+        source = "track-scaled distance"
+    else:
+        steps = np.where(step_on, np.diff(np.maximum.accumulate(path)), measured_steps)
+        source = "track along-track distance"
+    start = measured[0] if np.isfinite(measured[0]) else 0.0
+    # Measured distances never decrease; a step back (a reader's rounding) is not distance run.
+    return start + np.concatenate([[0.0], np.cumsum(np.maximum(steps, 0.0))]), source
 
 
 def track_correction(grid: SessionGrid, fit: TrackFit) -> TrackCorrection:

@@ -371,16 +371,7 @@ def _judge(
     along = _wrapped_steps(s, on)
     laps = float(abs(along.sum())) / LAP_M
     quality = float(np.clip(coverage * fast_share * (1.0 - rms / MAX_RESIDUAL_RMS_M), 0.0, 1.0))
-    max_rms = TRUSTED_MAX_RESIDUAL_RMS_M if trusted else MAX_RESIDUAL_RMS_M
-    min_coverage = TRUSTED_MIN_COVERAGE if trusted else MIN_COVERAGE
-    accepted = (
-        rms <= max_rms
-        and coverage >= min_coverage
-        and SCALE_LIMITS[0] <= scale <= SCALE_LIMITS[1]
-        and OFFSET_LIMITS_M[0] <= mean_offset <= OFFSET_LIMITS_M[1]
-        and (trusted or (fast_share >= MIN_FAST_ON_TRACK and laps >= MIN_LAPS))
-    )
-    if not accepted:
+    if not _accepted(rms, coverage, scale, mean_offset, fast_share, laps, trusted=trusted):
         return None
     lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
     reps = fast_running(speed, on, dt_s)
@@ -405,6 +396,21 @@ def _judge(
         laps=laps,
         quality=quality,
         source="sub_sport" if trusted else "fit",
+    )
+
+
+def _accepted(
+    rms: float, coverage: float, scale: float, mean_offset: float, fast_share: float, laps: float, *, trusted: bool
+) -> bool:
+    """Whether a fit passes the limits (looser for a file recorded in a track mode)."""
+    max_rms = TRUSTED_MAX_RESIDUAL_RMS_M if trusted else MAX_RESIDUAL_RMS_M
+    min_coverage = TRUSTED_MIN_COVERAGE if trusted else MIN_COVERAGE
+    return (
+        rms <= max_rms
+        and coverage >= min_coverage
+        and SCALE_LIMITS[0] <= scale <= SCALE_LIMITS[1]
+        and OFFSET_LIMITS_M[0] <= mean_offset <= OFFSET_LIMITS_M[1]
+        and (trusted or (fast_share >= MIN_FAST_ON_TRACK and laps >= MIN_LAPS))
     )
 
 
