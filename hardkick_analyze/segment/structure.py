@@ -84,7 +84,10 @@ def _as_one_group(planned: list[PlannedRep], members: list[Candidate], timed: bo
     recovery = None
     if recoveries:
         gap = float(np.median([r.duration_s or 0.0 for r in recoveries]))
-        activity = max({r.activity for r in recoveries}, key=[r.activity for r in recoveries].count)
+        # The commonest activity; on a tie the first run (not a set's order, which changes with
+        # the interpreter's string hashing from one run to the next).
+        activities = [r.activity for r in recoveries]
+        activity = max(dict.fromkeys(activities), key=activities.count)
         recovery = Recovery(duration_s=_snap(gap, STANDARD_DURATIONS_S, step=15.0), activity=activity)
     return [
         dataclasses.replace(r, distance_m=distance_m, duration_s=duration_s, kick_m=kick_m, recovery=recovery)
