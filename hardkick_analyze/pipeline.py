@@ -21,9 +21,10 @@ from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
 from .score import score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
-from .segment.efforts import Candidate, candidate_between, smoothed_speed
+from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
 from .segment.laps import laps_as_efforts
 from .segment.structure import workout_from_efforts
+from .segment.sweep import EffortSweep, effort_sweep
 from .track import TrackCorrection, correct_session, track_correction
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .watch_plan import workout_from_steps, workout_from_title
@@ -93,12 +94,16 @@ def analyze_session(
     if not running and given is None:
         return _not_a_session(activity, None, given_pace, f"a {activity.metadata.sport} activity, not a run")
     grid, track = _track_stage(activity, enabled=track_correction)
-    efforts = find_efforts(grid)
+    # Computed once for every plan tried: the speeds, the plan-free efforts, and (when a plan
+    # is read at all) the threshold sweep.
+    speed = detection_speed(grid)
+    efforts = find_efforts(grid, speed)
     read = functools.partial(
         _analysed,
         activity,
         grid,
         track,
+        sweep=functools.cache(functools.partial(effort_sweep, speed)),
         efforts=(efforts.reps, efforts.candidates),
         given_pace=given_pace,
         use_laps=use_laps,
@@ -106,9 +111,8 @@ def analyze_session(
     if given is not None:
         segmentation, reps = _given_reading(read, given)
     else:
-        segmentation, reps = _untold_reading(
-            read, grid, _untold_plans(activity, grid, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
-        )
+        plans = _untold_plans(activity, grid, speed, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
+        segmentation, reps = _untold_reading(read, grid, speed, plans)
     hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
     plan = segmentation.workout
     score = score_session(reps, segmentation, duration_s=activity.duration_s) if reps else None
@@ -154,14 +158,16 @@ def _given_reading(read: Callable[[Workout], _Reading], given: Workout) -> _Read
     return other if _segments(other) > _segments(reading) else reading
 
 
-def _untold_reading(read: Callable[[Workout], _Reading], grid: SessionGrid, plans: list[Workout]) -> _Reading:
+def _untold_reading(
+    read: Callable[[Workout], _Reading], grid: SessionGrid, speed: DetectionSpeed, plans: list[Workout]
+) -> _Reading:
     """The session read with its own plan (the structure written again from the reps as placed:
     an effort's first edges are rough), or as a preset where it is the hard-kick session."""
     if not plans:
         return _nothing_found(grid), []
     segmentation, reps = read(plans[0])
     if plans[0].source == "detected":
-        refined = workout_from_efforts(grid, _placed_efforts(grid, segmentation))
+        refined = workout_from_efforts(grid, _placed_efforts(speed, segmentation))
         if refined is not None:
             segmentation, reps = read(refined)
     for plan in plans[1:]:
@@ -194,19 +200,27 @@ def _analysed(
     track: TrackCorrection | None,
     plan: Workout,
     *,
+    sweep: Callable[[], EffortSweep],
     efforts: Sequence[Sequence[Candidate]],
     given_pace: tuple[float, str] | None,
     use_laps: bool,
 ) -> _Reading:
     """Segment and score the session against one plan, its targets resolved once."""
-    segmentation = _with_track(segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), track)
+    segmentation = segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps, sweep=sweep())
+    segmentation = _with_track(segmentation, track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
     segmentation = dataclasses.replace(segmentation, workout=resolved)
     return segmentation, _score_reps(grid, segmentation)
 
 
 def _untold_plans(
-    activity: Activity, grid: SessionGrid, efforts: list[Candidate], *, file_plan: bool, use_laps: bool
+    activity: Activity,
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    efforts: list[Candidate],
+    *,
+    file_plan: bool,
+    use_laps: bool,
 ) -> list[Workout]:
     """The plans to try when none was given: the watch's, else the one the activity's title
     spells out, else the structure found (of the efforts the laps mark, when they mark the
@@ -217,7 +231,7 @@ def _untold_plans(
     if file_plan and primary is None and not activity.workout_steps:
         primary = workout_from_title(activity.metadata.workout_name)
     if primary is None:
-        marked = laps_as_efforts(activity, grid, smoothed_speed(grid), efforts) if use_laps else None
+        marked = laps_as_efforts(activity, grid, speed, efforts) if use_laps else None
         primary = workout_from_efforts(grid, marked if marked is not None else efforts)
     if primary is None:
         return []  # no efforts like reps: no interval session, hard kick or other
@@ -242,12 +256,9 @@ def _merged_efforts(extras: Sequence[Effort], unplanned: Sequence[Effort]) -> tu
     return tuple(sorted(merged, key=lambda e: e.start_s))
 
 
-def _placed_efforts(grid: SessionGrid, segmentation: Segmentation) -> list[Candidate]:
-    speed = smoothed_speed(grid)
-    return [
-        candidate_between(grid, speed, b.start_s, b.effort_end_s)
-        for b in sorted(segmentation.reps, key=lambda b: b.start_s)
-    ]
+def _placed_efforts(speed: DetectionSpeed, segmentation: Segmentation) -> list[Candidate]:
+    placed = sorted(segmentation.reps, key=lambda b: b.start_s)
+    return candidates_between(speed, np.array([b.start_s for b in placed]), np.array([b.effort_end_s for b in placed]))
 
 
 def _given_workout(workout: Workout | str | None) -> Workout | None:

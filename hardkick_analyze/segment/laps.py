@@ -15,7 +15,7 @@ import numpy as np
 from ..clean import SessionGrid
 from ..models import Activity, Lap
 from ..watch_plan import rep_step_indices
-from .efforts import Candidate, candidate_between
+from .efforts import Candidate, DetectionSpeed, candidates_between
 
 __all__ = ["lap_candidates", "laps_as_efforts", "structured"]
 
@@ -39,7 +39,7 @@ ALIKE_RATIO = 1.5
 
 
 def lap_candidates(
-    activity: Activity, grid: SessionGrid, speed: np.ndarray, longest_effort_m: float
+    activity: Activity, grid: SessionGrid, speed: DetectionSpeed, longest_effort_m: float
 ) -> list[Candidate]:
     """Candidates made of the laps that are reps (joined when back to back), in time order.
 
@@ -48,7 +48,7 @@ def lap_candidates(
     class at the speed that separates them best (Otsu's criterion on the laps' speeds, each
     weighted by its time), the fast ones clearly faster than the slow ones. A lap much longer
     than the longest planned effort (``longest_effort_m`` [m]) is a warm-up or cool-down lap,
-    never part of a rep. ``speed`` is the detection speed (:func:`.efforts.smoothed_speed`).
+    never part of a rep. ``speed`` is the session's (:func:`.efforts.detection_speed`).
     """
     if len(activity.laps) < 2:
         return []
@@ -60,11 +60,10 @@ def lap_candidates(
             spans[-1][1] = end_s
         else:
             spans.append([start_s, end_s])
-    return [
-        candidate_between(grid, speed, start_s, end_s)
-        for start_s, end_s in spans
-        if ((time >= start_s) & (time <= end_s)).sum() >= 4
-    ]
+    bounds = np.array(spans, dtype=np.float64).reshape(-1, 2)
+    samples = np.searchsorted(time, bounds[:, 1], side="right") - np.searchsorted(time, bounds[:, 0], side="left")
+    bounds = bounds[samples >= 4]
+    return candidates_between(speed, bounds[:, 0], bounds[:, 1])
 
 
 def structured(activity: Activity) -> bool:
@@ -118,7 +117,7 @@ def _lap_distance(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: flo
 
 
 def laps_as_efforts(
-    activity: Activity, grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]
+    activity: Activity, grid: SessionGrid, speed: DetectionSpeed, efforts: list[Candidate]
 ) -> list[Candidate] | None:
     """The rep laps as efforts, when the laps mark the reps the speed shows; else None.
 
@@ -145,7 +144,7 @@ def laps_as_efforts(
     return [lap for lap in laps if lap in marked or any(_alike(lap, m) for m in marked)]
 
 
-def _peak_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray) -> list[Candidate]:
+def _peak_laps(activity: Activity, grid: SessionGrid, speed: DetectionSpeed) -> list[Candidate]:
     """The laps run :data:`ALTERNATING_RATIO` times faster than the laps on both sides of them:
     reps between recoveries, however the warm-up was run."""
     time = grid.time_s
@@ -155,11 +154,13 @@ def _peak_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray) -> list
         _lap_distance(lap, time, distance, a, b) / (b - a) if b > a else 0.0
         for lap, (a, b) in zip(activity.laps, spans, strict=True)
     ]
-    peaks = []
-    for k in range(1, len(spans) - 1):
-        if speeds[k] >= ALTERNATING_RATIO * max(speeds[k - 1], speeds[k + 1]) and speeds[k] > 0:
-            peaks.append(candidate_between(grid, speed, *spans[k]))
-    return peaks
+    peaks = [
+        spans[k]
+        for k in range(1, len(spans) - 1)
+        if speeds[k] >= ALTERNATING_RATIO * max(speeds[k - 1], speeds[k + 1]) and speeds[k] > 0
+    ]
+    bounds = np.array(peaks, dtype=np.float64).reshape(-1, 2)
+    return candidates_between(speed, bounds[:, 0], bounds[:, 1])
 
 
 def _clearly_alternating(grid: SessionGrid, laps: list[Candidate]) -> bool:
