@@ -24,7 +24,9 @@ from .track import TrackCorrection
 __all__ = [
     "FADE_FINAL_SHARE",
     "PEAK_WINDOW_S",
+    "FormChannels",
     "SpeedTrace",
+    "form_channels",
     "score_kick",
     "score_rep",
     "score_session",
@@ -69,6 +71,7 @@ def score_rep(
     speed_scale: float,
     next_start_s: float | None,
     track: TrackCorrection | None = None,
+    channels: FormChannels | None = None,
 ) -> RepResult:
     """Measure one rep (and its kick) between the segmenter's boundaries.
 
@@ -92,7 +95,11 @@ def score_rep(
     track
         The track stage's answer when the distance was corrected on a track: distances on it
         get an error estimate.
+    channels
+        The grid's running-form channels (:func:`form_channels`), when many reps are scored
+        on one grid; read here when not given.
     """
+    channels = channels if channels is not None else form_channels(grid)
     duration = bounds.end_s - bounds.start_s
     measured = _distance_between(grid, bounds.start_s, bounds.end_s)
     # A rep set by its time covers what the runner ran: its pace is measured, not planned.
@@ -117,9 +124,10 @@ def score_rep(
             distance_scale=distance_scale,
             speed_scale=speed_scale,
             track=track,
+            channels=channels,
         )
         if planned.has_kick and bounds.kick_end_s is not None
-        else _sprint(grid, bounds, distance_m, distance_scale=distance_scale, speed_scale=speed_scale, track=track)
+        else _sprint(grid, bounds, distance_m, distance_scale, speed_scale, track, channels)
         if planned.max_effort
         else None
     )
@@ -145,7 +153,7 @@ def score_rep(
         if next_start_s is None or next_start_s >= bounds.effort_end_s + HR_RECOVERY_S
         else None,
         rest_after_s=next_start_s - bounds.effort_end_s if next_start_s is not None else None,
-        form=form_change(grid, bounds.start_s, bounds.end_s),
+        form=form_change(grid, bounds.start_s, bounds.end_s, channels),
         kick=kick,
         how=bounds.how,
     )
@@ -155,10 +163,10 @@ def _sprint(
     grid: SessionGrid,
     bounds: RepBounds,
     distance_m: float,
-    *,
     distance_scale: float,
     speed_scale: float,
     track: TrackCorrection | None,
+    channels: FormChannels,
 ) -> KickResult:
     """A sprint (``@max``) measured as a kick from its start: top speed, where it came, fade."""
     duration = bounds.end_s - bounds.start_s
@@ -171,6 +179,7 @@ def _sprint(
         distance_scale=distance_scale,
         speed_scale=speed_scale,
         track=track,
+        channels=channels,
     )
 
 
@@ -184,10 +193,11 @@ def score_kick(
     distance_scale: float,
     speed_scale: float,
     track: TrackCorrection | None = None,
+    channels: FormChannels | None = None,
 ) -> KickResult:
     """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``.
 
-    ``track`` is as for :func:`score_rep`.
+    ``track`` and ``channels`` are as for :func:`score_rep`.
     """
     duration = end_s - start_s
     measured = _distance_between(grid, start_s, end_s)
@@ -216,7 +226,7 @@ def score_kick(
         distance_to_peak_m=_distance_between(grid, start_s, peak_time) / distance_scale,
         speed_vs_rep_pct=100.0 * average / rep_speed_mps if rep_speed_mps > 0 else math.nan,
         bins=_speed_bins(grid, start_s, kick_m, distance_scale),
-        form=form_change(grid, start_s, end_s),
+        form=form_change(grid, start_s, end_s, channels),
     )
 
 
@@ -277,10 +287,10 @@ def speed_trace(
     window_s = math.sqrt(max(PEAK_WINDOW_S**2 - grid.sample_interval_s**2, 0.0))
     smoothed = rolling_mean(speed, window_s / grid.dt_s)
     distance = grid.frame["distance_m"].to_numpy(dtype=np.float64)
-    inside = (time > start_s) & (time < end_s)
+    inside = _inside(time, start_s, end_s, closed=False)
     ends = np.array([start_s, end_s])
     rows = np.concatenate([[start_s], time[inside], [end_s]])
-    on_grid = np.concatenate([np.isin(ends[:1], time), np.ones(int(inside.sum()), dtype=bool), np.isin(ends[1:], time)])
+    on_grid = np.concatenate([np.isin(ends[:1], time), np.ones(len(rows) - 2, dtype=bool), np.isin(ends[1:], time)])
     return SpeedTrace(
         time_s=rows,
         distance_m=(_with_ends(time, distance, inside, ends) - _distance_at(grid, start_s)) / distance_scale,
@@ -290,39 +300,69 @@ def speed_trace(
     )
 
 
-def _with_ends(time: np.ndarray, values: np.ndarray, inside: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _with_ends(time: np.ndarray, values: np.ndarray, inside: slice, ends: np.ndarray) -> np.ndarray:
     """``values`` strictly inside a window, with the values interpolated at its two ends."""
     at_ends = np.interp(ends, time, values)
     return np.concatenate([at_ends[:1], values[inside], at_ends[1:]])
 
 
-def form_change(grid: SessionGrid, start_s: float, end_s: float) -> FormChange | None:
+@dataclass(frozen=True, slots=True, eq=False)
+class FormChannels:
+    """The running-form channels of a grid, read once for every rep and kick scored on it:
+    ``cadence``, ``step_length`` (recorded, else speed over cadence), ``ground_contact`` and
+    ``vertical_oscillation``, each an array on the grid or None when the file has none of it."""
+
+    cadence: np.ndarray | None
+    step_length: np.ndarray | None
+    ground_contact: np.ndarray | None
+    vertical_oscillation: np.ndarray | None
+
+
+def form_channels(grid: SessionGrid) -> FormChannels:
+    """The grid's running-form channels (see :class:`FormChannels`)."""
+    frame = grid.frame
+
+    def channel(name: str) -> np.ndarray | None:
+        if name not in frame:
+            return None
+        values = frame[name].to_numpy(dtype=np.float64)
+        return values if (~np.isnan(values)).any() else None
+
+    cadence = channel("cadence_spm")
+    step_length = channel("step_length_m")
+    if step_length is None and "step_length_m" not in frame and cadence is not None:
+        # Step length from speed and cadence when the watch does not record it.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            derived = frame["speed_mps"].to_numpy(dtype=np.float64) * 60.0 / np.where(cadence > 0, cadence, np.nan)
+        step_length = derived if (~np.isnan(derived)).any() else None
+    return FormChannels(
+        cadence=cadence,
+        step_length=step_length,
+        ground_contact=channel("ground_contact_time_ms"),
+        vertical_oscillation=channel("vertical_oscillation_mm"),
+    )
+
+
+def form_change(
+    grid: SessionGrid, start_s: float, end_s: float, channels: FormChannels | None = None
+) -> FormChange | None:
     """Running form over the first vs the last quarter of ``[start_s, end_s]``.
 
     Returns None when the file has none of cadence, step length, ground contact time or
-    vertical oscillation.
+    vertical oscillation. ``channels`` are the grid's (:func:`form_channels`), read here when
+    not given.
     """
     start_s, end_s = start_s + FORM_EDGE_S, end_s - FORM_EDGE_S
     quarter = (end_s - start_s) / 4.0
     if quarter <= 0:
         return None
-    frame = grid.frame
+    channels = channels if channels is not None else form_channels(grid)
     changes: dict[str, float] = {}
-    step_length = None
-    if "cadence_spm" in frame and frame["cadence_spm"].notna().any():
-        # Step length from speed and cadence when the watch does not record it.
-        step_length = frame["speed_mps"] * 60.0 / frame["cadence_spm"].where(frame["cadence_spm"] > 0)
-    sources = {
-        "cadence": frame.get("cadence_spm"),
-        "step_length": frame.get("step_length_m", step_length),
-        "ground_contact": frame.get("ground_contact_time_ms"),
-        "vertical_oscillation": frame.get("vertical_oscillation_mm"),
-    }
-    for name, series in sources.items():
-        if series is None or not series.notna().any():
+    for name in ("cadence", "step_length", "ground_contact", "vertical_oscillation"):
+        values = getattr(channels, name)
+        if values is None:
             changes[name] = math.nan
             continue
-        values = series.to_numpy(dtype=np.float64)
         first = _window_values(grid, values, start_s, start_s + quarter)
         last = _window_values(grid, values, end_s - quarter, end_s)
         base = np.nanmean(first) if np.isfinite(first).any() else math.nan
@@ -456,7 +496,7 @@ def _speed_bins(grid: SessionGrid, start_s: float, kick_m: float, distance_scale
 
 def _mean(time: np.ndarray, values: np.ndarray, start_s: float, end_s: float) -> float:
     """Time-weighted mean of ``values`` over ``[start_s, end_s]``, interpolated at the edges."""
-    inside = (time > start_s) & (time < end_s)
+    inside = _inside(time, start_s, end_s, closed=False)
     t = np.concatenate([[start_s], time[inside], [end_s]])
     v = np.concatenate([[np.interp(start_s, time, values)], values[inside], [np.interp(end_s, time, values)]])
     return float(np.trapezoid(v, t) / (end_s - start_s)) if end_s > start_s else math.nan
@@ -484,9 +524,9 @@ def _distance_error(
     if track is None or "on_track" not in grid.frame:
         return None
     time = grid.time_s
-    inside = (time >= start_s) & (time <= end_s)
+    inside = _inside(time, start_s, end_s)
     on = grid.frame["on_track"].to_numpy(dtype=bool)
-    if not inside.any() or on[inside].mean() < ON_TRACK_SHARE:
+    if inside.stop == inside.start or on[inside].mean() < ON_TRACK_SHARE:
         return None
     return track.distance_error_m(measured_m)
 
@@ -494,10 +534,10 @@ def _distance_error(
 def _time_at_fraction(grid: SessionGrid, start_s: float, end_s: float, fraction: float) -> float:
     """When the watch's distance had covered ``fraction`` of its distance over the window [s]."""
     time = grid.time_s
-    inside = (time >= start_s) & (time <= end_s)
+    inside = _inside(time, start_s, end_s)
     distance = grid.frame["distance_m"].to_numpy()
     d0, d1 = _distance_at(grid, start_s), _distance_at(grid, end_s)
-    if not inside.any() or d1 <= d0 or not math.isfinite(d1 - d0):
+    if inside.stop == inside.start or d1 <= d0 or not math.isfinite(d1 - d0):
         return start_s + fraction * (end_s - start_s)
     target = d0 + fraction * (d1 - d0)
     t = np.concatenate([[start_s], time[inside], [end_s]])
@@ -512,9 +552,16 @@ def _window(grid: SessionGrid, column: str, start_s: float, end_s: float) -> np.
 
 
 def _window_values(grid: SessionGrid, values: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
-    time = grid.time_s
-    inside = (time >= start_s) & (time <= end_s)
-    return values[inside] if inside.any() else np.array([np.nan])
+    inside = _inside(grid.time_s, start_s, end_s)
+    return values[inside] if inside.stop > inside.start else np.array([np.nan])
+
+
+def _inside(time: np.ndarray, start_s: float, end_s: float, *, closed: bool = True) -> slice:
+    """The samples of the sorted grid ``time`` in ``[start_s, end_s]`` (``closed=False``:
+    strictly between the two), as a slice [s]."""
+    first = int(np.searchsorted(time, start_s, side="left" if closed else "right"))
+    stop = int(np.searchsorted(time, end_s, side="right" if closed else "left"))
+    return slice(first, max(stop, first))
 
 
 def _value_at(grid: SessionGrid, column: str, when_s: float) -> float:

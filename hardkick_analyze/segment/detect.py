@@ -239,18 +239,23 @@ def _verdicts(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> 
     """Each island as an effort, or None: too short or slow to be one, too long (steady
     running), or not clearly faster than its surroundings."""
     start_s, end_s = _tightened(speed, start_s, end_s)
-    candidates = candidates_between(speed, start_s, end_s)
     features = span_features(speed, start_s, end_s)
-    faster_side = np.fmax(features.before_mps, features.after_mps)
-    with np.errstate(invalid="ignore"):
+    time, distance = speed.time_s, speed.distance_m
+    duration = end_s - start_s
+    run = np.interp(end_s, time, distance) - np.interp(start_s, time, distance)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_speed = np.where(duration > 0, run / duration, 0.0)
+        faster_side = np.fmax(features.before_mps, features.after_mps)
         side_contrast = np.where(
             np.isnan(faster_side), np.inf, features.level_mps / np.maximum(np.nan_to_num(faster_side), 0.5)
         )
-    duration = end_s - start_s
-    effort = (duration >= MIN_EFFORT_S) & (duration <= MAX_EFFORT_S)
-    effort &= np.array([c.mean_speed_mps >= MIN_RUNNING_MPS and c.contrast >= MIN_CONTRAST for c in candidates])
-    effort &= side_contrast >= MIN_SIDE_CONTRAST
-    return [c if keep else None for c, keep in zip(candidates, effort.tolist(), strict=True)]
+    effort = (duration >= MIN_EFFORT_S) & (duration <= MAX_EFFORT_S) & (mean_speed >= MIN_RUNNING_MPS)
+    effort &= (features.contrast >= MIN_CONTRAST) & (side_contrast >= MIN_SIDE_CONTRAST)
+    verdicts: list[Candidate | None] = [None] * len(start_s)
+    chosen = np.flatnonzero(effort)
+    for k, candidate in zip(chosen.tolist(), candidates_between(speed, start_s[chosen], end_s[chosen]), strict=True):
+        verdicts[k] = candidate
+    return verdicts
 
 
 def _tightened(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -25,6 +25,7 @@ __all__ = [
     "candidate_between",
     "candidates_between",
     "detection_speed",
+    "kick_ratios",
     "same_size",
     "segment_medians",
     "segment_members",
@@ -90,11 +91,12 @@ def detection_speed(grid: SessionGrid) -> DetectionSpeed:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class SpanFeatures:
-    """Features of many spans of the session, one row each (see :func:`span_features`).
+    """How many spans of the session compare with their surroundings, one row each (see
+    :func:`span_features`).
 
     ``first``/``stop`` are the samples inside each span (``[first, stop)``); ``level_mps`` the
     mean detection speed there; ``before_mps``/``after_mps`` the mean speed of the surroundings
-    (NaN where none was recorded); ``kick_ratio`` and ``contrast`` as on :class:`Candidate`.
+    (NaN where none was recorded); ``contrast`` as on :class:`Candidate`.
     """
 
     first: np.ndarray
@@ -102,7 +104,6 @@ class SpanFeatures:
     level_mps: np.ndarray
     before_mps: np.ndarray
     after_mps: np.ndarray
-    kick_ratio: np.ndarray
     contrast: np.ndarray
 
 
@@ -115,14 +116,11 @@ def window(time: np.ndarray, start_s: float, end_s: float, *, closed: str = "bot
 
 
 def span_features(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> SpanFeatures:
-    """The features of the spans ``[start_s[k], end_s[k]]``, all at once [s].
+    """The spans ``[start_s[k], end_s[k]]`` against their surroundings, all at once [s].
 
     Each span's level is the mean speed of the samples inside it; its surroundings the mean
     speed from :data:`SURROUNDING_S` seconds before its start and after its end; its contrast
-    the level over the slower surrounding (at least :data:`MIN_REST_MPS`); its kick ratio the
-    top speed in the last :data:`KICK_PROBE_SHARE` of its distance over the median speed before
-    that (from :data:`KICK_BODY_FROM_SHARE` on): about 1 for an evenly paced rep, 1.3 or more
-    when it ends in a sprint (1 for a span of fewer than two samples or no distance).
+    the level over the slower surrounding (at least :data:`MIN_REST_MPS`).
     """
     time, values = speed.time_s, speed.speed_mps
     start_s = np.asarray(start_s, dtype=np.float64)
@@ -147,7 +145,6 @@ def span_features(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray)
         level_mps=level,
         before_mps=before,
         after_mps=after,
-        kick_ratio=_kick_ratios(speed, first, stop),
         contrast=contrast,
     )
 
@@ -177,7 +174,7 @@ def candidates_between(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.nda
             end_s.tolist(),
             distance.tolist(),
             mean_speed.tolist(),
-            features.kick_ratio.tolist(),
+            kick_ratios(speed, features.first, features.stop).tolist(),
             features.contrast.tolist(),
             strict=True,
         )
@@ -270,9 +267,11 @@ def _ranked(
     return ranked, counts[held], offsets[held], held
 
 
-def _kick_ratios(speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
-    """Top speed in the last :data:`KICK_PROBE_SHARE` of each span's distance over the median
-    before it (from :data:`KICK_BODY_FROM_SHARE` on); 1 where that cannot be told."""
+def kick_ratios(speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """The kick ratio of the samples ``[first[k], stop[k])`` for every k: the top speed in the
+    last :data:`KICK_PROBE_SHARE` of the distance over the median speed before it (from
+    :data:`KICK_BODY_FROM_SHARE` on). About 1 for an evenly paced rep, 1.3 or more when it ends
+    in a sprint; 1 for fewer than two samples or no distance."""
     ratios = np.ones(len(first))
     usable = np.flatnonzero(stop - first >= 2)
     if not len(usable):
