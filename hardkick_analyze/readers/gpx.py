@@ -1,4 +1,9 @@
-"""GPX 1.0/1.1 through gpxpy, with heart rate, cadence and power from the common extensions."""
+"""GPX 1.0/1.1 through gpxpy, with heart rate, cadence and power from the common extensions.
+
+Files larger than :data:`.gpx_stream.STREAM_ABOVE_BYTES` are streamed instead
+(:mod:`.gpx_stream`): gpxpy's object model needs about eleven times the file's size in memory.
+Both give the same samples.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, NoUsableDataError
+from .gpx_stream import STREAM_ABOVE_BYTES, stream_gpx
 from .parsed import ParsedActivity
 from .source import RawSource
 from .xml_safety import checked_xml
@@ -48,25 +54,37 @@ _PER_FOOT_CADENCE_MAX = 120.0
 _ENCODING = re.compile(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 
 
-def parse_gpx(raw: RawSource) -> ParsedActivity:
-    """Parse GPX bytes: all track segments, in order; routes and waypoints are ignored."""
+def parse_gpx(raw: RawSource, *, stream: bool | None = None) -> ParsedActivity:
+    """Parse GPX bytes: all track segments, in order; routes and waypoints are ignored.
+
+    ``stream`` forces (True) or forbids (False) streaming; by default files larger than
+    :data:`.gpx_stream.STREAM_ABOVE_BYTES` are streamed.
+    """
     warnings: list[str] = []
     body = checked_xml(raw.data, raw.name, warnings)
-    gpx = _parse(body, raw.name, warnings)
-    rows = [_point_row(point) for track in gpx.tracks for segment in track.segments for point in segment.points]
-    if not rows:
+    if stream if stream is not None else len(body) > STREAM_ABOVE_BYTES:
+        streamed = stream_gpx(_utf8(body), raw.name, _EXTENSION_CHANNELS)
+        if streamed.dropped_points:
+            warnings.append(f"{streamed.dropped_points} track points without coordinates dropped")
+        samples, creator = streamed.samples, streamed.creator
+        names, types = streamed.track_names, streamed.track_types
+    else:
+        gpx = _parse(body, raw.name, warnings)
+        points = [point for track in gpx.tracks for segment in track.segments for point in segment.points]
+        samples, creator = pd.DataFrame([_point_row(point) for point in points]), gpx.creator
+        names, types = tuple(t.name for t in gpx.tracks), tuple(t.type for t in gpx.tracks)
+    if not len(samples):
         raise NoUsableDataError(raw.name, "the GPX file has no track points")
-    samples = pd.DataFrame(rows)
-    track_type = next((t.type for t in gpx.tracks if t.type), None)
+    track_type = next((t for t in types if t), None)
     sport = _SPORTS.get(track_type.strip().lower(), track_type.strip().lower()) if track_type else None
     samples = _cadence(samples, sport)
     return ParsedActivity(
         samples=samples,
         metadata={
             "sport": sport,
-            "device_name": (gpx.creator or "").strip() or None,
+            "device_name": (creator or "").strip() or None,
             # Garmin Connect names the track after the workout ("W03 - Reps 6x600m @4.15").
-            "workout_name": next((t.name.strip() for t in gpx.tracks if t.name and t.name.strip()), None),
+            "workout_name": next((n.strip() for n in names if n and n.strip()), None),
         },
         warnings=warnings,
     )
@@ -97,6 +115,21 @@ def _decode(body: bytes) -> str:
         return body.decode(encoding, errors="replace")
     except LookupError:
         return body.decode("utf-8", errors="replace")
+
+
+def _utf8(body: bytes) -> bytes:
+    """The document as UTF-8 bytes, decoded as gpxpy's text is (see :func:`_decode`)."""
+    declared = _ENCODING.match(body)
+    if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
+        try:
+            body.decode("utf-8")
+            return body
+        except UnicodeDecodeError:
+            pass
+    text = _decode(body)
+    if declared is not None:
+        text = text.replace(declared.group(1).decode("ascii"), "UTF-8", 1)
+    return text.encode("utf-8")
 
 
 def _without_unpositioned_points(body: bytes, name: str) -> tuple[str, int]:
