@@ -18,7 +18,7 @@ from .plan import resolve_targets
 from .readers import read_activity
 from .readers.source import PathOrFile
 from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
-from .score import FormChannels, form_channels, score_rep, score_session
+from .score import GridColumns, grid_columns, score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
 from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
@@ -95,7 +95,7 @@ def analyze_session(
         return _not_a_session(activity, None, given_pace, f"a {activity.metadata.sport} activity, not a run")
     grid, track = _track_stage(activity, enabled=track_correction)
     # Done once for every plan tried: the speeds, the plan-free efforts, and (when a plan is
-    # read at all) the threshold sweep and the running-form channels.
+    # read at all) the threshold sweep and the grid columns scoring reads.
     speed = detection_speed(grid)
     efforts = find_efforts(grid, speed)
     read = functools.partial(
@@ -104,7 +104,7 @@ def analyze_session(
         grid,
         track,
         sweep=functools.cache(functools.partial(effort_sweep, speed)),
-        channels=functools.cache(functools.partial(form_channels, grid)),
+        columns=functools.cache(functools.partial(grid_columns, grid)),
         efforts=(efforts.reps, efforts.candidates),
         given_pace=given_pace,
         use_laps=use_laps,
@@ -202,7 +202,7 @@ def _analysed(
     plan: Workout,
     *,
     sweep: Callable[[], EffortSweep],
-    channels: Callable[[], FormChannels],
+    columns: Callable[[], GridColumns],
     efforts: Sequence[Sequence[Candidate]],
     given_pace: tuple[float, str] | None,
     use_laps: bool,
@@ -212,7 +212,7 @@ def _analysed(
     segmentation = _with_track(segmentation, track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
     segmentation = dataclasses.replace(segmentation, workout=resolved)
-    return segmentation, _score_reps(grid, segmentation, channels())
+    return segmentation, _score_reps(grid, segmentation, columns())
 
 
 def _untold_plans(
@@ -371,7 +371,7 @@ def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float
     return None
 
 
-def _score_reps(grid: SessionGrid, segmentation: Segmentation, channels: FormChannels) -> list[RepResult]:
+def _score_reps(grid: SessionGrid, segmentation: Segmentation, columns: GridColumns) -> list[RepResult]:
     bounds = sorted(segmentation.reps, key=lambda b: b.start_s)
     calibration = segmentation.calibration
     distance_scale = calibration.distance_scale or 1.0
@@ -392,7 +392,7 @@ def _score_reps(grid: SessionGrid, segmentation: Segmentation, channels: FormCha
                 speed_scale=speed_scale,
                 next_start_s=following,
                 track=track,
-                channels=channels,
+                columns=columns,
             )
         )
     return results

@@ -222,7 +222,7 @@ def segment_members(first: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np
 
 
 def segment_medians(values: np.ndarray, owner: np.ndarray, segments: int) -> np.ndarray:
-    """The median of the ``values`` of each segment (``owner``: each value's segment); NaN for
+    """The median of the ``values`` of each segment (``owner``: each value's segment, sorted); NaN for
     a segment with none. The same numbers as ``np.median`` on each (the mean of the two
     middle values of an even count, not an interpolation)."""
     medians = np.full(segments, np.nan)
@@ -236,7 +236,7 @@ def segment_medians(values: np.ndarray, owner: np.ndarray, segments: int) -> np.
 
 
 def segment_quantiles(values: np.ndarray, owner: np.ndarray, segments: int, q: float) -> np.ndarray:
-    """The ``q`` quantile of the ``values`` of each segment (``owner``: each value's segment),
+    """The ``q`` quantile of the ``values`` of each segment (``owner``: each value's segment, sorted),
     interpolated linearly between the order statistics as ``np.quantile`` does, to the same
     last bit; NaN for a segment with none."""
     result = np.full(segments, np.nan)
@@ -258,12 +258,28 @@ def segment_quantiles(values: np.ndarray, owner: np.ndarray, segments: int, q: f
 def _ranked(
     values: np.ndarray, owner: np.ndarray, segments: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The values sorted within their segments; the count and first position of each segment
-    that holds any, and which segments those are."""
-    ranked = values[np.lexsort((values, owner))]
+    """The values sorted within their segments (``owner`` sorted: each segment's values are
+    together); the count and first position of each segment that holds any, and which
+    segments those are.
+
+    Segments of about one length (within a power of two) are sorted together as the rows of
+    one padded matrix: a few row sorts, however many segments.
+    """
     counts = np.bincount(owner, minlength=segments)
     offsets = np.cumsum(counts) - counts
     held = np.flatnonzero(counts)
+    ranked = np.empty_like(values)
+    size_class = np.ceil(np.log2(counts[held])).astype(np.intp)
+    for size in np.unique(size_class).tolist():
+        rows = held[size_class == size]
+        lengths = counts[rows]
+        column = np.arange(int(lengths.max()))
+        inside = column[None, :] < lengths[:, None]
+        where = (offsets[rows][:, None] + column[None, :])[inside]
+        table = np.full(inside.shape, np.inf)
+        table[inside] = values[where]
+        table.sort(axis=1)
+        ranked[where] = table[inside]
     return ranked, counts[held], offsets[held], held
 
 
