@@ -22,7 +22,7 @@ from .score import GridColumns, grid_columns, score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
 from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
-from .segment.laps import laps_as_efforts
+from .segment.laps import LapTable, lap_table, laps_as_efforts
 from .segment.structure import workout_from_efforts
 from .segment.sweep import EffortSweep, effort_sweep
 from .track import TrackCorrection, correct_session, track_correction
@@ -94,9 +94,10 @@ def analyze_session(
     if not running and given is None:
         return _not_a_session(activity, None, given_pace, f"a {activity.metadata.sport} activity, not a run")
     grid, track = _track_stage(activity, enabled=track_correction)
-    # Done once for every plan tried: the speeds, the plan-free efforts, and (when a plan is
-    # read at all) the threshold sweep and the grid columns scoring reads.
+    # Done once for every plan tried: the speeds, the laps, the plan-free efforts, and (when a
+    # plan is read at all) the threshold sweep and the grid columns scoring reads.
     speed = detection_speed(grid)
+    laps = lap_table(activity, grid)
     efforts = find_efforts(grid, speed)
     read = functools.partial(
         _analysed,
@@ -104,6 +105,7 @@ def analyze_session(
         grid,
         track,
         sweep=functools.cache(functools.partial(effort_sweep, speed)),
+        laps=laps,
         columns=functools.cache(functools.partial(grid_columns, grid)),
         efforts=(efforts.reps, efforts.candidates),
         given_pace=given_pace,
@@ -112,7 +114,7 @@ def analyze_session(
     if given is not None:
         segmentation, reps = _given_reading(read, given)
     else:
-        plans = _untold_plans(activity, grid, speed, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
+        plans = _untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
         segmentation, reps = _untold_reading(read, grid, speed, plans)
     hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
     plan = segmentation.workout
@@ -169,7 +171,7 @@ def _untold_reading(
     segmentation, reps = read(plans[0])
     if plans[0].source == "detected":
         refined = workout_from_efforts(grid, _placed_efforts(speed, segmentation))
-        if refined is not None:
+        if refined is not None and refined != plans[0]:  # the same plan reads the same
             segmentation, reps = read(refined)
     for plan in plans[1:]:
         candidate = read(plan)
@@ -202,13 +204,14 @@ def _analysed(
     plan: Workout,
     *,
     sweep: Callable[[], EffortSweep],
+    laps: LapTable,
     columns: Callable[[], GridColumns],
     efforts: Sequence[Sequence[Candidate]],
     given_pace: tuple[float, str] | None,
     use_laps: bool,
 ) -> _Reading:
     """Segment and score the session against one plan, its targets resolved once."""
-    segmentation = segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps, sweep=sweep())
+    segmentation = segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps, sweep=sweep(), laps=laps)
     segmentation = _with_track(segmentation, track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
     segmentation = dataclasses.replace(segmentation, workout=resolved)
@@ -219,6 +222,7 @@ def _untold_plans(
     activity: Activity,
     grid: SessionGrid,
     speed: DetectionSpeed,
+    laps: LapTable,
     efforts: list[Candidate],
     *,
     file_plan: bool,
@@ -233,7 +237,7 @@ def _untold_plans(
     if file_plan and primary is None and not activity.workout_steps:
         primary = workout_from_title(activity.metadata.workout_name)
     if primary is None:
-        marked = laps_as_efforts(activity, grid, speed, efforts) if use_laps else None
+        marked = laps_as_efforts(activity, grid, speed, efforts, laps) if use_laps else None
         primary = workout_from_efforts(grid, marked if marked is not None else efforts)
     if primary is None:
         return []  # no efforts like reps: no interval session, hard kick or other

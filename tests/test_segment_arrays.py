@@ -25,10 +25,9 @@ from hardkick_analyze.segment.efforts import (
     Candidate,
     candidates_between,
     detection_speed,
-    segment_medians,
-    segment_quantiles,
 )
-from hardkick_analyze.segment.levels import Level
+from hardkick_analyze.segment.levels import Level, change_points
+from hardkick_analyze.segment.ragged import segment_medians, segment_quantiles
 from hardkick_analyze.segment.structure import _as_one_group
 from hardkick_analyze.segment.sweep import OFF_SHARE, effort_sweep
 
@@ -216,3 +215,37 @@ def test_a_groups_recovery_on_a_tie_is_the_first_run_not_the_hash_order():
     assert {
         r.recovery.activity for r in _as_one_group([reps[1], reps[0], reps[2]], efforts, timed=False) if r.recovery
     } == {"walk"}
+
+
+def _change_points_one_by_one(values: np.ndarray, penalty: float, min_size: int) -> list[int]:
+    """Binary segmentation a segment at a time, from a stack."""
+    cumulative = np.concatenate([[0.0], np.cumsum(values)])
+    squares = np.concatenate([[0.0], np.cumsum(values * values)])
+
+    def cost(a, b):
+        total = cumulative[b] - cumulative[a]
+        return squares[b] - squares[a] - total * total / np.maximum(np.asarray(b) - np.asarray(a), 1)
+
+    points, stack = [], [(0, len(values))]
+    while stack:
+        a, b = stack.pop()
+        if b - a < 2 * min_size:
+            continue
+        splits = np.arange(a + min_size, b - min_size + 1)
+        gains = cost(a, b) - cost(a, splits) - cost(splits, b)
+        best = int(np.argmax(gains))
+        if gains[best] <= penalty:
+            continue
+        points.append(int(splits[best]))
+        stack += [(a, int(splits[best])), (int(splits[best]), b)]
+    return sorted(points)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_change_points_all_segments_at_once_are_the_one_by_one_search(seed):
+    speed = _intervals(seed, samples=3000)[::2]
+    rng = np.random.default_rng(seed)
+    speed[rng.integers(0, len(speed), 30)] = 3.0  # exact ties in the gains
+    for penalty, min_size in ((0.5, 4), (3.0, 2), (20.0, 8)):
+        assert change_points(speed, penalty, min_size) == _change_points_one_by_one(speed, penalty, min_size)
+    assert len(change_points(speed, 0.5, 4)) > 10

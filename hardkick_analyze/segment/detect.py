@@ -17,18 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid
-from .efforts import (
-    Candidate,
-    DetectionSpeed,
-    candidates_between,
-    detection_speed,
-    same_size,
-    segment_members,
-    segment_quantiles,
-    segment_reduce,
-    span_features,
-)
+from .efforts import Candidate, DetectionSpeed, candidates_between, detection_speed, same_size, span_features
 from .levels import Level, speed_levels
+from .ragged import segment_members, segment_quantiles, segment_reduce
 
 __all__ = ["FoundEfforts", "find_efforts"]
 

@@ -9,6 +9,7 @@ rests, so they never fit the plan's distances and the alignment rejects them.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from ..models import Activity, Lap
 from ..watch_plan import rep_step_indices
 from .efforts import Candidate, DetectionSpeed, candidates_between
 
-__all__ = ["lap_candidates", "laps_as_efforts", "structured"]
+__all__ = ["LapTable", "lap_candidates", "lap_table", "laps_as_efforts", "structured"]
 
 #: A fast lap is at least this many times as fast as the slow laps.
 FAST_RATIO = 1.1
@@ -38,8 +39,35 @@ ALTERNATING_RATIO = 1.4
 ALIKE_RATIO = 1.5
 
 
+@dataclass(frozen=True, slots=True)
+class LapTable:
+    """The watch's laps as the segmenter reads them, once per session whatever the plan: each
+    lap's ``(start, end)`` since the first record [s] and its distance (the lap's own, else the
+    distance channel's over its seconds) [m]."""
+
+    spans: tuple[tuple[float, float], ...]
+    distances_m: tuple[float, ...]
+
+
+def lap_table(activity: Activity, grid: SessionGrid) -> LapTable:
+    """The session's :class:`LapTable`."""
+    time = grid.time_s
+    distance = grid.frame["distance_m"].to_numpy()
+    spans = tuple((activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps)
+    return LapTable(
+        spans=spans,
+        distances_m=tuple(
+            _lap_distance(lap, time, distance, *span) for lap, span in zip(activity.laps, spans, strict=True)
+        ),
+    )
+
+
 def lap_candidates(
-    activity: Activity, grid: SessionGrid, speed: DetectionSpeed, longest_effort_m: float
+    activity: Activity,
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    longest_effort_m: float,
+    table: LapTable | None = None,
 ) -> list[Candidate]:
     """Candidates made of the laps that are reps (joined when back to back), in time order.
 
@@ -48,14 +76,15 @@ def lap_candidates(
     class at the speed that separates them best (Otsu's criterion on the laps' speeds, each
     weighted by its time), the fast ones clearly faster than the slow ones. A lap much longer
     than the longest planned effort (``longest_effort_m`` [m]) is a warm-up or cool-down lap,
-    never part of a rep. ``speed`` is the session's (:func:`.efforts.detection_speed`).
+    never part of a rep. ``speed`` is the session's (:func:`.efforts.detection_speed`), ``table``
+    its laps (:func:`lap_table`, read here when not given).
     """
     if len(activity.laps) < 2:
         return []
     time = grid.time_s
-    distance = grid.frame["distance_m"].to_numpy()
+    table = table if table is not None else lap_table(activity, grid)
     spans: list[list[float]] = []
-    for start_s, end_s in _rep_laps(activity, time, distance, longest_effort_m):
+    for start_s, end_s in _rep_laps(activity, table, longest_effort_m):
         if spans and start_s - spans[-1][1] <= JOIN_GAP_S:
             spans[-1][1] = end_s
         else:
@@ -71,22 +100,20 @@ def structured(activity: Activity) -> bool:
     return bool(activity.workout_steps) and any(lap.wkt_step_index is not None for lap in activity.laps)
 
 
-def _rep_laps(
-    activity: Activity, time: np.ndarray, distance: np.ndarray, longest_effort_m: float
-) -> list[tuple[float, float]]:
+def _rep_laps(activity: Activity, table: LapTable, longest_effort_m: float) -> list[tuple[float, float]]:
     """(start, end) of the laps that are reps [s]."""
-    spans = [(activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps]
+    spans = table.spans
     if structured(activity):
         reps = rep_step_indices(activity.workout_steps)
         return [span for span, lap in zip(spans, activity.laps, strict=True) if lap.wkt_step_index in reps]
     usable = [
-        (span, lap)
-        for span, lap in zip(spans, activity.laps, strict=True)
-        if span[1] > span[0] and _lap_distance(lap, time, distance, *span) <= MAX_LAP_SHARE * longest_effort_m
+        (span, metres)
+        for span, metres in zip(spans, table.distances_m, strict=True)
+        if span[1] > span[0] and metres <= MAX_LAP_SHARE * longest_effort_m
     ]
     if len(usable) < 2:
         return []
-    speeds = np.array([_lap_distance(lap, time, distance, *span) / (span[1] - span[0]) for span, lap in usable])
+    speeds = np.array([metres / (span[1] - span[0]) for span, metres in usable])
     weights = np.array([span[1] - span[0] for span, _ in usable])
     threshold = _otsu(speeds, weights)
     slow = speeds[speeds <= threshold]
@@ -117,7 +144,11 @@ def _lap_distance(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: flo
 
 
 def laps_as_efforts(
-    activity: Activity, grid: SessionGrid, speed: DetectionSpeed, efforts: list[Candidate]
+    activity: Activity,
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    efforts: list[Candidate],
+    table: LapTable | None = None,
 ) -> list[Candidate] | None:
     """The rep laps as efforts, when the laps mark the reps the speed shows; else None.
 
@@ -127,12 +158,14 @@ def laps_as_efforts(
     effort found on the speed, those are at least
     :data:`MIN_MARKED_SHARE` of the rep laps, and their edges lie within :data:`LAP_MARK_S` of
     the efforts'. The laps then give the edges, and the reps the speed alone missed (rep laps
-    the size of the marked ones; not a brisk warm-up lap).
+    the size of the marked ones; not a brisk warm-up lap). ``table`` is the session's laps
+    (:func:`lap_table`, read here when not given).
     """
-    peaks = _peak_laps(activity, grid, speed)
+    table = table if table is not None else lap_table(activity, grid)
+    peaks = _peak_laps(speed, table)
     if len(peaks) >= MIN_MARKED:
         return peaks
-    laps = lap_candidates(activity, grid, speed, np.inf)
+    laps = lap_candidates(activity, grid, speed, np.inf, table)
     if len(laps) >= MIN_MARKED and _clearly_alternating(grid, laps):
         return laps
     if not laps or not efforts:
@@ -144,16 +177,11 @@ def laps_as_efforts(
     return [lap for lap in laps if lap in marked or any(_alike(lap, m) for m in marked)]
 
 
-def _peak_laps(activity: Activity, grid: SessionGrid, speed: DetectionSpeed) -> list[Candidate]:
+def _peak_laps(speed: DetectionSpeed, table: LapTable) -> list[Candidate]:
     """The laps run :data:`ALTERNATING_RATIO` times faster than the laps on both sides of them:
     reps between recoveries, however the warm-up was run."""
-    time = grid.time_s
-    distance = grid.frame["distance_m"].to_numpy()
-    spans = [(activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps]
-    speeds = [
-        _lap_distance(lap, time, distance, a, b) / (b - a) if b > a else 0.0
-        for lap, (a, b) in zip(activity.laps, spans, strict=True)
-    ]
+    spans = table.spans
+    speeds = [metres / (b - a) if b > a else 0.0 for metres, (a, b) in zip(table.distances_m, spans, strict=True)]
     peaks = [
         spans[k]
         for k in range(1, len(spans) - 1)

@@ -15,7 +15,7 @@ from ..models import Activity, PlannedRep, Workout
 from ..results import Calibration, Effort, RepBounds, Segmentation
 from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align, align_many
 from .efforts import Candidate, DetectionSpeed, detection_speed
-from .laps import lap_candidates, structured
+from .laps import LapTable, lap_candidates, lap_table, structured
 from .place import place_rep, resolve
 from .sweep import OFF_SHARE, EffortSweep, effort_sweep
 
@@ -49,6 +49,7 @@ def segment_session(
     efforts: Sequence[Sequence[Candidate]] = (),
     use_laps: bool = True,
     sweep: EffortSweep | None = None,
+    laps: LapTable | None = None,
 ) -> Segmentation:
     """Find every planned rep (and kick) of ``workout`` in ``activity``.
 
@@ -69,11 +70,17 @@ def segment_session(
     sweep
         The session's threshold sweep (:func:`.sweep.effort_sweep`), when several plans are
         tried on one session: it does not depend on the plan. Found here when not given.
+    laps
+        The session's laps (:func:`.laps.lap_table`), likewise.
     """
     if sweep is None:
         sweep = effort_sweep(detection_speed(grid))
     detected = _detect(sweep, workout, [list(found) for found in efforts if found])
-    from_laps = _from_laps(activity, grid, sweep.speed, workout) if use_laps else None
+    if use_laps:
+        table = laps if laps is not None else lap_table(activity, grid)
+        from_laps = _from_laps(activity, grid, sweep.speed, table, workout)
+    else:
+        from_laps = None
     chosen, method = detected, "detected"
     if from_laps is not None and _laps_win(activity, from_laps.alignment, detected.alignment, len(workout.reps)):
         chosen, method = from_laps, "laps"
@@ -209,9 +216,11 @@ def _objective(alignment: Alignment) -> float:
     return alignment.cost - MATCH_REWARD * len(alignment.pairs)
 
 
-def _from_laps(activity: Activity, grid: SessionGrid, speed: DetectionSpeed, workout: Workout) -> _Found | None:
+def _from_laps(
+    activity: Activity, grid: SessionGrid, speed: DetectionSpeed, laps: LapTable, workout: Workout
+) -> _Found | None:
     """Align the watch's laps (and runs of laps) to the plan, when laps could be the reps."""
-    candidates = lap_candidates(activity, grid, speed, max(_longest_m(r) for r in workout.reps))
+    candidates = lap_candidates(activity, grid, speed, max(_longest_m(r) for r in workout.reps), laps)
     if not candidates:
         return None
     plan = _expand(workout, candidates)

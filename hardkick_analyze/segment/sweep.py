@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .efforts import Candidate, DetectionSpeed, candidates_between, segment_reduce
+from .efforts import Candidate, DetectionSpeed, candidates_between
+from .ragged import segment_reduce
 
 __all__ = ["EffortSweep", "effort_sweep"]
 
