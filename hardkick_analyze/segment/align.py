@@ -66,12 +66,20 @@ def match_costs(
 def _features(candidate_sets: Sequence[Sequence[Candidate]]) -> dict[str, np.ndarray]:
     """The candidates' features as (set, candidate) arrays, padded with harmless values past
     each set's end (an alignment never looks past its own last candidate)."""
-    width = max((len(c) for c in candidate_sets), default=0)
-    names = ("distance_m", "duration_s", "kick_ratio", "contrast", "mean_speed_mps")
-    features = {name: np.ones((len(candidate_sets), width)) for name in names}
-    for row, candidates in enumerate(candidate_sets):
-        for name in names:
-            features[name][row, : len(candidates)] = [getattr(c, name) for c in candidates]
+    lengths = np.array([len(c) for c in candidate_sets], dtype=np.intp)
+    width = int(lengths.max()) if len(lengths) else 0
+    inside = np.arange(width)[None, :] < lengths[:, None]
+    rows = [
+        (c.distance_m, c.duration_s, c.kick_ratio, c.contrast, c.mean_speed_mps)
+        for candidates in candidate_sets
+        for c in candidates
+    ]
+    values = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
+    features = {}
+    for k, name in enumerate(("distance_m", "duration_s", "kick_ratio", "contrast", "mean_speed_mps")):
+        table = np.ones((len(candidate_sets), width))
+        table[inside] = values[:, k]
+        features[name] = table
     return features
 
 

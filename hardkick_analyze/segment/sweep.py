@@ -64,12 +64,15 @@ def effort_sweep(speed: DetectionSpeed) -> EffortSweep:
             speed=speed, on_mps=np.zeros(0), efforts=(), found_at=np.zeros(0, int), effort=np.zeros(0, int)
         )
     on = np.unique(np.round(np.quantile(moving, THRESHOLD_QUANTILES), 2))
-    above_off = values[None, :] >= (on * OFF_SHARE)[:, None]
+    # One row per threshold, the samples above its off level between two zeros: each row's
+    # rises and falls are its runs' first samples and ends, in row then time order.
     padded = np.zeros((len(on), len(values) + 2), dtype=np.int8)
-    padded[:, 1:-1] = above_off
-    edges = np.diff(padded, axis=1)
-    level, first = np.nonzero(edges == 1)
-    _, stop = np.nonzero(edges == -1)
+    padded[:, 1:-1] = values[None, :] >= (on * OFF_SHARE)[:, None]
+    edges = np.diff(padded, axis=1).ravel()
+    changes = np.flatnonzero(edges)
+    rises = edges[changes] == 1
+    level, first = np.divmod(changes[rises], len(values) + 1)
+    stop = changes[~rises] % (len(values) + 1)
     # A run counts when it lasts two samples or more and reaches the start threshold.
     peak = segment_reduce(np.maximum, values, first, stop)
     counted = (stop - first >= 2) & (peak >= on[level])
