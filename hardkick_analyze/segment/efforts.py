@@ -106,9 +106,10 @@ class SpanFeatures:
 
 def window(time: np.ndarray, start_s: float, end_s: float, *, closed: str = "both") -> slice:
     """The samples of the sorted ``time`` in ``[start_s, end_s]`` (``closed='left'``: ``[start_s, end_s)``,
-    ``'right'``: ``(start_s, end_s]``), as a slice: no pass over the whole session [s]."""
-    left = np.searchsorted(time, start_s, side="right" if closed == "right" else "left")
-    right = np.searchsorted(time, end_s, side="left" if closed == "left" else "right")
+    ``'right'``: ``(start_s, end_s]``, ``'neither'``: ``(start_s, end_s)``), as a slice: no pass
+    over the whole session [s]."""
+    left = np.searchsorted(time, start_s, side="right" if closed in ("right", "neither") else "left")
+    right = np.searchsorted(time, end_s, side="left" if closed in ("left", "neither") else "right")
     return slice(int(left), int(max(right, left)))
 
 
