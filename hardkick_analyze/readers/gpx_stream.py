@@ -30,7 +30,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from gpxpy.gpxfield import parse_time
 
 from ..errors import CorruptFileError
 
@@ -217,6 +216,8 @@ def _times(texts: list[str | None]) -> pd.Series:
 
 def _micros(text: str | None) -> int | None:
     """Microseconds since 1970 of one time, by gpxpy's parser; None when it reads none."""
+    from gpxpy.gpxfield import parse_time  # only for the rare time numpy does not read
+
     if text is None:
         return None
     try:
