@@ -16,7 +16,7 @@ import numpy as np
 from ..models import PlannedRep
 from .efforts import Candidate
 
-__all__ = ["Alignment", "align", "align_many", "match_costs"]
+__all__ = ["Alignment", "align", "align_many"]
 
 #: Spread of log(measured / planned distance) for a true match: GPS bias, cut corners, the
 #: seconds of acceleration the detection threshold leaves out.
@@ -47,20 +47,6 @@ class Alignment:
     missing: tuple[int, ...]
     extras: tuple[int, ...]
     cost: float
-
-
-def match_costs(
-    candidates: Sequence[Candidate],
-    plan: Sequence[PlannedRep],
-    reference_speed_mps: float | Sequence[float | None] | None,
-) -> np.ndarray:
-    """Cost of calling each candidate the run of each planned rep, shape (plan, candidates).
-
-    0 is a perfect fit; the terms are squared normalised misfits of distance, contrast with the
-    surroundings, the presence of a sprint at the end, and (plain reps) the speed.
-    """
-    features = _features([candidates])
-    return _match_costs(features, _plan_arrays(plan), _per_rep(reference_speed_mps, len(plan))[None, :])[0]
 
 
 def _features(candidate_sets: Sequence[Sequence[Candidate]]) -> dict[str, np.ndarray]:
@@ -95,8 +81,13 @@ def _plan_arrays(plan: Sequence[PlannedRep]) -> dict[str, np.ndarray]:
 
 
 def _match_costs(features: dict[str, np.ndarray], plan: dict[str, np.ndarray], reference: np.ndarray) -> np.ndarray:
-    """:func:`match_costs` for many candidate sets at once, shape (set, plan, candidates);
-    ``reference`` is each set's reference speed per planned rep, NaN where none [m/s]."""
+    """Cost of calling each candidate the run of each planned rep, for many candidate sets at
+    once, shape (set, plan, candidates); ``reference`` is each set's reference speed per planned
+    rep, NaN where none [m/s].
+
+    0 is a perfect fit; the terms are squared normalised misfits of distance, contrast with the
+    surroundings, the presence of a sprint at the end, and (plain reps) the speed.
+    """
     distance, duration = features["distance_m"][:, None, :], features["duration_s"][:, None, :]
     ratio, contrast = features["kick_ratio"][:, None, :], features["contrast"][:, None, :]
     speed = features["mean_speed_mps"][:, None, :]

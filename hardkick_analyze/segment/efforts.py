@@ -23,10 +23,8 @@ __all__ = [
     "Candidate",
     "DetectionSpeed",
     "SpanFeatures",
-    "candidate_between",
     "candidates_between",
     "detection_speed",
-    "kick_ratios",
     "same_size",
     "span_features",
     "window",
@@ -172,16 +170,11 @@ def candidates_between(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.nda
             end_s.tolist(),
             distance.tolist(),
             mean_speed.tolist(),
-            kick_ratios(speed, features.first, features.stop).tolist(),
+            _kick_ratios(speed, features.first, features.stop).tolist(),
             features.contrast.tolist(),
             strict=True,
         )
     ]
-
-
-def candidate_between(speed: DetectionSpeed, start_s: float, end_s: float) -> Candidate:
-    """The effort from ``start_s`` to ``end_s`` with its features [s]."""
-    return candidates_between(speed, np.array([start_s]), np.array([end_s]))[0]
 
 
 def same_size(a: Candidate, b: Candidate, ratio: float) -> bool:
@@ -199,7 +192,7 @@ def _segment_means(values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> n
     return segment_reduce(np.add, values, first, stop) / np.maximum(stop - first, 1)
 
 
-def kick_ratios(speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+def _kick_ratios(speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
     """The kick ratio of the samples ``[first[k], stop[k])`` for every k: the top speed in the
     last :data:`KICK_PROBE_SHARE` of the distance over the median speed before it (from
     :data:`KICK_BODY_FROM_SHARE` on). About 1 for an evenly paced rep, 1.3 or more when it ends
