@@ -375,20 +375,30 @@ def _summary(
 
 
 def _stage_table(timings: list[FileTiming]) -> str:
-    """Time per stage, summed over the season and as a median per one-hour 1 s session."""
+    """Time per stage, summed over the season and as a median per one-hour 1 s session of each kind."""
     total = {stage: sum(t.stages.get(stage, 0.0) for t in timings) for stage in (*STAGES, "other")}
     whole = sum(total.values())
     hour = _one_hour_runs(timings)
+    kinds = ("hard kick", "intervals", "easy")
     lines = [
         "Per stage, every file read and analysed one after the other in one process, the fastest of "
-        "three runs of each (`other`: the pipeline's own bookkeeping between stages):",
+        "three runs of each (`other`: the pipeline's own bookkeeping between stages); the medians are "
+        "over the one-hour sessions recorded every second:",
         "",
-        "| stage | season total | share | median per one-hour 1 s session |",
-        "|---|---:|---:|---:|",
+        "| stage | season total | share | median, hard kick | median, other intervals | median, easy run |",
+        "|---|---:|---:|---:|---:|---:|",
     ]
     for stage, seconds in total.items():
-        median = 1000.0 * float(np.median([t.stages.get(stage, 0.0) for t in hour]))
-        lines.append(f"| {stage} | {seconds:.2f} s | {100 * seconds / whole:.0f} % | {median:.1f} ms |")
+        medians = [
+            1000.0 * float(np.median([t.stages.get(stage, 0.0) for t in hour if t.file.kind == k])) for k in kinds
+        ]
+        lines.append(
+            f"| {stage} | {seconds:.2f} s | {100 * seconds / whole:.0f} % | "
+            + " | ".join(f"{m:.1f} ms" for m in medians)
+            + " |"
+        )
+    analysis = [1000.0 * float(np.median([t.analysis_s for t in hour if t.file.kind == k])) for k in kinds]
+    lines.append("| analysis (clean to score) | | | " + " | ".join(f"**{m:.1f} ms**" for m in analysis) + " |")
     return "\n".join(lines)
 
 
