@@ -99,23 +99,30 @@ def analyze_session(
     speed = detection_speed(grid)
     laps = lap_table(activity, grid)
     efforts = find_efforts(grid, speed)
-    read = functools.partial(
-        _analysed,
+    # A plan's reading is segmenting the session with it, then scoring its reps; only the
+    # readings that may be kept are scored.
+    segment = functools.partial(
+        _segmented,
         activity,
         grid,
         track,
         sweep=functools.cache(functools.partial(effort_sweep, speed)),
         laps=laps,
-        columns=functools.cache(functools.partial(grid_columns, grid)),
         efforts=(efforts.reps, efforts.candidates),
         given_pace=given_pace,
         use_laps=use_laps,
     )
+    columns = functools.cache(functools.partial(grid_columns, grid))
+
+    def score_reps(segmentation: Segmentation) -> list[RepResult]:
+        return _score_reps(grid, segmentation, columns())
+
     if given is not None:
-        segmentation, reps = _given_reading(read, given)
+        segmentation = _given_reading(segment, given)
+        reps = score_reps(segmentation)
     else:
         plans = _untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
-        segmentation, reps = _untold_reading(read, grid, speed, plans)
+        segmentation, reps = _untold_reading(segment, score_reps, grid, speed, plans)
     hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
     plan = segmentation.workout
     score = score_session(reps, segmentation, duration_s=activity.duration_s) if reps else None
@@ -147,37 +154,44 @@ def analyze_session(
     )
 
 
-_Reading = tuple[Segmentation, list[RepResult]]
-
-
-def _given_reading(read: Callable[[Workout], _Reading], given: Workout) -> _Reading:
-    """The session read with the given plan, or with its finishes read as kicks when that
+def _given_reading(segment: Callable[[Workout], Segmentation], given: Workout) -> Segmentation:
+    """The session segmented with the given plan, or with its finishes read as kicks when that
     finds more: ``4x(1000, 200)`` is often run as a 1000 m straight into a faster 200 m."""
-    reading = read(given)
+    segmentation = segment(given)
     variant = with_finishes_as_kicks(given)
     if variant is None:
-        return reading
-    other = read(variant)
-    return other if _segments(other) > _segments(reading) else reading
+        return segmentation
+    other = segment(variant)
+    return other if _segments(other) > _segments(segmentation) else segmentation
 
 
 def _untold_reading(
-    read: Callable[[Workout], _Reading], grid: SessionGrid, speed: DetectionSpeed, plans: list[Workout]
-) -> _Reading:
+    segment: Callable[[Workout], Segmentation],
+    score_reps: Callable[[Segmentation], list[RepResult]],
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    plans: list[Workout],
+) -> tuple[Segmentation, list[RepResult]]:
     """The session read with its own plan (the structure written again from the reps as placed:
-    an effort's first edges are rough), or as a preset where it is the hard-kick session."""
+    an effort's first edges are rough), or as a preset where it is the hard-kick session with
+    as many reps, give or take one. A reading is scored (one result per rep) only once it may
+    be kept."""
     if not plans:
         return _nothing_found(grid), []
-    segmentation, reps = read(plans[0])
+    segmentation = segment(plans[0])
     if plans[0].source == "detected":
         refined = workout_from_efforts(grid, _placed_efforts(speed, segmentation))
         if refined is not None and refined != plans[0]:  # the same plan reads the same
-            segmentation, reps = read(refined)
+            segmentation = segment(refined)
+    found = len(segmentation.reps)
     for plan in plans[1:]:
-        candidate = read(plan)
-        if candidate[1] and is_hard_kick(*candidate) and len(candidate[1]) >= len(reps) - 1:
-            return candidate
-    return segmentation, reps
+        other = segment(plan)
+        if not other.reps or len(other.reps) < found - 1:
+            continue
+        other_reps = score_reps(other)
+        if is_hard_kick(other, other_reps):
+            return other, other_reps
+    return segmentation, score_reps(segmentation)
 
 
 def _nothing_found(grid: SessionGrid) -> Segmentation:
@@ -192,12 +206,12 @@ def _nothing_found(grid: SessionGrid) -> Segmentation:
     return Segmentation(method="none", workout=plan, reps=(), calibration=calibration)
 
 
-def _segments(reading: _Reading) -> int:
+def _segments(segmentation: Segmentation) -> int:
     """Reps and kicks found."""
-    return sum(1 + (b.kick_end_s is not None) for b in reading[0].reps)
+    return sum(1 + (b.kick_end_s is not None) for b in segmentation.reps)
 
 
-def _analysed(
+def _segmented(
     activity: Activity,
     grid: SessionGrid,
     track: TrackCorrection | None,
@@ -205,17 +219,15 @@ def _analysed(
     *,
     sweep: Callable[[], EffortSweep],
     laps: LapTable,
-    columns: Callable[[], GridColumns],
     efforts: Sequence[Sequence[Candidate]],
     given_pace: tuple[float, str] | None,
     use_laps: bool,
-) -> _Reading:
-    """Segment and score the session against one plan, its targets resolved once."""
+) -> Segmentation:
+    """Segment the session against one plan, its targets resolved once."""
     segmentation = segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps, sweep=sweep(), laps=laps)
     segmentation = _with_track(segmentation, track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
-    segmentation = dataclasses.replace(segmentation, workout=resolved)
-    return segmentation, _score_reps(grid, segmentation, columns())
+    return dataclasses.replace(segmentation, workout=resolved)
 
 
 def _untold_plans(
