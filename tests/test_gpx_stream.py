@@ -126,3 +126,39 @@ def test_broken_or_empty_streamed_files_fail_with_the_readers_errors():
     bad = _points(3).replace(b"<ele>200</ele>", b"<ele>high</ele>", 1)
     with pytest.raises(CorruptFileError, match="invalid GPX"):
         parse_gpx(load_source(bad, name="bad.gpx"), stream=True)
+
+
+def test_times_read_in_chunks_are_gpxpys_whatever_their_form(monkeypatch):
+    from hardkick_analyze.readers import gpx_stream
+
+    monkeypatch.setattr(gpx_stream, "_TIME_CHUNK", 7)
+    data = _points(40)
+    odd = {
+        b"00:00:03Z": b"00:00:03.250Z",  # a fraction
+        b"00:00:09Z": b"00:00:09+02:00",  # a zone: two hours earlier in UTC
+        b"00:00:15Z": b"00:00:15",  # no zone: UTC
+        b"00:00:22Z": b"00:00:22.1234567Z",  # gpxpy keeps six digits
+        b"2026-05-01T00:00:30Z": b"not a time",  # no time
+    }
+    for old, new in odd.items():
+        data = data.replace(old, new, 1)
+    (whole, _), (streamed, _) = _both_bytes(data)
+    pd.testing.assert_frame_equal(whole.samples, streamed.samples, check_exact=True)
+    times = streamed.samples["time"]
+    assert times.isna().sum() == 1
+    assert times[9] == pd.Timestamp("2026-04-30T22:00:09Z")
+    assert times[22] == pd.Timestamp("2026-05-01T00:00:22.123456Z")
+
+
+def test_encodings_are_read_as_gpxpy_reads_them():
+    latin = (
+        _points(10)
+        .replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+        .replace(b"6x600m", "6x600m côte".encode("latin-1"))
+    )
+    broken = _points(10).replace(b"6x600m", b"6x600m \xff\xfe")  # not UTF-8, declared UTF-8
+    for data in (latin, broken):
+        (whole, _), (streamed, _) = _both_bytes(data)
+        pd.testing.assert_frame_equal(whole.samples, streamed.samples, check_exact=True)
+        assert whole.metadata == streamed.metadata
+    assert parse_gpx(load_source(latin, name="t.gpx"), stream=True).metadata["workout_name"] == "6x600m côte"

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, NoUsableDataError
-from .gpx_stream import STREAM_ABOVE_BYTES, stream_gpx
+from .gpx_stream import STREAM_ABOVE_BYTES, StreamedGPX, stream_gpx
 from .parsed import ParsedActivity
 from .source import RawSource
 from .xml_safety import checked_xml
@@ -64,7 +64,7 @@ def parse_gpx(raw: RawSource, *, stream: bool | None = None) -> ParsedActivity:
     warnings: list[str] = []
     body = checked_xml(raw.data, raw.name, warnings)
     if stream if stream is not None else len(body) > STREAM_ABOVE_BYTES:
-        streamed = stream_gpx(_utf8(body), raw.name, _EXTENSION_CHANNELS)
+        streamed = _streamed(body, raw.name)
         if streamed.dropped_points:
             warnings.append(f"{streamed.dropped_points} track points without coordinates dropped")
         samples, creator = streamed.samples, streamed.creator
@@ -123,19 +123,25 @@ def _decode(body: bytes) -> str:
         return body.decode("utf-8", errors="replace")
 
 
-def _utf8(body: bytes) -> bytes:
-    """The document as UTF-8 bytes, decoded as gpxpy's text is (see :func:`_decode`)."""
+def _streamed(body: bytes, name: str) -> StreamedGPX:
+    """The document streamed (:func:`.gpx_stream.stream_gpx`) as gpxpy reads its text: in its
+    declared encoding, with bytes that do not decode replaced (see :func:`_decode`).
+
+    A UTF-8 document is streamed from its bytes as they are, with no copy; only when that
+    fails is it decoded as gpxpy would and streamed again, so a broken byte costs a second pass
+    and a valid file nothing.
+    """
     declared = _ENCODING.match(body)
-    if declared is None or declared.group(1).lower() in (b"utf-8", b"utf8"):
-        try:
-            body.decode("utf-8")
-            return body
-        except UnicodeDecodeError:
-            pass
-    text = _decode(body)
-    if declared is not None:
-        text = text.replace(declared.group(1).decode("ascii"), "UTF-8", 1)
-    return text.encode("utf-8")
+    if declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        text = _decode(body).replace(declared.group(1).decode("ascii"), "UTF-8", 1)
+        return stream_gpx(text.encode("utf-8"), name, _EXTENSION_CHANNELS)
+    try:
+        return stream_gpx(body, name, _EXTENSION_CHANNELS)
+    except CorruptFileError:
+        repaired = body.decode("utf-8", errors="replace").encode("utf-8")
+        if repaired == body:
+            raise
+        return stream_gpx(repaired, name, _EXTENSION_CHANNELS)
 
 
 def _without_unpositioned_points(body: bytes, name: str) -> tuple[str, int]:

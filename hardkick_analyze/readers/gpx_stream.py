@@ -43,6 +43,10 @@ _DEFAULT_NAMESPACE = re.compile(rb"""\sxmlns=(['"])([^'"]+)\1""")
 # The times nearly every device writes; numpy reads a whole column of them at once, to the same
 # microsecond as gpxpy's parser. Anything else goes through gpxpy's parser one by one.
 _PLAIN_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?Z?")
+#: Times read at a time [points]: their text is dropped once read.
+_TIME_CHUNK = 65_536
+#: numpy's "not a time" as a number.
+_NAT = int(np.datetime64("NaT", "us").view(np.int64))
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -91,7 +95,7 @@ def stream_gpx(body: bytes, name: str, extension_channels: Mapping[str, str]) ->
         return tag[len(prefix) :] if prefix is not None and tag.startswith(prefix) else tag
 
     columns = _Columns()
-    times: list[str | None] = []
+    times = _Times()
     names: list[str | None] = []
     types: list[str | None] = []
     creator: str | None = None
@@ -120,7 +124,7 @@ def stream_gpx(body: bytes, name: str, extension_channels: Mapping[str, str]) ->
                     dropped += 1
                 else:
                     columns.add(point[0])
-                    times.append(point[1])
+                    times.add(point[1])
                 element.clear()
                 elements[-1].remove(element)  # the segment keeps nothing it has handed over
     except ET.ParseError as exc:
@@ -187,31 +191,50 @@ def _number(text: str | None, field: str, name: str) -> float | None:
         raise CorruptFileError(name, f"invalid GPX (Invalid value for <{field}>... {text} ({exc}))") from exc
 
 
-def _frame(columns: _Columns, times: list[str | None]) -> pd.DataFrame:
+def _frame(columns: _Columns, times: _Times) -> pd.DataFrame:
     """The points as gpxpy's rows would make them: a column of nothing but missing values stays
     one of None, as in a frame built from rows."""
-    data: dict[str, object] = {"time": _times(times)}
+    data: dict[str, object] = {"time": times.series()}
     for name, values in columns.numbers.items():
         numbers = np.frombuffer(values, dtype=np.float64) if len(values) else np.zeros(0)
         data[name] = numbers.copy() if columns.present[name] else np.full(len(numbers), None, dtype=object)
     return pd.DataFrame(data)
 
 
-def _times(texts: list[str | None]) -> pd.Series:
-    """Times as gpxpy reads them, to the microsecond, in UTC (a time without a zone is UTC);
-    no time at all is a column of None, as in a frame built from gpxpy's points."""
-    if all(t is None for t in texts):
-        return pd.Series([None] * len(texts), dtype=object)
-    plain = all(t is not None and _PLAIN_TIME.fullmatch(t) for t in texts)
-    if plain:
-        try:
-            stamps = np.array([t.rstrip("Z") for t in texts if t is not None], dtype="datetime64[us]")
-        except ValueError:
-            plain = False
-    if not plain:
-        micros = [_micros(t) for t in texts]
-        stamps = np.array([np.datetime64("NaT") if m is None else m for m in micros], dtype="datetime64[us]")
-    return pd.Series(stamps.astype("datetime64[us]")).dt.tz_localize("UTC")
+class _Times:
+    """Point times, read as gpxpy reads them, to the microsecond in UTC (a time without a zone
+    is UTC); kept as 8-byte numbers, the text of at most :data:`_TIME_CHUNK` points at a time."""
+
+    def __init__(self) -> None:
+        self.pending: list[str | None] = []
+        self.micros: array[int] = array("q")
+        self.any = False
+
+    def add(self, text: str | None) -> None:
+        self.pending.append(text)
+        if len(self.pending) >= _TIME_CHUNK:
+            self._flush()
+
+    def series(self) -> pd.Series:
+        """The times; no time at all is a column of None, as in a frame built from gpxpy's points."""
+        self._flush()
+        if not self.any:
+            return pd.Series([None] * len(self.micros), dtype=object)
+        return pd.Series(np.array(self.micros, dtype=np.int64).astype("datetime64[us]")).dt.tz_localize("UTC")
+
+    def _flush(self) -> None:
+        texts, self.pending = self.pending, []
+        if not texts:
+            return
+        self.any = self.any or any(t is not None for t in texts)
+        if all(t is not None and _PLAIN_TIME.fullmatch(t) for t in texts):
+            try:
+                plain = [t.rstrip("Z") for t in texts if t is not None]
+                self.micros.frombytes(np.array(plain, dtype="datetime64[us]").view(np.int64).tobytes())
+                return
+            except ValueError:
+                pass
+        self.micros.extend(_NAT if m is None else m for m in map(_micros, texts))
 
 
 def _micros(text: str | None) -> int | None:
