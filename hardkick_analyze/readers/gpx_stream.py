@@ -90,9 +90,14 @@ def stream_gpx(body: bytes, name: str, extension_channels: Mapping[str, str]) ->
     """
     default = _DEFAULT_NAMESPACE.search(body)
     prefix = "{" + default.group(2).decode("utf-8", errors="replace") + "}" if default else None
+    # Each tag's name in the default namespace, worked out once per tag (a file has a dozen).
+    locals_: dict[str, str] = {}
 
     def local(tag: str) -> str:
-        return tag[len(prefix) :] if prefix is not None and tag.startswith(prefix) else tag
+        name_ = locals_.get(tag)
+        if name_ is None:
+            name_ = locals_[tag] = tag[len(prefix) :] if prefix is not None and tag.startswith(prefix) else tag
+        return name_
 
     columns = _Columns()
     times = _Times()
