@@ -229,7 +229,10 @@ def _segment_minima(values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> 
 def _verdicts(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> list[Candidate | None]:
     """Each island as an effort, or None: too short or slow to be one, too long (steady
     running), or not clearly faster than its surroundings."""
-    start_s, end_s = _tightened(speed, start_s, end_s)
+    verdicts: list[Candidate | None] = [None] * len(start_s)
+    # Tightening only shortens an island: one already too short is never an effort.
+    long_enough = np.flatnonzero(end_s - start_s >= MIN_EFFORT_S)
+    start_s, end_s = _tightened(speed, start_s[long_enough], end_s[long_enough])
     features = span_features(speed, start_s, end_s)
     time, distance = speed.time_s, speed.distance_m
     duration = end_s - start_s
@@ -242,9 +245,10 @@ def _verdicts(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> 
         )
     effort = (duration >= MIN_EFFORT_S) & (duration <= MAX_EFFORT_S) & (mean_speed >= MIN_RUNNING_MPS)
     effort &= (features.contrast >= MIN_CONTRAST) & (side_contrast >= MIN_SIDE_CONTRAST)
-    verdicts: list[Candidate | None] = [None] * len(start_s)
     chosen = np.flatnonzero(effort)
-    for k, candidate in zip(chosen.tolist(), candidates_between(speed, start_s[chosen], end_s[chosen]), strict=True):
+    for k, candidate in zip(
+        long_enough[chosen].tolist(), candidates_between(speed, start_s[chosen], end_s[chosen]), strict=True
+    ):
         verdicts[k] = candidate
     return verdicts
 
