@@ -321,12 +321,10 @@ def main() -> None:
 
 
 def _one_hour_runs(timings: list[FileTiming]) -> list[FileTiming]:
-    """The one-hour sessions recorded every second that were analysed (rides and broken files too
-    are files of the season, but not sessions)."""
+    """The one-hour sessions recorded every second (57-77 min) that were analysed
+    (rides and broken files too are files of the season, but not sessions)."""
     return [
-        t
-        for t in timings
-        if t.file.duration_s == 3600.0 and t.file.recording == "1s" and t.file.kind not in ("ride", "broken")
+        t for t in timings if t.file.hours == 1 and t.file.recording == "1s" and t.file.kind not in ("ride", "broken")
     ]
 
 
@@ -407,8 +405,7 @@ def _duration_table(timings: list[FileTiming]) -> str:
     groups: dict[tuple[str, str, float], list[FileTiming]] = collections.defaultdict(list)
     for t in timings:
         if t.file.kind != "broken":
-            rounded = round(t.file.duration_s / 3600.0) if t.file.kind != "ride" else 1.5
-            groups[(t.file.kind, t.file.recording, rounded)].append(t)
+            groups[(t.file.kind, t.file.recording, t.file.hours)].append(t)
     lines = [
         "Time per file against the file's duration (medians; rides last 1-2 h and stop at the sport "
         "check). Linear cost shows as a flat time per recorded hour:",

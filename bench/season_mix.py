@@ -41,10 +41,13 @@ _BROKEN = ("truncated.fit", "empty.fit", "noise.fit", "text.fit", "broken.gpx", 
 
 @dataclass(frozen=True, slots=True)
 class SeasonFile:
-    """One file of the season: its path, kind, planned duration [s] and recording."""
+    """One file of the season: its path, kind, nominal length (1 or 3 hours; 1.5 for the rides
+    of 1-2 h; 0 for a broken file), the time it holds from its first record to its last [s],
+    and its recording (``'1s'``, ``'smart'``)."""
 
     path: Path
     kind: str
+    hours: float
     duration_s: float
     recording: str
 
@@ -70,20 +73,23 @@ def write_season(folder: Path, sessions: int) -> list[SeasonFile]:
             broken += 1
             path = folder / f"{start:%Y-%m-%d}-{number:03d}-{name}"
             path.write_bytes(_broken_bytes(name, number))
-            files.append(SeasonFile(path, kind, 0.0, "-"))
+            files.append(SeasonFile(path, kind, 0.0, 0.0, "-"))
             continue
-        config, duration_s = _config(kind, number, pd.Timestamp(start))
+        config, planned_s = _config(kind, number, pd.Timestamp(start))
         recording = simulate_session(config, seed=number).recorded
+        duration_s = (recording.records.index[-1] - recording.records.index[0]).total_seconds()
+        hours = 1.5 if kind == "ride" else round(planned_s / HOUR_S)
         if kind == "ride":
             recording = dataclasses.replace(recording, sport="cycling")
         path = folder / f"{start:%Y-%m-%d}-{number:03d}-{kind.replace(' ', '-')}.fit"
         path.write_bytes(write_fit(recording))
-        files.append(SeasonFile(path, kind, duration_s, config.watch.recording))
+        files.append(SeasonFile(path, kind, hours, duration_s, config.watch.recording))
     return files
 
 
 def _config(kind: str, number: int, start: pd.Timestamp) -> tuple[SessionConfig, float]:
-    """The session of one day, and how long it is planned to last [s]."""
+    """The session of one day, and how long it is planned to last [s] (an interval session
+    about an hour: its warm-up fills what the reps leave, at least 15 minutes)."""
     rng = np.random.default_rng([number, 0x5EA5])
     watch = Watch(recording="smart" if rng.uniform() < SMART_SHARE else "1s")
     pace = float(rng.uniform(250.0, 330.0))
