@@ -31,8 +31,8 @@ import numpy as np
 from hardkick_analyze import read_activity
 from hardkick_analyze.clean import make_grid, rolling_mean
 from hardkick_analyze.models import Activity
+from hardkick_analyze.segment.efforts import BOUNDARY_SMOOTHING_S
 from hardkick_analyze.segment.place import STANDING_SHARE
-from hardkick_analyze.segment.segmenter import BOUNDARY_SMOOTHING_S
 from hardkick_analyze.simulate.benchmark import BENCHMARK, TRACK_BENCHMARK, benchmark_cases
 
 from .real import DEFAULT_DATA

@@ -222,8 +222,21 @@ def rolling_mean(values: np.ndarray, window_samples: float) -> np.ndarray:
 
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
-    norm = float(np.sqrt(np.dot(a, a) * np.dot(b, b)))
-    return float(np.dot(a, b) / norm) if norm > 0 else np.nan
+    norm = float(np.sqrt(_dot(a, a) * _dot(b, b)))
+    return float(_dot(a, b) / norm) if norm > 0 else np.nan
+
+
+#: BLAS splits a dot product of more than 10,000 terms between threads: its sum then depends on
+#: the machine's core count, and on a busy machine the threads wait for each other (seconds on a
+#: three-hour session). Longer products are summed in parts of this many terms, on one thread.
+_DOT_PART = 10_000
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    """``np.dot(a, b)`` of two vectors, the same on every machine."""
+    if len(a) <= _DOT_PART:
+        return float(np.dot(a, b))
+    return float(sum(np.dot(a[k : k + _DOT_PART], b[k : k + _DOT_PART]) for k in range(0, len(a), _DOT_PART)))
 
 
 def _shift(values: np.ndarray, lag_s: float, dt_s: float) -> np.ndarray:

@@ -18,12 +18,13 @@ from .plan import resolve_targets
 from .readers import read_activity
 from .readers.source import PathOrFile
 from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
-from .score import score_rep, score_session
+from .score import GridColumns, grid_columns, score_rep, score_session
 from .segment import segment_session
 from .segment.detect import find_efforts
-from .segment.efforts import Candidate, candidate_between, smoothed_speed
-from .segment.laps import laps_as_efforts
+from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
+from .segment.laps import LapTable, lap_table, laps_as_efforts
 from .segment.structure import workout_from_efforts
+from .segment.sweep import EffortSweep, effort_sweep
 from .track import TrackCorrection, correct_session, track_correction
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .watch_plan import workout_from_steps, workout_from_title
@@ -93,22 +94,35 @@ def analyze_session(
     if not running and given is None:
         return _not_a_session(activity, None, given_pace, f"a {activity.metadata.sport} activity, not a run")
     grid, track = _track_stage(activity, enabled=track_correction)
-    efforts = find_efforts(grid)
-    read = functools.partial(
-        _analysed,
+    # Done once for every plan tried: the speeds, the laps, the plan-free efforts, and (when a
+    # plan is read at all) the threshold sweep and the grid columns scoring reads.
+    speed = detection_speed(grid)
+    laps = lap_table(activity, grid)
+    efforts = find_efforts(grid, speed)
+    # A plan's reading is segmenting the session with it, then scoring its reps; only the
+    # readings that may be kept are scored.
+    segment = functools.partial(
+        _segmented,
         activity,
         grid,
         track,
+        sweep=functools.cache(functools.partial(effort_sweep, speed)),
+        laps=laps,
         efforts=(efforts.reps, efforts.candidates),
         given_pace=given_pace,
         use_laps=use_laps,
     )
+    columns = functools.cache(functools.partial(grid_columns, grid))
+
+    def score_reps(segmentation: Segmentation) -> list[RepResult]:
+        return _score_reps(grid, segmentation, columns())
+
     if given is not None:
-        segmentation, reps = _given_reading(read, given)
+        segmentation = _given_reading(segment, given)
+        reps = score_reps(segmentation)
     else:
-        segmentation, reps = _untold_reading(
-            read, grid, _untold_plans(activity, grid, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
-        )
+        plans = _untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
+        segmentation, reps = _untold_reading(segment, score_reps, grid, speed, plans)
     hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
     plan = segmentation.workout
     score = score_session(reps, segmentation, duration_s=activity.duration_s) if reps else None
@@ -140,35 +154,44 @@ def analyze_session(
     )
 
 
-_Reading = tuple[Segmentation, list[RepResult]]
-
-
-def _given_reading(read: Callable[[Workout], _Reading], given: Workout) -> _Reading:
-    """The session read with the given plan, or with its finishes read as kicks when that
+def _given_reading(segment: Callable[[Workout], Segmentation], given: Workout) -> Segmentation:
+    """The session segmented with the given plan, or with its finishes read as kicks when that
     finds more: ``4x(1000, 200)`` is often run as a 1000 m straight into a faster 200 m."""
-    reading = read(given)
+    segmentation = segment(given)
     variant = with_finishes_as_kicks(given)
     if variant is None:
-        return reading
-    other = read(variant)
-    return other if _segments(other) > _segments(reading) else reading
+        return segmentation
+    other = segment(variant)
+    return other if _segments(other) > _segments(segmentation) else segmentation
 
 
-def _untold_reading(read: Callable[[Workout], _Reading], grid: SessionGrid, plans: list[Workout]) -> _Reading:
+def _untold_reading(
+    segment: Callable[[Workout], Segmentation],
+    score_reps: Callable[[Segmentation], list[RepResult]],
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    plans: list[Workout],
+) -> tuple[Segmentation, list[RepResult]]:
     """The session read with its own plan (the structure written again from the reps as placed:
-    an effort's first edges are rough), or as a preset where it is the hard-kick session."""
+    an effort's first edges are rough), or as a preset where it is the hard-kick session with
+    as many reps, give or take one. A reading is scored (one result per rep) only once it may
+    be kept."""
     if not plans:
         return _nothing_found(grid), []
-    segmentation, reps = read(plans[0])
+    segmentation = segment(plans[0])
     if plans[0].source == "detected":
-        refined = workout_from_efforts(grid, _placed_efforts(grid, segmentation))
-        if refined is not None:
-            segmentation, reps = read(refined)
+        refined = workout_from_efforts(grid, _placed_efforts(speed, segmentation))
+        if refined is not None and refined != plans[0]:  # the same plan reads the same
+            segmentation = segment(refined)
+    found = len(segmentation.reps)
     for plan in plans[1:]:
-        candidate = read(plan)
-        if candidate[1] and is_hard_kick(*candidate) and len(candidate[1]) >= len(reps) - 1:
-            return candidate
-    return segmentation, reps
+        other = segment(plan)
+        if not other.reps or len(other.reps) < found - 1:
+            continue
+        other_reps = score_reps(other)
+        if is_hard_kick(other, other_reps):
+            return other, other_reps
+    return segmentation, score_reps(segmentation)
 
 
 def _nothing_found(grid: SessionGrid) -> Segmentation:
@@ -183,30 +206,39 @@ def _nothing_found(grid: SessionGrid) -> Segmentation:
     return Segmentation(method="none", workout=plan, reps=(), calibration=calibration)
 
 
-def _segments(reading: _Reading) -> int:
+def _segments(segmentation: Segmentation) -> int:
     """Reps and kicks found."""
-    return sum(1 + (b.kick_end_s is not None) for b in reading[0].reps)
+    return sum(1 + (b.kick_end_s is not None) for b in segmentation.reps)
 
 
-def _analysed(
+def _segmented(
     activity: Activity,
     grid: SessionGrid,
     track: TrackCorrection | None,
     plan: Workout,
     *,
+    sweep: Callable[[], EffortSweep],
+    laps: LapTable,
     efforts: Sequence[Sequence[Candidate]],
     given_pace: tuple[float, str] | None,
     use_laps: bool,
-) -> _Reading:
-    """Segment and score the session against one plan, its targets resolved once."""
-    segmentation = _with_track(segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps), track)
+) -> Segmentation:
+    """Segment the session against one plan, its targets resolved once."""
+    segmentation = segment_session(activity, grid, plan, efforts=efforts, use_laps=use_laps, sweep=sweep(), laps=laps)
+    segmentation = _with_track(segmentation, track)
     resolved = resolve_targets(segmentation.workout, given_pace, _rep_paces(grid, segmentation))
-    segmentation = dataclasses.replace(segmentation, workout=resolved)
-    return segmentation, _score_reps(grid, segmentation)
+    return dataclasses.replace(segmentation, workout=resolved)
 
 
 def _untold_plans(
-    activity: Activity, grid: SessionGrid, efforts: list[Candidate], *, file_plan: bool, use_laps: bool
+    activity: Activity,
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    laps: LapTable,
+    efforts: list[Candidate],
+    *,
+    file_plan: bool,
+    use_laps: bool,
 ) -> list[Workout]:
     """The plans to try when none was given: the watch's, else the one the activity's title
     spells out, else the structure found (of the efforts the laps mark, when they mark the
@@ -217,7 +249,7 @@ def _untold_plans(
     if file_plan and primary is None and not activity.workout_steps:
         primary = workout_from_title(activity.metadata.workout_name)
     if primary is None:
-        marked = laps_as_efforts(activity, grid, smoothed_speed(grid), efforts) if use_laps else None
+        marked = laps_as_efforts(activity, grid, speed, efforts, laps) if use_laps else None
         primary = workout_from_efforts(grid, marked if marked is not None else efforts)
     if primary is None:
         return []  # no efforts like reps: no interval session, hard kick or other
@@ -242,12 +274,9 @@ def _merged_efforts(extras: Sequence[Effort], unplanned: Sequence[Effort]) -> tu
     return tuple(sorted(merged, key=lambda e: e.start_s))
 
 
-def _placed_efforts(grid: SessionGrid, segmentation: Segmentation) -> list[Candidate]:
-    speed = smoothed_speed(grid)
-    return [
-        candidate_between(grid, speed, b.start_s, b.effort_end_s)
-        for b in sorted(segmentation.reps, key=lambda b: b.start_s)
-    ]
+def _placed_efforts(speed: DetectionSpeed, segmentation: Segmentation) -> list[Candidate]:
+    placed = sorted(segmentation.reps, key=lambda b: b.start_s)
+    return candidates_between(speed, np.array([b.start_s for b in placed]), np.array([b.effort_end_s for b in placed]))
 
 
 def _given_workout(workout: Workout | str | None) -> Workout | None:
@@ -360,7 +389,7 @@ def _given_pace(pace_s_per_km: float | None, goal_5k: str | None) -> tuple[float
     return None
 
 
-def _score_reps(grid: SessionGrid, segmentation: Segmentation) -> list[RepResult]:
+def _score_reps(grid: SessionGrid, segmentation: Segmentation, columns: GridColumns) -> list[RepResult]:
     bounds = sorted(segmentation.reps, key=lambda b: b.start_s)
     calibration = segmentation.calibration
     distance_scale = calibration.distance_scale or 1.0
@@ -381,6 +410,7 @@ def _score_reps(grid: SessionGrid, segmentation: Segmentation) -> list[RepResult
                 speed_scale=speed_scale,
                 next_start_s=following,
                 track=track,
+                columns=columns,
             )
         )
     return results

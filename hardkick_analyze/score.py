@@ -24,7 +24,9 @@ from .track import TrackCorrection
 __all__ = [
     "FADE_FINAL_SHARE",
     "PEAK_WINDOW_S",
+    "GridColumns",
     "SpeedTrace",
+    "grid_columns",
     "score_kick",
     "score_rep",
     "score_session",
@@ -69,6 +71,7 @@ def score_rep(
     speed_scale: float,
     next_start_s: float | None,
     track: TrackCorrection | None = None,
+    columns: GridColumns | None = None,
 ) -> RepResult:
     """Measure one rep (and its kick) between the segmenter's boundaries.
 
@@ -92,16 +95,20 @@ def score_rep(
     track
         The track stage's answer when the distance was corrected on a track: distances on it
         get an error estimate.
+    columns
+        The grid's columns (:func:`grid_columns`), when many reps are scored on one grid;
+        read here when not given.
     """
+    cols = columns if columns is not None else grid_columns(grid)
     duration = bounds.end_s - bounds.start_s
-    measured = _distance_between(grid, bounds.start_s, bounds.end_s)
+    measured = _distance_between(cols, bounds.start_s, bounds.end_s)
     # A rep set by its time covers what the runner ran: its pace is measured, not planned.
     distance_m = planned.distance_m if planned.distance_m is not None else measured
     pace = duration / distance_m * 1000.0 if distance_m > 0 else math.nan
-    half = _time_at_fraction(grid, bounds.start_s, bounds.end_s, 0.5)
-    heart = _window(grid, "heart_rate_bpm", bounds.start_s, bounds.effort_end_s)
-    recovery = _value_at(grid, "heart_rate_bpm", bounds.effort_end_s + HR_RECOVERY_S)
-    at_end = _value_at(grid, "heart_rate_bpm", bounds.effort_end_s)
+    half = _time_at_fraction(cols, bounds.start_s, bounds.end_s, 0.5)
+    heart = _window_values(cols, cols.heart_rate_bpm, bounds.start_s, bounds.effort_end_s)
+    recovery = _value_at(cols, cols.heart_rate_bpm, bounds.effort_end_s + HR_RECOVERY_S)
+    at_end = _value_at(cols, cols.heart_rate_bpm, bounds.effort_end_s)
     target_time = (
         target_pace_s_per_km * planned.distance_m / 1000.0
         if target_pace_s_per_km and planned.distance_m is not None
@@ -117,9 +124,10 @@ def score_rep(
             distance_scale=distance_scale,
             speed_scale=speed_scale,
             track=track,
+            columns=cols,
         )
         if planned.has_kick and bounds.kick_end_s is not None
-        else _sprint(grid, bounds, distance_m, distance_scale=distance_scale, speed_scale=speed_scale, track=track)
+        else _sprint(grid, bounds, distance_m, distance_scale, speed_scale, track, cols)
         if planned.max_effort
         else None
     )
@@ -131,8 +139,8 @@ def score_rep(
         duration_s=duration,
         distance_m=distance_m,
         measured_distance_m=measured,
-        gps_distance_m=_gps_distance_between(grid, bounds.start_s, bounds.end_s),
-        distance_error_m=_distance_error(grid, track, bounds.start_s, bounds.end_s, measured),
+        gps_distance_m=_gps_distance_between(cols, bounds.start_s, bounds.end_s),
+        distance_error_m=_distance_error(cols, track, bounds.start_s, bounds.end_s, measured),
         pace_s_per_km=pace,
         target_pace_s_per_km=target_pace_s_per_km,
         pace_error_s_per_km=pace - target_pace_s_per_km if target_pace_s_per_km else None,
@@ -145,7 +153,7 @@ def score_rep(
         if next_start_s is None or next_start_s >= bounds.effort_end_s + HR_RECOVERY_S
         else None,
         rest_after_s=next_start_s - bounds.effort_end_s if next_start_s is not None else None,
-        form=form_change(grid, bounds.start_s, bounds.end_s),
+        form=form_change(grid, bounds.start_s, bounds.end_s, cols),
         kick=kick,
         how=bounds.how,
     )
@@ -155,10 +163,10 @@ def _sprint(
     grid: SessionGrid,
     bounds: RepBounds,
     distance_m: float,
-    *,
     distance_scale: float,
     speed_scale: float,
     track: TrackCorrection | None,
+    columns: GridColumns,
 ) -> KickResult:
     """A sprint (``@max``) measured as a kick from its start: top speed, where it came, fade."""
     duration = bounds.end_s - bounds.start_s
@@ -171,6 +179,7 @@ def _sprint(
         distance_scale=distance_scale,
         speed_scale=speed_scale,
         track=track,
+        columns=columns,
     )
 
 
@@ -184,20 +193,22 @@ def score_kick(
     distance_scale: float,
     speed_scale: float,
     track: TrackCorrection | None = None,
+    columns: GridColumns | None = None,
 ) -> KickResult:
     """Speed, peak, fade and distance bins of one kick between ``start_s`` and ``end_s``.
 
-    ``track`` is as for :func:`score_rep`.
+    ``track`` and ``columns`` are as for :func:`score_rep`.
     """
+    cols = columns if columns is not None else grid_columns(grid)
     duration = end_s - start_s
-    measured = _distance_between(grid, start_s, end_s)
-    trace = speed_trace(grid, start_s, end_s, distance_scale=distance_scale, speed_scale=speed_scale)
+    measured = _distance_between(cols, start_s, end_s)
+    trace = _speed_trace(cols, start_s, end_s, distance_scale=distance_scale, speed_scale=speed_scale)
     if trace.on_grid.any():
         peak_row = int(np.flatnonzero(trace.on_grid)[np.nanargmax(trace.smoothed_speed_mps[trace.on_grid])])
         peak, peak_time = float(trace.smoothed_speed_mps[peak_row]), float(trace.time_s[peak_row])
     else:
         peak, peak_time = math.nan, start_s
-    final_from = _time_at_fraction(grid, start_s, end_s, 1.0 - FADE_FINAL_SHARE)
+    final_from = _time_at_fraction(cols, start_s, end_s, 1.0 - FADE_FINAL_SHARE)
     final = _mean(trace.time_s, trace.speed_mps, final_from, end_s)
     average = _mean(trace.time_s, trace.speed_mps, start_s, end_s)
     return KickResult(
@@ -206,17 +217,17 @@ def score_kick(
         duration_s=duration,
         distance_m=kick_m,
         measured_distance_m=measured,
-        gps_distance_m=_gps_distance_between(grid, start_s, end_s),
-        distance_error_m=_distance_error(grid, track, start_s, end_s, measured),
+        gps_distance_m=_gps_distance_between(cols, start_s, end_s),
+        distance_error_m=_distance_error(cols, track, start_s, end_s, measured),
         avg_speed_mps=average,
         peak_speed_mps=peak,
         final_speed_mps=final,
         fade_pct=100.0 * (peak - final) / peak if peak > 0 else math.nan,
         time_to_peak_s=peak_time - start_s,
-        distance_to_peak_m=_distance_between(grid, start_s, peak_time) / distance_scale,
+        distance_to_peak_m=_distance_between(cols, start_s, peak_time) / distance_scale,
         speed_vs_rep_pct=100.0 * average / rep_speed_mps if rep_speed_mps > 0 else math.nan,
-        bins=_speed_bins(grid, start_s, kick_m, distance_scale),
-        form=form_change(grid, start_s, end_s),
+        bins=_speed_bins(cols, start_s, kick_m, distance_scale),
+        form=form_change(grid, start_s, end_s, cols),
     )
 
 
@@ -270,61 +281,126 @@ def speed_trace(
     SpeedTrace
         One row per grid sample inside the window plus its two interpolated ends.
     """
-    time = grid.time_s
-    speed = grid.frame["raw_speed_mps"].to_numpy(dtype=np.float64) / speed_scale
+    return _speed_trace(grid_columns(grid), start_s, end_s, distance_scale=distance_scale, speed_scale=speed_scale)
+
+
+def _speed_trace(
+    cols: GridColumns, start_s: float, end_s: float, *, distance_scale: float, speed_scale: float
+) -> SpeedTrace:
+    time = cols.time_s
+    speed = cols.raw_speed_mps / speed_scale
     # A recorded speed is already an average over the recording interval; smooth only by what
     # the 2 s of the definition leave (box widths add in quadrature).
-    window_s = math.sqrt(max(PEAK_WINDOW_S**2 - grid.sample_interval_s**2, 0.0))
-    smoothed = rolling_mean(speed, window_s / grid.dt_s)
-    distance = grid.frame["distance_m"].to_numpy(dtype=np.float64)
-    inside = (time > start_s) & (time < end_s)
+    window_s = math.sqrt(max(PEAK_WINDOW_S**2 - cols.sample_interval_s**2, 0.0))
+    smoothed = rolling_mean(speed, window_s / cols.dt_s)
+    distance = cols.distance_m
+    inside = _inside(time, start_s, end_s, closed=False)
     ends = np.array([start_s, end_s])
     rows = np.concatenate([[start_s], time[inside], [end_s]])
-    on_grid = np.concatenate([np.isin(ends[:1], time), np.ones(int(inside.sum()), dtype=bool), np.isin(ends[1:], time)])
+    on_grid = np.concatenate([_on_grid(time, ends[:1]), np.ones(len(rows) - 2, dtype=bool), _on_grid(time, ends[1:])])
     return SpeedTrace(
         time_s=rows,
-        distance_m=(_with_ends(time, distance, inside, ends) - _distance_at(grid, start_s)) / distance_scale,
+        distance_m=(_with_ends(time, distance, inside, ends) - _distance_at(cols, start_s)) / distance_scale,
         speed_mps=_with_ends(time, speed, inside, ends),
         smoothed_speed_mps=_with_ends(time, smoothed, inside, ends),
         on_grid=on_grid,
     )
 
 
-def _with_ends(time: np.ndarray, values: np.ndarray, inside: np.ndarray, ends: np.ndarray) -> np.ndarray:
+def _on_grid(time: np.ndarray, at_s: np.ndarray) -> np.ndarray:
+    """Whether each of ``at_s`` is one of the sorted grid times (``np.isin`` without sorting them) [s]."""
+    position = np.minimum(np.searchsorted(time, at_s), len(time) - 1)
+    return time[position] == at_s
+
+
+def _with_ends(time: np.ndarray, values: np.ndarray, inside: slice, ends: np.ndarray) -> np.ndarray:
     """``values`` strictly inside a window, with the values interpolated at its two ends."""
     at_ends = np.interp(ends, time, values)
     return np.concatenate([at_ends[:1], values[inside], at_ends[1:]])
 
 
-def form_change(grid: SessionGrid, start_s: float, end_s: float) -> FormChange | None:
+@dataclass(frozen=True, slots=True, eq=False)
+class GridColumns:
+    """The grid's columns the scoring reads, taken out of the frame once for every rep and kick
+    scored on it (:func:`grid_columns`).
+
+    ``time_s``, ``distance_m``, ``gps_distance_m`` (the watch's own distance; the distance when
+    no track correction kept it), ``raw_speed_mps``; ``heart_rate_bpm`` and ``on_track`` when the
+    grid has them; the running-form channels ``cadence``, ``step_length`` (recorded, else speed
+    over cadence), ``ground_contact`` and ``vertical_oscillation``, each None when the file has
+    none of it. ``sample_interval_s`` and ``dt_s`` are the grid's.
+    """
+
+    time_s: np.ndarray
+    distance_m: np.ndarray
+    gps_distance_m: np.ndarray
+    raw_speed_mps: np.ndarray
+    heart_rate_bpm: np.ndarray | None
+    on_track: np.ndarray | None
+    cadence: np.ndarray | None
+    step_length: np.ndarray | None
+    ground_contact: np.ndarray | None
+    vertical_oscillation: np.ndarray | None
+    sample_interval_s: float
+    dt_s: float
+
+
+def grid_columns(grid: SessionGrid) -> GridColumns:
+    """The grid's columns for scoring (see :class:`GridColumns`)."""
+    frame = grid.frame
+
+    def channel(name: str) -> np.ndarray | None:
+        if name not in frame:
+            return None
+        values = frame[name].to_numpy(dtype=np.float64)
+        return values if (~np.isnan(values)).any() else None
+
+    cadence = channel("cadence_spm")
+    step_length = channel("step_length_m")
+    if step_length is None and "step_length_m" not in frame and cadence is not None:
+        # Step length from speed and cadence when the watch does not record it.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            derived = frame["speed_mps"].to_numpy(dtype=np.float64) * 60.0 / np.where(cadence > 0, cadence, np.nan)
+        step_length = derived if (~np.isnan(derived)).any() else None
+    distance = frame["distance_m"].to_numpy(dtype=np.float64)
+    return GridColumns(
+        time_s=grid.time_s,
+        distance_m=distance,
+        gps_distance_m=frame["gps_distance_m"].to_numpy(dtype=np.float64) if "gps_distance_m" in frame else distance,
+        raw_speed_mps=frame["raw_speed_mps"].to_numpy(dtype=np.float64),
+        heart_rate_bpm=frame["heart_rate_bpm"].to_numpy(dtype=np.float64) if "heart_rate_bpm" in frame else None,
+        on_track=frame["on_track"].to_numpy(dtype=bool) if "on_track" in frame else None,
+        cadence=cadence,
+        step_length=step_length,
+        ground_contact=channel("ground_contact_time_ms"),
+        vertical_oscillation=channel("vertical_oscillation_mm"),
+        sample_interval_s=grid.sample_interval_s,
+        dt_s=grid.dt_s,
+    )
+
+
+def form_change(
+    grid: SessionGrid, start_s: float, end_s: float, columns: GridColumns | None = None
+) -> FormChange | None:
     """Running form over the first vs the last quarter of ``[start_s, end_s]``.
 
     Returns None when the file has none of cadence, step length, ground contact time or
-    vertical oscillation.
+    vertical oscillation. ``columns`` are the grid's (:func:`grid_columns`), read here when
+    not given.
     """
     start_s, end_s = start_s + FORM_EDGE_S, end_s - FORM_EDGE_S
     quarter = (end_s - start_s) / 4.0
     if quarter <= 0:
         return None
-    frame = grid.frame
+    cols = columns if columns is not None else grid_columns(grid)
     changes: dict[str, float] = {}
-    step_length = None
-    if "cadence_spm" in frame and frame["cadence_spm"].notna().any():
-        # Step length from speed and cadence when the watch does not record it.
-        step_length = frame["speed_mps"] * 60.0 / frame["cadence_spm"].where(frame["cadence_spm"] > 0)
-    sources = {
-        "cadence": frame.get("cadence_spm"),
-        "step_length": frame.get("step_length_m", step_length),
-        "ground_contact": frame.get("ground_contact_time_ms"),
-        "vertical_oscillation": frame.get("vertical_oscillation_mm"),
-    }
-    for name, series in sources.items():
-        if series is None or not series.notna().any():
+    for name in ("cadence", "step_length", "ground_contact", "vertical_oscillation"):
+        values = getattr(cols, name)
+        if values is None:
             changes[name] = math.nan
             continue
-        values = series.to_numpy(dtype=np.float64)
-        first = _window_values(grid, values, start_s, start_s + quarter)
-        last = _window_values(grid, values, end_s - quarter, end_s)
+        first = _window_values(cols, values, start_s, start_s + quarter)
+        last = _window_values(cols, values, end_s - quarter, end_s)
         base = np.nanmean(first) if np.isfinite(first).any() else math.nan
         late = np.nanmean(last) if np.isfinite(last).any() else math.nan
         changes[name] = 100.0 * (late - base) / base if base and np.isfinite(base) and base > 0 else math.nan
@@ -425,7 +501,7 @@ def _linear_credit(value: float | None, full_at: float, zero_at: float) -> float
     return float(np.clip((zero_at - abs(value)) / (zero_at - full_at), 0.0, 1.0))
 
 
-def _speed_bins(grid: SessionGrid, start_s: float, kick_m: float, distance_scale: float) -> tuple[SpeedBin, ...]:
+def _speed_bins(cols: GridColumns, start_s: float, kick_m: float, distance_scale: float) -> tuple[SpeedBin, ...]:
     """Speed over each :data:`KICK_BIN_M` of the kick, timed on the watch's distance.
 
     The bins are measured from the kick's start in true metres (the watch's distance divided by
@@ -435,11 +511,11 @@ def _speed_bins(grid: SessionGrid, start_s: float, kick_m: float, distance_scale
     edges = np.arange(0.0, kick_m + 1e-9, KICK_BIN_M)
     if edges[-1] < kick_m:
         edges = np.append(edges, kick_m)
-    distance = np.maximum.accumulate(np.nan_to_num(grid.frame["distance_m"].to_numpy(), nan=-np.inf))
-    origin = _distance_at(grid, start_s)
+    distance = np.maximum.accumulate(np.nan_to_num(cols.distance_m, nan=-np.inf))
+    origin = _distance_at(cols, start_s)
     targets = origin + edges * distance_scale
     reachable = targets <= distance[-1]
-    times = np.interp(targets, distance, grid.time_s)
+    times = np.interp(targets, distance, cols.time_s)
     times[0] = start_s
     bins = []
     for k in range(len(edges) - 1):
@@ -456,48 +532,46 @@ def _speed_bins(grid: SessionGrid, start_s: float, kick_m: float, distance_scale
 
 def _mean(time: np.ndarray, values: np.ndarray, start_s: float, end_s: float) -> float:
     """Time-weighted mean of ``values`` over ``[start_s, end_s]``, interpolated at the edges."""
-    inside = (time > start_s) & (time < end_s)
+    inside = _inside(time, start_s, end_s, closed=False)
     t = np.concatenate([[start_s], time[inside], [end_s]])
     v = np.concatenate([[np.interp(start_s, time, values)], values[inside], [np.interp(end_s, time, values)]])
     return float(np.trapezoid(v, t) / (end_s - start_s)) if end_s > start_s else math.nan
 
 
-def _distance_at(grid: SessionGrid, when_s: float) -> float:
-    return float(np.interp(when_s, grid.time_s, grid.frame["distance_m"].to_numpy()))
+def _distance_at(cols: GridColumns, when_s: float) -> float:
+    return float(np.interp(when_s, cols.time_s, cols.distance_m))
 
 
-def _distance_between(grid: SessionGrid, start_s: float, end_s: float) -> float:
-    return _distance_at(grid, end_s) - _distance_at(grid, start_s)
+def _distance_between(cols: GridColumns, start_s: float, end_s: float) -> float:
+    return _distance_at(cols, end_s) - _distance_at(cols, start_s)
 
 
-def _gps_distance_between(grid: SessionGrid, start_s: float, end_s: float) -> float:
+def _gps_distance_between(cols: GridColumns, start_s: float, end_s: float) -> float:
     """The watch's own distance over a window (before any track correction) [m]."""
-    column = "gps_distance_m" if "gps_distance_m" in grid.frame else "distance_m"
-    values = grid.frame[column].to_numpy(dtype=np.float64)
-    return float(np.interp(end_s, grid.time_s, values) - np.interp(start_s, grid.time_s, values))
+    values = cols.gps_distance_m
+    return float(np.interp(end_s, cols.time_s, values) - np.interp(start_s, cols.time_s, values))
 
 
 def _distance_error(
-    grid: SessionGrid, track: TrackCorrection | None, start_s: float, end_s: float, measured_m: float
+    cols: GridColumns, track: TrackCorrection | None, start_s: float, end_s: float, measured_m: float
 ) -> float | None:
     """Error estimate of a distance measured on the track [m]; None off the track or uncorrected."""
-    if track is None or "on_track" not in grid.frame:
+    if track is None or cols.on_track is None:
         return None
-    time = grid.time_s
-    inside = (time >= start_s) & (time <= end_s)
-    on = grid.frame["on_track"].to_numpy(dtype=bool)
-    if not inside.any() or on[inside].mean() < ON_TRACK_SHARE:
+    inside = _inside(cols.time_s, start_s, end_s)
+    on = cols.on_track
+    if inside.stop == inside.start or on[inside].mean() < ON_TRACK_SHARE:
         return None
     return track.distance_error_m(measured_m)
 
 
-def _time_at_fraction(grid: SessionGrid, start_s: float, end_s: float, fraction: float) -> float:
+def _time_at_fraction(cols: GridColumns, start_s: float, end_s: float, fraction: float) -> float:
     """When the watch's distance had covered ``fraction`` of its distance over the window [s]."""
-    time = grid.time_s
-    inside = (time >= start_s) & (time <= end_s)
-    distance = grid.frame["distance_m"].to_numpy()
-    d0, d1 = _distance_at(grid, start_s), _distance_at(grid, end_s)
-    if not inside.any() or d1 <= d0 or not math.isfinite(d1 - d0):
+    time = cols.time_s
+    inside = _inside(time, start_s, end_s)
+    distance = cols.distance_m
+    d0, d1 = _distance_at(cols, start_s), _distance_at(cols, end_s)
+    if inside.stop == inside.start or d1 <= d0 or not math.isfinite(d1 - d0):
         return start_s + fraction * (end_s - start_s)
     target = d0 + fraction * (d1 - d0)
     t = np.concatenate([[start_s], time[inside], [end_s]])
@@ -505,24 +579,27 @@ def _time_at_fraction(grid: SessionGrid, start_s: float, end_s: float, fraction:
     return float(np.interp(target, d, t))
 
 
-def _window(grid: SessionGrid, column: str, start_s: float, end_s: float) -> np.ndarray:
-    if column not in grid.frame:
+def _window_values(cols: GridColumns, values: np.ndarray | None, start_s: float, end_s: float) -> np.ndarray:
+    """``values`` over ``[start_s, end_s]``; one NaN when there are none (or no such column)."""
+    if values is None:
         return np.array([np.nan])
-    return _window_values(grid, grid.frame[column].to_numpy(dtype=np.float64), start_s, end_s)
+    inside = _inside(cols.time_s, start_s, end_s)
+    return values[inside] if inside.stop > inside.start else np.array([np.nan])
 
 
-def _window_values(grid: SessionGrid, values: np.ndarray, start_s: float, end_s: float) -> np.ndarray:
-    time = grid.time_s
-    inside = (time >= start_s) & (time <= end_s)
-    return values[inside] if inside.any() else np.array([np.nan])
+def _inside(time: np.ndarray, start_s: float, end_s: float, *, closed: bool = True) -> slice:
+    """The samples of the sorted grid ``time`` in ``[start_s, end_s]`` (``closed=False``:
+    strictly between the two), as a slice [s]."""
+    first = int(np.searchsorted(time, start_s, side="left" if closed else "right"))
+    stop = int(np.searchsorted(time, end_s, side="right" if closed else "left"))
+    return slice(first, max(stop, first))
 
 
-def _value_at(grid: SessionGrid, column: str, when_s: float) -> float:
-    if column not in grid.frame or when_s > grid.time_s[-1]:
+def _value_at(cols: GridColumns, values: np.ndarray | None, when_s: float) -> float:
+    if values is None or when_s > cols.time_s[-1]:
         return math.nan
-    values = grid.frame[column].to_numpy(dtype=np.float64)
     finite = np.isfinite(values)
-    return float(np.interp(when_s, grid.time_s[finite], values[finite])) if finite.any() else math.nan
+    return float(np.interp(when_s, cols.time_s[finite], values[finite])) if finite.any() else math.nan
 
 
 def _finite(value: float) -> float | None:

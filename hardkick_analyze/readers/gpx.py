@@ -1,21 +1,28 @@
-"""GPX 1.0/1.1 through gpxpy, with heart rate, cadence and power from the common extensions."""
+"""GPX 1.0/1.1 through gpxpy, with heart rate, cadence and power from the common extensions.
+
+Files larger than :data:`.gpx_stream.STREAM_ABOVE_BYTES` are streamed instead
+(:mod:`.gpx_stream`): gpxpy's object model needs about eleven times the file's size in memory.
+Both give the same samples.
+"""
 
 from __future__ import annotations
 
 import io
 import re
 import xml.etree.ElementTree as ET
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import gpxpy
-import gpxpy.gpx
 import numpy as np
 import pandas as pd
 
 from ..errors import CorruptFileError, NoUsableDataError
+from .gpx_stream import STREAM_ABOVE_BYTES, StreamedGPX, stream_gpx
 from .parsed import ParsedActivity
 from .source import RawSource
 from .xml_safety import checked_xml
+
+if TYPE_CHECKING:
+    import gpxpy.gpx
 
 __all__ = ["parse_gpx"]
 
@@ -48,31 +55,48 @@ _PER_FOOT_CADENCE_MAX = 120.0
 _ENCODING = re.compile(rb"""<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']""")
 
 
-def parse_gpx(raw: RawSource) -> ParsedActivity:
-    """Parse GPX bytes: all track segments, in order; routes and waypoints are ignored."""
+def parse_gpx(raw: RawSource, *, stream: bool | None = None) -> ParsedActivity:
+    """Parse GPX bytes: all track segments, in order; routes and waypoints are ignored.
+
+    ``stream`` forces (True) or forbids (False) streaming; by default files larger than
+    :data:`.gpx_stream.STREAM_ABOVE_BYTES` are streamed.
+    """
     warnings: list[str] = []
     body = checked_xml(raw.data, raw.name, warnings)
-    gpx = _parse(body, raw.name, warnings)
-    rows = [_point_row(point) for track in gpx.tracks for segment in track.segments for point in segment.points]
-    if not rows:
+    if stream if stream is not None else len(body) > STREAM_ABOVE_BYTES:
+        streamed = _streamed(body, raw.name)
+        if streamed.dropped_points:
+            warnings.append(f"{streamed.dropped_points} track points without coordinates dropped")
+        samples, creator = streamed.samples, streamed.creator
+        names, types = streamed.track_names, streamed.track_types
+    else:
+        gpx = _parse(body, raw.name, warnings)
+        points = [point for track in gpx.tracks for segment in track.segments for point in segment.points]
+        samples, creator = pd.DataFrame([_point_row(point) for point in points]), gpx.creator
+        names, types = tuple(t.name for t in gpx.tracks), tuple(t.type for t in gpx.tracks)
+    if not len(samples):
         raise NoUsableDataError(raw.name, "the GPX file has no track points")
-    samples = pd.DataFrame(rows)
-    track_type = next((t.type for t in gpx.tracks if t.type), None)
+    track_type = next((t for t in types if t), None)
     sport = _SPORTS.get(track_type.strip().lower(), track_type.strip().lower()) if track_type else None
     samples = _cadence(samples, sport)
     return ParsedActivity(
         samples=samples,
         metadata={
             "sport": sport,
-            "device_name": (gpx.creator or "").strip() or None,
+            "device_name": (creator or "").strip() or None,
             # Garmin Connect names the track after the workout ("W03 - Reps 6x600m @4.15").
-            "workout_name": next((t.name.strip() for t in gpx.tracks if t.name and t.name.strip()), None),
+            "workout_name": next((n.strip() for n in names if n and n.strip()), None),
         },
         warnings=warnings,
     )
 
 
 def _parse(body: bytes, name: str, warnings: list[str]) -> gpxpy.gpx.GPX:
+    # Imported here: gpxpy (with the XML and HTTP modules it pulls in) costs a FIT file's
+    # analysis 20 ms of start-up for nothing.
+    import gpxpy
+    import gpxpy.gpx
+
     text = _decode(body)
     try:
         return gpxpy.parse(text)
@@ -97,6 +121,27 @@ def _decode(body: bytes) -> str:
         return body.decode(encoding, errors="replace")
     except LookupError:
         return body.decode("utf-8", errors="replace")
+
+
+def _streamed(body: bytes, name: str) -> StreamedGPX:
+    """The document streamed (:func:`.gpx_stream.stream_gpx`) as gpxpy reads its text: in its
+    declared encoding, with bytes that do not decode replaced (see :func:`_decode`).
+
+    A UTF-8 document is streamed from its bytes as they are, with no copy; only when that
+    fails is it decoded as gpxpy would and streamed again, so a broken byte costs a second pass
+    and a valid file nothing.
+    """
+    declared = _ENCODING.match(body)
+    if declared is not None and declared.group(1).lower() not in (b"utf-8", b"utf8"):
+        text = _decode(body).replace(declared.group(1).decode("ascii"), "UTF-8", 1)
+        return stream_gpx(text.encode("utf-8"), name, _EXTENSION_CHANNELS)
+    try:
+        return stream_gpx(body, name, _EXTENSION_CHANNELS)
+    except CorruptFileError:
+        repaired = body.decode("utf-8", errors="replace").encode("utf-8")
+        if repaired == body:
+            raise
+        return stream_gpx(repaired, name, _EXTENSION_CHANNELS)
 
 
 def _without_unpositioned_points(body: bytes, name: str) -> tuple[str, int]:

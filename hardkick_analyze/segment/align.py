@@ -16,7 +16,7 @@ import numpy as np
 from ..models import PlannedRep
 from .efforts import Candidate
 
-__all__ = ["Alignment", "align", "match_costs"]
+__all__ = ["Alignment", "align", "align_many"]
 
 #: Spread of log(measured / planned distance) for a true match: GPS bias, cut corners, the
 #: seconds of acceleration the detection threshold leaves out.
@@ -52,43 +52,67 @@ class Alignment:
     cost: float
 
 
-def match_costs(
-    candidates: Sequence[Candidate],
-    plan: Sequence[PlannedRep],
-    reference_speed_mps: float | Sequence[float | None] | None,
-) -> np.ndarray:
-    """Cost of calling each candidate the run of each planned rep, shape (plan, candidates).
+def _features(candidate_sets: Sequence[Sequence[Candidate]]) -> dict[str, np.ndarray]:
+    """The candidates' features as (set, candidate) arrays, padded with harmless values past
+    each set's end (an alignment never looks past its own last candidate)."""
+    lengths = np.array([len(c) for c in candidate_sets], dtype=np.intp)
+    width = int(lengths.max()) if len(lengths) else 0
+    inside = np.arange(width)[None, :] < lengths[:, None]
+    rows = [
+        (c.distance_m, c.duration_s, c.kick_ratio, c.contrast, c.mean_speed_mps)
+        for candidates in candidate_sets
+        for c in candidates
+    ]
+    values = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
+    features = {}
+    for k, name in enumerate(("distance_m", "duration_s", "kick_ratio", "contrast", "mean_speed_mps")):
+        table = np.ones((len(candidate_sets), width))
+        table[inside] = values[:, k]
+        features[name] = table
+    return features
+
+
+def _plan_arrays(plan: Sequence[PlannedRep]) -> dict[str, np.ndarray]:
+    return {
+        "timed": np.array([p.duration_s is not None for p in plan], dtype=bool)[:, None],
+        "size": np.array(
+            [p.duration_s if p.duration_s is not None else (p.distance_m or 0.0) + p.kick_m for p in plan],
+            dtype=np.float64,
+        ),
+        "kick": np.array([p.has_kick for p in plan], dtype=bool)[:, None],
+    }
+
+
+def _match_costs(features: dict[str, np.ndarray], plan: dict[str, np.ndarray], reference: np.ndarray) -> np.ndarray:
+    """Cost of calling each candidate the run of each planned rep, for many candidate sets at
+    once, shape (set, plan, candidates); ``reference`` is each set's reference speed per planned
+    rep, NaN where none [m/s].
 
     0 is a perfect fit; the terms are squared normalised misfits of distance, contrast with the
     surroundings, the presence of a sprint at the end, and (plain reps) the speed.
     """
-    distance = np.array([c.distance_m for c in candidates], dtype=np.float64)
-    duration = np.array([c.duration_s for c in candidates], dtype=np.float64)
-    ratio = np.array([c.kick_ratio for c in candidates], dtype=np.float64)
-    contrast = np.array([c.contrast for c in candidates], dtype=np.float64)
-    speed = np.array([c.mean_speed_mps for c in candidates], dtype=np.float64)
-    timed = np.array([p.duration_s is not None for p in plan], dtype=bool)[:, None]
-    size = np.array([p.duration_s if p.duration_s is not None else (p.distance_m or 0.0) + p.kick_m for p in plan])
-    kick = np.array([p.has_kick for p in plan], dtype=bool)[:, None]
-    measured = np.where(timed, duration[None, :], distance[None, :])
+    distance, duration = features["distance_m"][:, None, :], features["duration_s"][:, None, :]
+    ratio, contrast = features["kick_ratio"][:, None, :], features["contrast"][:, None, :]
+    speed = features["mean_speed_mps"][:, None, :]
+    timed, kick, size = plan["timed"][None], plan["kick"][None], plan["size"]
+    measured = np.where(timed, duration, distance)
     with np.errstate(divide="ignore", invalid="ignore"):
-        log_ratio = np.log(np.where(measured > 0, measured, np.nan) / size.astype(np.float64)[:, None])
+        log_ratio = np.log(np.where(measured > 0, measured, np.nan) / size[None, :, None])
     cost = np.nan_to_num((log_ratio / DISTANCE_LOG_SIGMA) ** 2, nan=np.inf)
-    cost = cost + (np.maximum(0.0, (MIN_CONTRAST - contrast) / CONTRAST_SIGMA) ** 2)[None, :]
+    cost = cost + np.maximum(0.0, (MIN_CONTRAST - contrast) / CONTRAST_SIGMA) ** 2
     kick_misfit = np.maximum(0.0, (KICK_RATIO - ratio) / KICK_RATIO_SIGMA) ** 2
     plain_misfit = np.maximum(0.0, (ratio - PLAIN_RATIO) / KICK_RATIO_SIGMA) ** 2
     if not kick.any():
         # With no kick rep in the plan a fast finish tells a rep from nothing: it is a rep
         # finished strongly, not a missing rep beside an extra effort.
         plain_misfit = np.minimum(plain_misfit, FINISH_MISFIT_CAP)
-    plain_misfit = np.broadcast_to(plain_misfit[None, :], (len(plan), len(candidates)))
-    reference = _per_rep(reference_speed_mps, len(plan))
+    plain_misfit = np.broadcast_to(plain_misfit, cost.shape)
     known = np.isfinite(reference)
     if known.any():
         with np.errstate(divide="ignore", invalid="ignore"):
-            speed_misfit = (np.log(speed[None, :] / reference[:, None]) / SPEED_LOG_SIGMA) ** 2
-        plain_misfit = plain_misfit + np.where(known[:, None], np.nan_to_num(speed_misfit, nan=np.inf), 0.0)
-    return cost + np.where(kick, kick_misfit[None, :], plain_misfit)
+            speed_misfit = (np.log(speed / reference[:, :, None]) / SPEED_LOG_SIGMA) ** 2
+        plain_misfit = plain_misfit + np.where(known[:, :, None], np.nan_to_num(speed_misfit, nan=np.inf), 0.0)
+    return cost + np.where(kick, kick_misfit, plain_misfit)
 
 
 def _per_rep(reference: float | Sequence[float | None] | None, n: int) -> np.ndarray:
@@ -118,27 +142,54 @@ def align(
     missing_costs
         Cost of leaving each planned rep unmatched (default :data:`MISSING_COST` each).
     """
-    n, m = len(plan), len(candidates)
+    reference = _per_rep(reference_speed_mps, len(plan))[None, :]
+    return align_many([candidates], plan, reference_speed_mps=reference, missing_costs=missing_costs)[0]
+
+
+def align_many(
+    candidate_sets: Sequence[Sequence[Candidate]],
+    plan: Sequence[PlannedRep],
+    *,
+    reference_speed_mps: np.ndarray | None = None,
+    missing_costs: Sequence[float] | None = None,
+) -> list[Alignment]:
+    """:func:`align` of each candidate set to one plan, all sets in one pass over the plan.
+
+    ``reference_speed_mps`` holds each set's reference speed per planned rep, shape (set, plan),
+    NaN where none [m/s]. The answers are those of :func:`align` on each set alone: a set's
+    cells depend only on cells to their left and above, never on the padding past its end.
+    """
+    n, sets = len(plan), len(candidate_sets)
+    if not sets:
+        return []
+    lengths = np.array([len(c) for c in candidate_sets])
+    m = int(lengths.max())
     miss = np.full(n, MISSING_COST) if missing_costs is None else np.asarray(missing_costs, dtype=np.float64)
-    match = match_costs(candidates, plan, reference_speed_mps).reshape(n, m)
+    reference = np.full((sets, n), np.nan) if reference_speed_mps is None else reference_speed_mps
+    match = _match_costs(_features(candidate_sets), _plan_arrays(plan), reference).reshape(sets, n, m)
     extra = EXTRA_COST * np.arange(m + 1)
-    cost = np.empty((n + 1, m + 1))
-    step = np.empty((n + 1, m + 1), dtype=np.int8)  # 1 match, 2 planned missing, 3 extra effort
-    cost[0], step[0] = extra, 3
+    cost = np.empty((sets, n + 1, m + 1))
+    step = np.empty((sets, n + 1, m + 1), dtype=np.int8)  # 1 match, 2 planned missing, 3 extra effort
+    cost[:, 0], step[:, 0] = extra, 3
     for i in range(1, n + 1):
         # A row at a time: match (diagonal) or missing (up), then any run of extra efforts
         # (left) as a running minimum; ties prefer a match, then a missing rep.
-        up = cost[i - 1] + miss[i - 1]
-        best, kind = up.copy(), np.full(m + 1, 2, dtype=np.int8)
-        diagonal = cost[i - 1, :-1] + match[i - 1]
-        matched = diagonal <= up[1:]
-        best[1:] = np.where(matched, diagonal, up[1:])
-        kind[1:][matched] = 1
-        leftward = np.minimum.accumulate(best - extra) + extra
+        up = cost[:, i - 1] + miss[i - 1]
+        best, kind = up.copy(), np.full((sets, m + 1), 2, dtype=np.int8)
+        diagonal = cost[:, i - 1, :-1] + match[:, i - 1]
+        matched = diagonal <= up[:, 1:]
+        best[:, 1:] = np.where(matched, diagonal, up[:, 1:])
+        kind[:, 1:][matched] = 1
+        leftward = np.minimum.accumulate(best - extra, axis=1) + extra
         # (best - extra) + extra can differ from best in the last bit: only a real gain counts.
         from_left = leftward < best - 1e-9
         kind[from_left] = 3
-        cost[i], step[i] = np.where(from_left, leftward, best), kind
+        cost[:, i], step[:, i] = np.where(from_left, leftward, best), kind
+    return [_traced(step[k], n, int(lengths[k]), float(cost[k, n, lengths[k]])) for k in range(sets)]
+
+
+def _traced(step: np.ndarray, n: int, m: int, cost: float) -> Alignment:
+    """The alignment read back from the table of steps, from its corner ``(n, m)``."""
     pairs, missing, extras = [], [], []
     i, j = n, m
     while i or j:
@@ -156,5 +207,5 @@ def align(
         pairs=tuple(reversed(pairs)),
         missing=tuple(reversed(missing)),
         extras=tuple(reversed(extras)),
-        cost=float(cost[n, m]),
+        cost=cost,
     )

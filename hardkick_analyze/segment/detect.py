@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid
-from .efforts import Candidate, candidate_between, same_size, smoothed_speed, surroundings, window
+from .efforts import Candidate, DetectionSpeed, candidates_between, detection_speed, same_size, span_features
 from .levels import Level, speed_levels
+from .ragged import segment_members, segment_quantiles, segment_reduce
 
 __all__ = ["FoundEfforts", "find_efforts"]
 
@@ -84,17 +85,15 @@ class FoundEfforts:
     candidates: tuple[Candidate, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class _Island:
-    start_s: float
-    end_s: float
+def find_efforts(grid: SessionGrid, speed: DetectionSpeed | None = None) -> FoundEfforts:
+    """The session's efforts in time order, each with the features the plan alignment compares.
 
-
-def find_efforts(grid: SessionGrid) -> FoundEfforts:
-    """The session's efforts in time order, each with the features the plan alignment compares."""
-    speed = smoothed_speed(grid)
-    time = grid.time_s
-    levels = [lv for lv in speed_levels(time, grid.frame["raw_speed_mps"].to_numpy()) if lv.duration_s > 0]
+    ``speed`` is the session's (:func:`.efforts.detection_speed`), found here when not given.
+    Every water level is flooded at once: the islands of all levels are found together, and
+    each distinct island judged once.
+    """
+    speed = speed if speed is not None else detection_speed(grid)
+    levels = [lv for lv in speed_levels(speed.time_s, grid.frame["raw_speed_mps"].to_numpy()) if lv.duration_s > 0]
     if len(levels) < 3:
         return FoundEfforts()
     speeds = np.array([lv.speed_mps for lv in levels])
@@ -102,21 +101,21 @@ def find_efforts(grid: SessionGrid) -> FoundEfforts:
     if not len(running):
         return FoundEfforts()
     waters = np.unique(np.round(np.quantile(running, WATER_QUANTILES), 2))
-    best: list[Candidate] = []
-    best_key: tuple[float, float] = (-1.0, 0.0)
-    by_water: dict[float, tuple[list[Candidate], list[_Island]]] = {}
-    judged: dict[_Island, Candidate | _Island | None] = {}
-    for water in waters:
-        islands = _islands(levels, float(water))
-        efforts, steady = _judge(grid, speed, islands, judged)
-        by_water[float(water)] = (efforts, steady)
-        key = (float(len(efforts)), float(np.mean([c.contrast for c in efforts])) if efforts else 0.0)
-        if key > best_key:
-            best_key, best = key, efforts
-    if not best:
+    flooded, start_s, end_s = _islands(levels, waters)
+    spans, island = np.unique(np.stack([start_s, end_s]), axis=1, return_inverse=True)
+    verdicts = _verdicts(speed, spans[0], spans[1])
+    found = [verdicts[k] for k in island.ravel().tolist()]
+    by_water: list[list[Candidate]] = [[] for _ in waters]
+    for water, effort in zip(flooded.tolist(), found, strict=True):
+        if effort is not None:
+            by_water[water].append(effort)
+    counts = np.array([len(efforts) for efforts in by_water], dtype=np.float64)
+    contrasts = np.array([sum(e.contrast for e in efforts) for efforts in by_water]) / np.maximum(counts, 1.0)
+    # The level with the most efforts, the most contrasted of those; the first on a tie.
+    chosen = int(np.lexsort((-np.arange(len(waters)), contrasts, counts))[-1])
+    if not counts[chosen]:
         return FoundEfforts()
-    chosen_water = next(w for w, (e, _) in by_water.items() if e is best)
-    candidates = _with_inner_efforts(best, by_water, chosen_water)
+    candidates = _with_inner_efforts(by_water[chosen], by_water[chosen + 1 :])
     return FoundEfforts(reps=tuple(_plausible(levels, candidates)), candidates=tuple(candidates))
 
 
@@ -200,91 +199,93 @@ def _in_a_set(effort: Candidate, efforts: list[Candidate]) -> bool:
     return len(alike) >= MIN_SHORT_SET - 1
 
 
-def _islands(levels: list[Level], water: float) -> list[_Island]:
-    """Runs of levels above ``water``, joined across dips shorter than :data:`MERGE_GAP_S`."""
-    islands: list[list[float]] = []
-    dip_s = 0.0
-    dip_min = np.inf
-    for level in levels:
-        if level.speed_mps > water:
-            if islands and dip_s <= MERGE_GAP_S and dip_min >= MERGE_MIN_SHARE * water:
-                islands[-1][1] = level.end_s
-            else:
-                islands.append([level.start_s, level.end_s])
-            dip_s, dip_min = 0.0, np.inf
-        else:
-            dip_s += level.duration_s
-            dip_min = min(dip_min, level.speed_mps)
-    return [_Island(a, b) for a, b in islands]
+def _islands(levels: list[Level], waters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Runs of levels above each water level, joined across dips shorter than
+    :data:`MERGE_GAP_S` and no slower than :data:`MERGE_MIN_SHARE` of the water: for each
+    island, its water level's position in ``waters``, its start and its end [s]."""
+    start = np.array([lv.start_s for lv in levels])
+    end = np.array([lv.end_s for lv in levels])
+    speed = np.array([lv.speed_mps for lv in levels])
+    elapsed = np.concatenate([[0.0], np.cumsum(end - start)])
+    flooded, above = np.nonzero(speed[None, :] > waters[:, None])
+    if not len(flooded):
+        return flooded, start[:0], end[:0]
+    # The dip before each level above the water (since the previous one at the same water).
+    same = np.concatenate([[False], flooded[1:] == flooded[:-1]])
+    previous = np.concatenate([[0], above[:-1] + 1])
+    dip_s = elapsed[above] - elapsed[previous]
+    dip_min = np.fmin(_segment_minima(speed, previous, above), np.inf)
+    joined = same & (dip_s <= MERGE_GAP_S) & (dip_min >= MERGE_MIN_SHARE * waters[flooded])
+    first = np.flatnonzero(~joined)
+    last = np.append(first[1:] - 1, len(above) - 1)
+    return flooded[first], start[above[first]], end[above[last]]
 
 
-def _judge(
-    grid: SessionGrid, speed: np.ndarray, islands: list[_Island], judged: dict[_Island, Candidate | _Island | None]
-) -> tuple[list[Candidate], list[_Island]]:
-    """The islands that are efforts, and the ones too long to be (steady running); ``judged``
-    remembers each island's verdict across water levels (most islands recur at several)."""
-    efforts, steady = [], []
-    for island in islands:
-        if island not in judged:
-            judged[island] = _verdict(grid, speed, island)
-        verdict = judged[island]
-        if isinstance(verdict, Candidate):
-            efforts.append(verdict)
-        elif verdict is not None:
-            steady.append(verdict)
-    return efforts, steady
+def _segment_minima(values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """The least of ``values[first[k]:stop[k]]`` for every k; NaN where empty."""
+    return segment_reduce(np.minimum, values, np.minimum(first, stop), stop)
 
 
-def _verdict(grid: SessionGrid, speed: np.ndarray, wide: _Island) -> Candidate | _Island | None:
-    """An island as an effort, as steady running (too long), or None (neither)."""
-    time = grid.time_s
-    island = _tightened(time, speed, wide)
-    duration = island.end_s - island.start_s
-    if duration < MIN_EFFORT_S:
-        return None
-    effort = candidate_between(grid, speed, island.start_s, island.end_s)
-    if effort.mean_speed_mps < MIN_RUNNING_MPS:
-        return None
-    if duration > MAX_EFFORT_S:
-        return island
-    if effort.contrast < MIN_CONTRAST or _side_contrast(time, speed, island.start_s, island.end_s) < MIN_SIDE_CONTRAST:
-        return None
-    return effort
+def _verdicts(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> list[Candidate | None]:
+    """Each island as an effort, or None: too short or slow to be one, too long (steady
+    running), or not clearly faster than its surroundings."""
+    verdicts: list[Candidate | None] = [None] * len(start_s)
+    # Tightening only shortens an island: one already too short is never an effort.
+    long_enough = np.flatnonzero(end_s - start_s >= MIN_EFFORT_S)
+    start_s, end_s = _tightened(speed, start_s[long_enough], end_s[long_enough])
+    features = span_features(speed, start_s, end_s)
+    time, distance = speed.time_s, speed.distance_m
+    duration = end_s - start_s
+    run = np.interp(end_s, time, distance) - np.interp(start_s, time, distance)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_speed = np.where(duration > 0, run / duration, 0.0)
+        faster_side = np.fmax(features.before_mps, features.after_mps)
+        side_contrast = np.where(
+            np.isnan(faster_side), np.inf, features.level_mps / np.maximum(np.nan_to_num(faster_side), 0.5)
+        )
+    effort = (duration >= MIN_EFFORT_S) & (duration <= MAX_EFFORT_S) & (mean_speed >= MIN_RUNNING_MPS)
+    effort &= (features.contrast >= MIN_CONTRAST) & (side_contrast >= MIN_SIDE_CONTRAST)
+    chosen = np.flatnonzero(effort)
+    for k, candidate in zip(
+        long_enough[chosen].tolist(), candidates_between(speed, start_s[chosen], end_s[chosen]), strict=True
+    ):
+        verdicts[k] = candidate
+    return verdicts
 
 
-def _tightened(time: np.ndarray, speed: np.ndarray, island: _Island) -> _Island:
-    """The island cut to where the speed is above halfway from its surroundings to its own pace.
+def _tightened(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The islands cut to where the speed is above halfway from their surroundings to their
+    own pace (the upper quartile of their speed).
 
     An island's edges are where slower levels begin, which on a 3 s recording or a gentle
-    ramp can be many seconds outside the effort; halfway up is where the effort is.
+    ramp can be many seconds outside the effort; halfway up is where the effort is. An island
+    of fewer than four samples, with no surroundings recorded, or with fewer than two samples
+    that high, is kept as it is.
     """
-    inside = window(time, island.start_s, island.end_s)
-    if inside.stop - inside.start < 4:
-        return island
-    sides = surroundings(time, speed, island.start_s, island.end_s)
-    if not sides:
-        return island
-    middle = 0.5 * (float(np.quantile(speed[inside], 0.75)) + min(sides))
-    above = np.flatnonzero(speed[inside] >= middle) + inside.start
-    if len(above) < 2:
-        return island
-    return _Island(float(time[above[0]]), float(time[above[-1]]))
+    time, values = speed.time_s, speed.speed_mps
+    features = span_features(speed, start_s, end_s)
+    first, stop = features.first, features.stop
+    owner, index = segment_members(first, stop)
+    top = segment_quantiles(values[index], owner, len(first), 0.75)
+    middle = 0.5 * (top + np.fmin(features.before_mps, features.after_mps))
+    high = values[index] >= middle[owner]
+    counts = np.bincount(owner[high], minlength=len(first))
+    lowest = np.full(len(first), len(time))
+    highest = np.full(len(first), -1)
+    np.minimum.at(lowest, owner[high], index[high])
+    np.maximum.at(highest, owner[high], index[high])
+    cut = (stop - first >= 4) & np.isfinite(middle) & (counts >= 2)
+    tight_start = np.where(cut, time[np.minimum(lowest, len(time) - 1)], start_s)
+    tight_end = np.where(cut, time[np.maximum(highest, 0)], end_s)
+    return tight_start, tight_end
 
 
-def _side_contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
-    """How much faster an effort is than the faster of its two surroundings."""
-    level = float(np.mean(speed[window(time, start_s, end_s)]))
-    sides = surroundings(time, speed, start_s, end_s)
-    return level / max(max(sides), 0.5) if sides else np.inf
-
-
-def _with_inner_efforts(
-    chosen: list[Candidate], by_water: dict[float, tuple[list[Candidate], list[_Island]]], water: float
-) -> list[Candidate]:
-    """The chosen efforts, and faster ones from higher water levels that lie outside all of them."""
+def _with_inner_efforts(chosen: list[Candidate], higher: list[list[Candidate]]) -> list[Candidate]:
+    """The chosen efforts, and faster ones from the higher water levels (in rising order) that
+    lie outside all of them."""
     efforts = list(chosen)
-    for level in sorted(w for w in by_water if w > water):
-        for effort in by_water[level][0]:
+    for found in higher:
+        for effort in found:
             if not any(effort.start_s < e.end_s and e.start_s < effort.end_s for e in efforts):
                 efforts.append(effort)
     return sorted(efforts, key=lambda c: c.start_s)

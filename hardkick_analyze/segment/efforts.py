@@ -1,9 +1,13 @@
-"""Efforts: stretches of running clearly faster than what surrounds them.
+"""Efforts: stretches of running clearly faster than what surrounds them, and their features.
 
-Hysteresis on the smoothed, lag-corrected speed: an effort starts where the speed rises above
-``on_mps`` and lasts while it stays above ``off_mps``, so the noise of one slow second does not
-cut a rep in two, and a jog that brushes the threshold does not become a rep. Efforts shorter
-than a minimum are dropped.
+An effort is a span of the session; what the plan alignment compares about it (its distance,
+pace, a sprint at its end, how much faster it was than its surroundings) is measured here for
+many spans at once, as array operations over the session's samples: the threshold sweep
+(:mod:`.sweep`), the plan-free detection (:mod:`.detect`) and the laps (:mod:`.laps`) hand over
+hundreds of spans and get their candidates back in one call.
+
+All of it is measured on the :class:`DetectionSpeed`, the lag-corrected speed smoothed over
+:data:`DETECTION_SMOOTHING_S`, computed once per session.
 """
 
 from __future__ import annotations
@@ -13,26 +17,31 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid, rolling_mean
+from .ragged import segment_medians, segment_members, segment_reduce
 
 __all__ = [
     "Candidate",
-    "candidate_between",
-    "contrast",
-    "find_candidates",
-    "kick_ratio",
-    "smoothed_speed",
-    "surroundings",
+    "DetectionSpeed",
+    "SpanFeatures",
+    "candidates_between",
+    "detection_speed",
+    "same_size",
+    "span_features",
     "window",
 ]
 
-#: Smoothing of the speed used for detection (not for boundaries) [s].
+#: Smoothing of the speed used for detection [s].
 DETECTION_SMOOTHING_S = 3.0
+#: Speed used for boundaries: lightly smoothed, not the detection smoothing [s].
+BOUNDARY_SMOOTHING_S = 1.0
 #: Surroundings of an effort compared with it, as (from, to) seconds away from its edges [s].
 SURROUNDING_S = (5.0, 40.0)
 #: Speeds below this count as standing when taking ratios [m/s].
 MIN_REST_MPS = 0.5
 #: The end of a candidate's distance that is compared with the rest of it to recognise a kick.
 KICK_PROBE_SHARE = 0.2
+#: The start of a candidate's distance left out of the body a kick is compared with.
+KICK_BODY_FROM_SHARE = 0.1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,59 +61,120 @@ class Candidate:
         return self.end_s - self.start_s
 
 
-def smoothed_speed(grid: SessionGrid) -> np.ndarray:
-    """The speed used for detection: lag-corrected, smoothed over :data:`DETECTION_SMOOTHING_S`."""
+@dataclass(frozen=True, slots=True, eq=False)
+class DetectionSpeed:
+    """The session as efforts are found on it: grid times [s], the watch's distance [m], the
+    detection speed (lag-corrected, smoothed over :data:`DETECTION_SMOOTHING_S`) and the speed
+    boundaries are placed on (smoothed over :data:`BOUNDARY_SMOOTHING_S` only) [m/s]."""
+
+    time_s: np.ndarray
+    distance_m: np.ndarray
+    speed_mps: np.ndarray
+    boundary_speed_mps: np.ndarray
+
+
+def detection_speed(grid: SessionGrid) -> DetectionSpeed:
+    """The session's speeds, computed once and shared by every plan tried."""
     speed = grid.frame["speed_mps"].to_numpy(dtype=np.float64)
-    return rolling_mean(np.nan_to_num(speed), DETECTION_SMOOTHING_S / grid.dt_s)
-
-
-def find_candidates(
-    grid: SessionGrid, speed: np.ndarray, *, on_mps: float, off_mps: float, min_duration_s: float
-) -> list[Candidate]:
-    """Efforts above ``on_mps`` that last while above ``off_mps`` and at least ``min_duration_s``."""
-    above_off = speed >= off_mps
-    if not above_off.any():
-        return []
-    edges = np.diff(np.concatenate([[0], above_off.astype(np.int8), [0]]))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    time = grid.time_s
-    distance = grid.frame["distance_m"].to_numpy()
-    candidates = []
-    for start, stop in zip(starts, stops, strict=True):
-        if stop - start < 2 or time[stop - 1] - time[start] < min_duration_s:
-            continue
-        if not (speed[start:stop] >= on_mps).any():
-            continue
-        run = distance[stop - 1] - distance[start]
-        duration = time[stop - 1] - time[start]
-        candidates.append(
-            Candidate(
-                start_s=float(time[start]),
-                end_s=float(time[stop - 1]),
-                distance_m=float(run),
-                mean_speed_mps=float(run / duration) if duration > 0 else 0.0,
-                kick_ratio=kick_ratio(speed[start:stop], distance[start:stop]),
-                contrast=contrast(time, speed, float(time[start]), float(time[stop - 1])),
-            )
-        )
-    return candidates
-
-
-def candidate_between(grid: SessionGrid, speed: np.ndarray, start_s: float, end_s: float) -> Candidate:
-    """The effort from ``start_s`` to ``end_s`` with its features; ``speed`` is the detection speed."""
-    time = grid.time_s
-    distance = grid.frame["distance_m"].to_numpy()
-    inside = window(time, start_s, end_s)
-    run = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance))
-    duration = end_s - start_s
-    return Candidate(
-        start_s=start_s,
-        end_s=end_s,
-        distance_m=run,
-        mean_speed_mps=run / duration if duration > 0 else 0.0,
-        kick_ratio=kick_ratio(speed[inside], distance[inside]) if inside.stop - inside.start >= 2 else 1.0,
-        contrast=contrast(time, speed, start_s, end_s),
+    return DetectionSpeed(
+        time_s=grid.time_s,
+        distance_m=grid.frame["distance_m"].to_numpy(),
+        speed_mps=rolling_mean(np.nan_to_num(speed), DETECTION_SMOOTHING_S / grid.dt_s),
+        boundary_speed_mps=rolling_mean(speed, BOUNDARY_SMOOTHING_S / grid.dt_s),
     )
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class SpanFeatures:
+    """How many spans of the session compare with their surroundings, one row each (see
+    :func:`span_features`).
+
+    ``first``/``stop`` are the samples inside each span (``[first, stop)``); ``level_mps`` the
+    mean detection speed there; ``before_mps``/``after_mps`` the mean speed of the surroundings
+    (NaN where none was recorded); ``contrast`` as on :class:`Candidate`.
+    """
+
+    first: np.ndarray
+    stop: np.ndarray
+    level_mps: np.ndarray
+    before_mps: np.ndarray
+    after_mps: np.ndarray
+    contrast: np.ndarray
+
+
+def window(time: np.ndarray, start_s: float, end_s: float, *, closed: str = "both") -> slice:
+    """The samples of the sorted ``time`` in ``[start_s, end_s]`` (``closed='left'``: ``[start_s, end_s)``,
+    ``'right'``: ``(start_s, end_s]``, ``'neither'``: ``(start_s, end_s)``), as a slice: no pass
+    over the whole session [s]."""
+    left = np.searchsorted(time, start_s, side="right" if closed in ("right", "neither") else "left")
+    right = np.searchsorted(time, end_s, side="left" if closed in ("left", "neither") else "right")
+    return slice(int(left), int(max(right, left)))
+
+
+def span_features(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> SpanFeatures:
+    """The spans ``[start_s[k], end_s[k]]`` against their surroundings, all at once [s].
+
+    Each span's level is the mean speed of the samples inside it; its surroundings the mean
+    speed from :data:`SURROUNDING_S` seconds before its start and after its end; its contrast
+    the level over the slower surrounding (at least :data:`MIN_REST_MPS`).
+    """
+    time, values = speed.time_s, speed.speed_mps
+    start_s = np.asarray(start_s, dtype=np.float64)
+    end_s = np.asarray(end_s, dtype=np.float64)
+    first = np.searchsorted(time, start_s, side="left")
+    stop = np.maximum(np.searchsorted(time, end_s, side="right"), first)
+    before = _segment_means(
+        values,
+        np.searchsorted(time, start_s - SURROUNDING_S[1], side="left"),
+        np.searchsorted(time, start_s - SURROUNDING_S[0], side="left"),
+    )
+    after_first = np.searchsorted(time, end_s + SURROUNDING_S[0], side="right")
+    after = _segment_means(
+        values, after_first, np.maximum(np.searchsorted(time, end_s + SURROUNDING_S[1], side="right"), after_first)
+    )
+    level = _segment_means(values, first, stop)
+    slower = np.fmin(before, after)
+    contrast = np.nan_to_num(level, nan=0.0) / np.maximum(np.nan_to_num(slower, nan=0.0), MIN_REST_MPS)
+    return SpanFeatures(
+        first=first,
+        stop=stop,
+        level_mps=level,
+        before_mps=before,
+        after_mps=after,
+        contrast=contrast,
+    )
+
+
+def candidates_between(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) -> list[Candidate]:
+    """The efforts from ``start_s[k]`` to ``end_s[k]`` with their features, in the order given [s]."""
+    start_s = np.asarray(start_s, dtype=np.float64)
+    end_s = np.asarray(end_s, dtype=np.float64)
+    if not len(start_s):
+        return []
+    features = span_features(speed, start_s, end_s)
+    distance = np.interp(end_s, speed.time_s, speed.distance_m) - np.interp(start_s, speed.time_s, speed.distance_m)
+    duration = end_s - start_s
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean_speed = np.where(duration > 0, distance / duration, 0.0)
+    return [
+        Candidate(
+            start_s=a,
+            end_s=b,
+            distance_m=run,
+            mean_speed_mps=pace,
+            kick_ratio=ratio,
+            contrast=contrast,
+        )
+        for a, b, run, pace, ratio, contrast in zip(
+            start_s.tolist(),
+            end_s.tolist(),
+            distance.tolist(),
+            mean_speed.tolist(),
+            _kick_ratios(speed, features.first, features.stop).tolist(),
+            features.contrast.tolist(),
+            strict=True,
+        )
+    ]
 
 
 def same_size(a: Candidate, b: Candidate, ratio: float) -> bool:
@@ -117,45 +187,32 @@ def _within(a: float, b: float, ratio: float) -> bool:
     return max(a, b) <= ratio * max(min(a, b), 1e-9)
 
 
-def window(time: np.ndarray, start_s: float, end_s: float, *, closed: str = "both") -> slice:
-    """The samples of the sorted ``time`` in ``[start_s, end_s]`` (``closed='left'``: ``[start_s, end_s)``,
-    ``'right'``: ``(start_s, end_s]``), as a slice: no pass over the whole session [s]."""
-    left = np.searchsorted(time, start_s, side="right" if closed == "right" else "left")
-    right = np.searchsorted(time, end_s, side="left" if closed == "left" else "right")
-    return slice(int(left), int(max(right, left)))
+def _segment_means(values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """Mean of ``values[first[k]:stop[k]]`` for every k; NaN where the segment is empty."""
+    return segment_reduce(np.add, values, first, stop) / np.maximum(stop - first, 1)
 
 
-def contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> float:
-    """How much faster an effort is than the slower of its two surroundings.
-
-    A rep is run between rests (or after a warm-up, before a rest): on at least one side the
-    runner is clearly slower. A brisk stretch of a warm-up jog is not.
-    """
-    inside = speed[window(time, start_s, end_s)]
-    level = float(np.mean(inside)) if len(inside) else 0.0
-    sides = surroundings(time, speed, start_s, end_s)
-    return level / max(min(sides) if sides else 0.0, MIN_REST_MPS)
-
-
-def surroundings(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float) -> list[float]:
-    """The mean speed before and after an effort (:data:`SURROUNDING_S` away), where recorded."""
-    before = speed[window(time, start_s - SURROUNDING_S[1], start_s - SURROUNDING_S[0], closed="left")]
-    after = speed[window(time, end_s + SURROUNDING_S[0], end_s + SURROUNDING_S[1], closed="right")]
-    return [float(np.mean(side)) for side in (before, after) if len(side)]
-
-
-def kick_ratio(speed: np.ndarray, distance: np.ndarray) -> float:
-    """Top speed in the last :data:`KICK_PROBE_SHARE` of the distance over the median before it.
-
-    About 1 for an evenly paced rep; 1.3 or more when the rep ends in a sprint.
-    """
-    covered = distance - distance[0]
-    total = covered[-1]
-    if not np.isfinite(total) or total <= 0:
-        return 1.0
-    tail = covered >= (1.0 - KICK_PROBE_SHARE) * total
-    body = (covered >= 0.1 * total) & ~tail
-    if not tail.any() or not body.any():
-        return 1.0
-    base = float(np.median(speed[body]))
-    return float(np.max(speed[tail]) / base) if base > 0 else 1.0
+def _kick_ratios(speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """The kick ratio of the samples ``[first[k], stop[k])`` for every k: the top speed in the
+    last :data:`KICK_PROBE_SHARE` of the distance over the median speed before it (from
+    :data:`KICK_BODY_FROM_SHARE` on). About 1 for an evenly paced rep, 1.3 or more when it ends
+    in a sprint; 1 for fewer than two samples or no distance."""
+    ratios = np.ones(len(first))
+    usable = np.flatnonzero(stop - first >= 2)
+    if not len(usable):
+        return ratios
+    first, stop = first[usable], stop[usable]
+    owner, index = segment_members(first, stop)
+    distance = speed.distance_m
+    covered = distance[index] - distance[first][owner]
+    total = distance[stop - 1] - distance[first]
+    tail = covered >= ((1.0 - KICK_PROBE_SHARE) * total)[owner]
+    body = (covered >= (KICK_BODY_FROM_SHARE * total)[owner]) & ~tail
+    values = speed.speed_mps[index]
+    top = np.full(len(first), -np.inf)
+    np.maximum.at(top, owner[tail], values[tail])
+    base = segment_medians(values[body], owner[body], len(first))
+    measured = np.isfinite(total) & (total > 0) & np.isfinite(top) & np.isfinite(base) & (base > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios[usable] = np.where(measured, top / base, 1.0)
+    return ratios

@@ -9,15 +9,16 @@ rests, so they never fit the plan's distances and the alignment rejects them.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..clean import SessionGrid
 from ..models import Activity, Lap
 from ..watch_plan import rep_step_indices
-from .efforts import Candidate, candidate_between
+from .efforts import Candidate, DetectionSpeed, candidates_between
 
-__all__ = ["lap_candidates", "laps_as_efforts", "structured"]
+__all__ = ["LapTable", "lap_candidates", "lap_table", "laps_as_efforts", "structured"]
 
 #: A fast lap is at least this many times as fast as the slow laps.
 FAST_RATIO = 1.1
@@ -43,8 +44,35 @@ ALIKE_RATIO = 1.5
 OVERLAP_SHARE = 0.7
 
 
+@dataclass(frozen=True, slots=True)
+class LapTable:
+    """The watch's laps as the segmenter reads them, once per session whatever the plan: each
+    lap's ``(start, end)`` since the first record [s] and its distance (the lap's own, else the
+    distance channel's over its seconds) [m]."""
+
+    spans: tuple[tuple[float, float], ...]
+    distances_m: tuple[float, ...]
+
+
+def lap_table(activity: Activity, grid: SessionGrid) -> LapTable:
+    """The session's :class:`LapTable`."""
+    time = grid.time_s
+    distance = grid.frame["distance_m"].to_numpy()
+    spans = tuple((activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps)
+    return LapTable(
+        spans=spans,
+        distances_m=tuple(
+            _lap_distance(lap, time, distance, *span) for lap, span in zip(activity.laps, spans, strict=True)
+        ),
+    )
+
+
 def lap_candidates(
-    activity: Activity, grid: SessionGrid, speed: np.ndarray, longest_effort_m: float
+    activity: Activity,
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    longest_effort_m: float,
+    table: LapTable | None = None,
 ) -> list[Candidate]:
     """Candidates made of the laps that are reps (joined when back to back), in time order.
 
@@ -55,16 +83,18 @@ def lap_candidates(
     :data:`FAST_RATIO` times faster than the laps on both sides of them (and no slower than a
     typical lap). A lap much longer than the longest planned effort (``longest_effort_m`` [m])
     is a warm-up or cool-down lap, never part of a rep. A rep lap followed straight away by one
-    as fast (an auto-lap inside the rep) or faster (its kick) is one candidate. ``speed`` is the detection speed
-    (:func:`.efforts.smoothed_speed`).
+    as fast (an auto-lap inside the rep) or faster (its kick) is one candidate. ``speed`` is the
+    session's (:func:`.efforts.detection_speed`), ``table`` its laps (:func:`lap_table`, read
+    here when not given).
     """
     if len(activity.laps) < 2:
         return []
     time = grid.time_s
-    distance = grid.frame["distance_m"].to_numpy()
+    table = table if table is not None else lap_table(activity, grid)
     spans: list[list[float]] = []
+    distance = grid.frame["distance_m"].to_numpy()
     last_speed = 0.0
-    for start_s, end_s in _rep_laps(activity, time, distance, longest_effort_m):
+    for start_s, end_s in _rep_laps(activity, table, longest_effort_m):
         lap_speed = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance)) / (end_s - start_s)
         # A lap straight after a rep lap, at its speed (an auto-lap inside the rep) or faster (the
         # kick), is the same effort; a slower one is a rest run briskly, or the next rep.
@@ -73,11 +103,10 @@ def lap_candidates(
         else:
             spans.append([start_s, end_s])
         last_speed = lap_speed
-    return [
-        candidate_between(grid, speed, start_s, end_s)
-        for start_s, end_s in spans
-        if ((time >= start_s) & (time <= end_s)).sum() >= 4
-    ]
+    bounds = np.array(spans, dtype=np.float64).reshape(-1, 2)
+    samples = np.searchsorted(time, bounds[:, 1], side="right") - np.searchsorted(time, bounds[:, 0], side="left")
+    bounds = bounds[samples >= 4]
+    return candidates_between(speed, bounds[:, 0], bounds[:, 1])
 
 
 def structured(activity: Activity) -> bool:
@@ -85,16 +114,14 @@ def structured(activity: Activity) -> bool:
     return bool(activity.workout_steps) and any(lap.wkt_step_index is not None for lap in activity.laps)
 
 
-def _rep_laps(
-    activity: Activity, time: np.ndarray, distance: np.ndarray, longest_effort_m: float
-) -> list[tuple[float, float]]:
+def _rep_laps(activity: Activity, table: LapTable, longest_effort_m: float) -> list[tuple[float, float]]:
     """(start, end) of the laps that are reps [s]."""
-    spans = [(activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps]
+    spans = table.spans
     if structured(activity):
         reps = rep_step_indices(activity.workout_steps)
         return [span for span, lap in zip(spans, activity.laps, strict=True) if lap.wkt_step_index in reps]
-    timed = [(span, lap) for span, lap in zip(spans, activity.laps, strict=True) if span[1] > span[0]]
-    lap_m = np.array([_lap_distance(lap, time, distance, *span) for span, lap in timed])
+    timed = [(span, metres) for span, metres in zip(spans, table.distances_m, strict=True) if span[1] > span[0]]
+    lap_m = np.array([metres for _, metres in timed])
     weights = np.array([span[1] - span[0] for span, _ in timed])
     speeds = lap_m / weights if len(timed) else np.array([])
     usable = lap_m <= MAX_LAP_SHARE * longest_effort_m
@@ -135,7 +162,11 @@ def _lap_distance(lap: Lap, time: np.ndarray, distance: np.ndarray, start_s: flo
 
 
 def laps_as_efforts(
-    activity: Activity, grid: SessionGrid, speed: np.ndarray, efforts: list[Candidate]
+    activity: Activity,
+    grid: SessionGrid,
+    speed: DetectionSpeed,
+    efforts: list[Candidate],
+    table: LapTable | None = None,
 ) -> list[Candidate] | None:
     """The rep laps as efforts, when the laps mark the reps the speed shows; else None.
 
@@ -147,12 +178,14 @@ def laps_as_efforts(
     effort found on the speed, those are at least
     :data:`MIN_MARKED_SHARE` of the rep laps, and their edges lie within :data:`LAP_MARK_S` of
     the efforts'. The laps then give the edges, and the reps the speed alone missed (rep laps
-    the size of the marked ones; not a brisk warm-up lap).
+    the size of the marked ones; not a brisk warm-up lap). ``table`` is the session's laps
+    (:func:`lap_table`, read here when not given).
     """
-    peaks = _peak_laps(activity, grid, speed)
+    table = table if table is not None else lap_table(activity, grid)
+    peaks = _peak_laps(speed, table)
     if len(peaks) >= MIN_MARKED:
-        return _with_alike_marked(activity, grid, speed, peaks, efforts)
-    laps = lap_candidates(activity, grid, speed, np.inf)
+        return _with_alike_marked(speed, table, peaks, efforts)
+    laps = lap_candidates(activity, grid, speed, np.inf, table)
     if len(laps) >= MIN_MARKED and _clearly_alternating(grid, laps):
         return laps
     if not laps or not efforts:
@@ -164,43 +197,37 @@ def laps_as_efforts(
     return [lap for lap in laps if lap in marked or any(_alike(lap, m) for m in marked)]
 
 
-def _lap_speeds(activity: Activity, grid: SessionGrid) -> tuple[list[tuple[float, float]], list[float]]:
-    """Each lap's (start, end) [s] and average speed (0 for an empty lap) [m/s]."""
-    time = grid.time_s
-    distance = grid.frame["distance_m"].to_numpy()
-    spans = [(activity.seconds(lap.start_time), activity.seconds(lap.end_time)) for lap in activity.laps]
-    speeds = [
-        _lap_distance(lap, time, distance, a, b) / (b - a) if b > a else 0.0
-        for lap, (a, b) in zip(activity.laps, spans, strict=True)
-    ]
-    return spans, speeds
+def _lap_speeds(table: LapTable) -> list[float]:
+    """Each lap's average speed (0 for an empty lap) [m/s]."""
+    return [metres / (b - a) if b > a else 0.0 for metres, (a, b) in zip(table.distances_m, table.spans, strict=True)]
 
 
-def _peak_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray) -> list[Candidate]:
+def _peak_laps(speed: DetectionSpeed, table: LapTable) -> list[Candidate]:
     """The laps run :data:`ALTERNATING_RATIO` times faster than the laps on both sides of them:
     reps between recoveries, however the warm-up was run."""
-    spans, speeds = _lap_speeds(activity, grid)
-    peaks = []
-    for k in range(1, len(spans) - 1):
-        if speeds[k] >= ALTERNATING_RATIO * max(speeds[k - 1], speeds[k + 1]) and speeds[k] > 0:
-            peaks.append(candidate_between(grid, speed, *spans[k]))
-    return peaks
+    spans, speeds = table.spans, _lap_speeds(table)
+    peaks = [
+        spans[k]
+        for k in range(1, len(spans) - 1)
+        if speeds[k] >= ALTERNATING_RATIO * max(speeds[k - 1], speeds[k + 1]) and speeds[k] > 0
+    ]
+    bounds = np.array(peaks, dtype=np.float64).reshape(-1, 2)
+    return candidates_between(speed, bounds[:, 0], bounds[:, 1])
 
 
 def _with_alike_marked(
-    activity: Activity, grid: SessionGrid, speed: np.ndarray, peaks: list[Candidate], efforts: list[Candidate]
+    speed: DetectionSpeed, table: LapTable, peaks: list[Candidate], efforts: list[Candidate]
 ) -> list[Candidate]:
     """The peak laps, and every other lap the size of a peak lap that marks an effort found on
     the speed or was run :data:`FAST_RATIO` times faster than the laps beside it (the first or
     last lap :data:`ALTERNATING_RATIO` times): the same rep run slower (the first of a set, a
     surge recorded every 3 s, rep 1 of a file that starts with it)."""
-    spans, speeds = _lap_speeds(activity, grid)
+    spans, speeds = table.spans, _lap_speeds(table)
     taken = {(p.start_s, p.end_s) for p in peaks}
+    others = [k for k, (a, b) in enumerate(spans) if b > a and (a, b) not in taken]
+    bounds = np.array([spans[k] for k in others], dtype=np.float64).reshape(-1, 2)
     more = []
-    for k, (start_s, end_s) in enumerate(spans):
-        if end_s <= start_s or (start_s, end_s) in taken:
-            continue
-        candidate = candidate_between(grid, speed, start_s, end_s)
+    for k, candidate in zip(others, candidates_between(speed, bounds[:, 0], bounds[:, 1]), strict=True):
         if not any(_alike(candidate, p) for p in peaks):
             continue
         beside = [speeds[j] for j in (k - 1, k + 1) if 0 <= j < len(spans)]

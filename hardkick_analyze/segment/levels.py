@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .ragged import segment_members, segment_reduce
+
 __all__ = ["Level", "change_points", "speed_levels"]
 
 #: The levels are found on the speed averaged over this step [s].
@@ -45,29 +47,38 @@ class Level:
 
 
 def change_points(values: np.ndarray, penalty: float, min_size: int) -> list[int]:
-    """Indices where the mean of ``values`` changes, by binary segmentation (sorted, exclusive ends)."""
+    """Indices where the mean of ``values`` changes, by binary segmentation (sorted, exclusive ends).
+
+    Each segment is split where the split gains the most, while the gain exceeds ``penalty``.
+    Whether and where a segment splits depends on that segment alone, so all the segments of a
+    round are searched at once: one array pass per round, about log2(levels) rounds.
+    """
     n = len(values)
     cumulative = np.concatenate([[0.0], np.cumsum(values)])
     squares = np.concatenate([[0.0], np.cumsum(values * values)])
 
-    def cost(a: int | np.ndarray, b: int | np.ndarray) -> np.ndarray:
+    def cost(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         total = cumulative[b] - cumulative[a]
-        return squares[b] - squares[a] - total * total / np.maximum(np.asarray(b) - np.asarray(a), 1)
+        return squares[b] - squares[a] - total * total / np.maximum(b - a, 1)
 
     points: list[int] = []
-    stack = [(0, n)]
-    while stack:
-        a, b = stack.pop()
-        if b - a < 2 * min_size:
-            continue
-        splits = np.arange(a + min_size, b - min_size + 1)
-        gains = cost(a, b) - cost(a, splits) - cost(splits, b)
-        best = int(np.argmax(gains))
-        if gains[best] <= penalty:
-            continue
-        k = int(splits[best])
-        points.append(k)
-        stack += [(a, k), (k, b)]
+    a, b = np.array([0]), np.array([n])
+    while len(a):
+        splittable = b - a >= 2 * min_size
+        a, b = a[splittable], b[splittable]
+        if not len(a):
+            break
+        owner, splits = segment_members(a + min_size, b - min_size + 1)
+        gains = cost(a, b)[owner] - cost(a[owner], splits) - cost(splits, b[owner])
+        stop = np.cumsum(np.bincount(owner, minlength=len(a)))
+        best = segment_reduce(np.maximum, gains, stop - (b - a - 2 * min_size + 1), stop)
+        # The first split of each segment with its best gain, as np.argmax would take.
+        position = np.where(gains == best[owner], np.arange(len(gains)), len(gains))
+        first = segment_reduce(np.minimum, position.astype(np.float64), stop - (b - a - 2 * min_size + 1), stop)
+        split = splits[first.astype(np.intp)]
+        kept = best > penalty
+        points += split[kept].tolist()
+        a, b = np.concatenate([a[kept], split[kept]]), np.concatenate([split[kept], b[kept]])
     return sorted(points)
 
 

@@ -10,20 +10,17 @@ from typing import Any
 
 import numpy as np
 
-from ..clean import SessionGrid, rolling_mean
+from ..clean import SessionGrid
 from ..models import Activity, PlannedRep, Workout
 from ..results import Calibration, Effort, RepBounds, Segmentation
-from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align
-from .efforts import Candidate, find_candidates, smoothed_speed
-from .laps import lap_candidates, structured
+from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align, align_many
+from .efforts import Candidate, DetectionSpeed, detection_speed
+from .laps import LapTable, lap_candidates, lap_table, structured
 from .place import place_rep, resolve
+from .sweep import OFF_SHARE, EffortSweep, effort_sweep
 
 __all__ = ["segment_session"]
 
-#: Detection thresholds tried, as quantiles of the moving speed.
-THRESHOLD_QUANTILES = np.linspace(0.30, 0.995, 40)
-#: Hysteresis: an effort lasts while the speed stays above this share of the start threshold.
-OFF_SHARE = 0.8
 #: Shortest effort considered, as a share of the shortest planned rep's expected duration.
 MIN_DURATION_SHARE = 0.35
 #: Candidates this many times a plain rep's length could be plain reps (more or less than
@@ -33,10 +30,6 @@ PLAUSIBLE_LENGTH = (0.6, 1.6)
 MATCH_REWARD = 4.0
 #: Fastest pace assumed when the plan gives none, to size the shortest effort [m/s].
 FASTEST_SPEED_MPS = 8.0
-#: Slower than this is standing or walking, not running [m/s].
-MOVING_MPS = 1.0
-#: Speed used for boundaries: lightly smoothed, not the detection smoothing [s].
-BOUNDARY_SMOOTHING_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +48,8 @@ def segment_session(
     *,
     efforts: Sequence[Sequence[Candidate]] = (),
     use_laps: bool = True,
+    sweep: EffortSweep | None = None,
+    laps: LapTable | None = None,
 ) -> Segmentation:
     """Find every planned rep (and kick) of ``workout`` in ``activity``.
 
@@ -72,20 +67,24 @@ def segment_session(
         fit is kept.
     use_laps
         Whether the watch's laps may be the reps.
+    sweep
+        The session's threshold sweep (:func:`.sweep.effort_sweep`), when several plans are
+        tried on one session: it does not depend on the plan. Found here when not given.
+    laps
+        The session's laps (:func:`.laps.lap_table`), likewise.
     """
-    speed = smoothed_speed(grid)
-    detected = _detect(grid, speed, workout)
-    for found in efforts:
-        if not found:
-            continue
-        planless = _matched(workout, list(found), {"efforts": "plan-free"})
-        if _objective(planless.alignment) < _objective(detected.alignment):
-            detected = planless
-    from_laps = _from_laps(activity, grid, speed, workout) if use_laps else None
+    if sweep is None:
+        sweep = effort_sweep(detection_speed(grid))
+    detected = _detect(sweep, workout, [list(found) for found in efforts if found])
+    if use_laps:
+        table = laps if laps is not None else lap_table(activity, grid)
+        from_laps = _from_laps(activity, grid, sweep.speed, table, workout)
+    else:
+        from_laps = None
     chosen, method = detected, "detected"
     if from_laps is not None and _laps_win(activity, from_laps.alignment, detected.alignment, len(workout.reps)):
         chosen, method = from_laps, "laps"
-    boundary_speed = rolling_mean(grid.frame["speed_mps"].to_numpy(dtype=np.float64), BOUNDARY_SMOOTHING_S / grid.dt_s)
+    boundary_speed = sweep.speed.boundary_speed_mps
     plan = chosen.plan
     placed = [
         place_rep(grid, boundary_speed, chosen.candidates[j], i, plan.reps[i], lap_guided=method == "laps")
@@ -127,28 +126,31 @@ class _Found:
     details: dict[str, Any]
 
 
-def _detect(grid: SessionGrid, speed: np.ndarray, workout: Workout) -> _Found:
-    """Sweep the detection threshold; keep the one whose efforts fit the plan best."""
-    moving = speed[speed > MOVING_MPS]
+def _detect(sweep: EffortSweep, workout: Workout, planless: list[list[Candidate]]) -> _Found:
+    """The threshold whose efforts fit the plan best, unless a set of efforts found with no
+    plan (``planless``) fits it better still.
+
+    Thresholds that find the same efforts fit the plan alike: each distinct set is aligned
+    once, and all sets of one expanded plan in one pass (:func:`.align.align_many`).
+    """
     min_duration = MIN_DURATION_SHARE * min(_shortest_s(r) for r in workout.reps)
+    per_threshold = sweep.at_each_threshold(min_duration)
+    distinct = list(dict.fromkeys(per_threshold))
+    sets = [[sweep.efforts[k] for k in ids] for ids in distinct] + planless
+    fits = _matched_all(workout, sets)
     best: _Found | None = None
-    if len(moving):
-        for on in np.unique(np.round(np.quantile(moving, THRESHOLD_QUANTILES), 2)):
-            candidates = find_candidates(
-                grid, speed, on_mps=float(on), off_mps=float(on) * OFF_SHARE, min_duration_s=min_duration
-            )
-            plan = _expand(workout, candidates)
-            alignment = _align(candidates, plan)
-            if best is None or _objective(alignment) < _objective(best.alignment):
-                details = {
-                    "threshold_on_mps": float(on),
-                    "threshold_off_mps": round(float(on) * OFF_SHARE, 2),
-                }
-                best = _Found(plan, tuple(candidates), alignment, details)
+    for on, ids in zip(sweep.on_mps.tolist(), per_threshold, strict=True):
+        plan, alignment = fits[distinct.index(ids)]
+        if best is None or _objective(alignment) < _objective(best.alignment):
+            details = {"threshold_on_mps": on, "threshold_off_mps": round(on * OFF_SHARE, 2)}
+            best = _Found(plan, tuple(sweep.efforts[k] for k in ids), alignment, details)
     if best is None:
         plan = _expand(workout, [])
         best = _Found(plan, (), align([], plan.reps, missing_costs=plan.missing_costs), {})
     best.details["min_effort_s"] = round(min_duration, 1)
+    for found, (plan, alignment) in zip(planless, fits[len(distinct) :], strict=True):
+        if _objective(alignment) < _objective(best.alignment):
+            best = _Found(plan, tuple(found), alignment, {"efforts": "plan-free"})
     return best
 
 
@@ -160,30 +162,58 @@ def _laps_win(activity: Activity, laps: Alignment, detected: Alignment, planned:
     return structured(activity) or _objective(laps) <= _objective(detected) + planned
 
 
-def _matched(workout: Workout, candidates: list[Candidate], details: dict[str, Any]) -> _Found:
-    plan = _expand(workout, candidates)
-    return _Found(plan, tuple(candidates), _align(candidates, plan), details)
+def _matched_all(workout: Workout, sets: list[list[Candidate]]) -> list[tuple[_Plan, Alignment]]:
+    """Each set of candidates aligned to the plan as :func:`_align` would, the sets sharing an
+    expanded plan aligned together."""
+    plans = [_expand(workout, candidates) for candidates in sets]
+    fits: list[tuple[_Plan, Alignment] | None] = [None] * len(sets)
+    for plan in dict.fromkeys(plans):
+        members = [k for k, p in enumerate(plans) if p == plan]
+        for k, alignment in zip(members, _align_all([sets[k] for k in members], plan), strict=True):
+            fits[k] = (plan, alignment)
+    return [fit for fit in fits if fit is not None]
 
 
 def _align(candidates: list[Candidate], plan: _Plan) -> Alignment:
-    """Align to the plan, then again at the speed the reps of each size agree on.
+    """:func:`_align_all` of one set."""
+    return _align_all([candidates], plan)[0]
+
+
+def _align_all(sets: list[list[Candidate]], plan: _Plan) -> list[Alignment]:
+    """Align each set to the plan, then again at the speed the reps of each size agree on.
 
     Reps of one size are run at one pace: once a first alignment has picked them, their median
     speed becomes their reference, so a brisk stretch of the warm-up that merely has a rep's
     length no longer fits. The plan's target pace is never the reference: a rep run far off
     its target is still the rep (and scored as such).
     """
-    alignment = align(candidates, plan.reps, missing_costs=plan.missing_costs)
-    speeds: dict[tuple[float | None, float | None], list[float]] = {}
-    for i, j in alignment.pairs:
-        rep = plan.reps[i]
-        if not rep.has_kick:
-            speeds.setdefault((rep.distance_m, rep.duration_s), []).append(candidates[j].mean_speed_mps)
-    consensus = {size: float(np.median(v)) for size, v in speeds.items() if len(v) >= 2}
-    if not consensus:
-        return alignment
-    reference = [consensus.get((rep.distance_m, rep.duration_s)) for rep in plan.reps]
-    return align(candidates, plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs)
+    alignments = align_many(sets, plan.reps, missing_costs=plan.missing_costs)
+    sizes = [(rep.distance_m, rep.duration_s) for rep in plan.reps]
+    again, references = [], []
+    for k, (candidates, alignment) in enumerate(zip(sets, alignments, strict=True)):
+        speeds: dict[tuple[float | None, float | None], list[float]] = {}
+        for i, j in alignment.pairs:
+            if not plan.reps[i].has_kick:
+                speeds.setdefault(sizes[i], []).append(candidates[j].mean_speed_mps)
+        consensus = {size: _median(v) for size, v in speeds.items() if len(v) >= 2}
+        if consensus:
+            again.append(k)
+            references.append([consensus.get(size, np.nan) for size in sizes])
+    if again:
+        reference = np.array(references, dtype=np.float64).reshape(len(again), len(plan.reps))
+        redone = align_many(
+            [sets[k] for k in again], plan.reps, reference_speed_mps=reference, missing_costs=plan.missing_costs
+        )
+        for k, alignment in zip(again, redone, strict=True):
+            alignments[k] = alignment
+    return alignments
+
+
+def _median(values: list[float]) -> float:
+    """``np.median`` of a few numbers, to the same bit, without its overhead."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
 def _objective(alignment: Alignment) -> float:
@@ -193,9 +223,11 @@ def _objective(alignment: Alignment) -> float:
     return alignment.cost - MATCH_REWARD * len(alignment.pairs)
 
 
-def _from_laps(activity: Activity, grid: SessionGrid, speed: np.ndarray, workout: Workout) -> _Found | None:
+def _from_laps(
+    activity: Activity, grid: SessionGrid, speed: DetectionSpeed, laps: LapTable, workout: Workout
+) -> _Found | None:
     """Align the watch's laps (and runs of laps) to the plan, when laps could be the reps."""
-    candidates = lap_candidates(activity, grid, speed, max(_longest_m(r) for r in workout.reps))
+    candidates = lap_candidates(activity, grid, speed, max(_longest_m(r) for r in workout.reps), laps)
     if not candidates:
         return None
     plan = _expand(workout, candidates)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -56,10 +57,11 @@ def workout_from_efforts(grid: SessionGrid, efforts: Sequence[Candidate]) -> Wor
         else:
             groups.append([k])
     reps: list[PlannedRep] = []
+    columns = _Columns(grid.time_s, grid.frame["speed_mps"].to_numpy(), grid.frame["distance_m"].to_numpy())
     for group in groups:
         members = [efforts[k] for k in group]
         timed = _timed(members)
-        planned = [_planned(grid, efforts, k, timed) for k in group]
+        planned = [_planned(columns, efforts, k, timed) for k in group]
         reps += _as_one_group(planned, members, timed)
     found = Workout(spec="", reps=tuple(reps), source="detected")
     return dataclasses.replace(found, spec=format_workout(found))
@@ -110,7 +112,16 @@ def _spread(values: np.ndarray) -> float:
     return float(np.std(values)) / mean if mean > 0 else float("inf")
 
 
-def _planned(grid: SessionGrid, efforts: Sequence[Candidate], k: int, timed: bool) -> PlannedRep:
+@dataclass(frozen=True, slots=True, eq=False)
+class _Columns:
+    """The grid's times [s], speed [m/s] and distance [m], taken out of its frame once."""
+
+    time_s: np.ndarray
+    speed_mps: np.ndarray
+    distance_m: np.ndarray
+
+
+def _planned(grid: _Columns, efforts: Sequence[Candidate], k: int, timed: bool) -> PlannedRep:
     effort = efforts[k]
     short = effort.duration_s <= SHORT_EFFORT_S
     kind = ("sprint" if effort.contrast >= SPRINT_CONTRAST else "stride") if short else "work"
@@ -128,7 +139,7 @@ def _planned(grid: SessionGrid, efforts: Sequence[Candidate], k: int, timed: boo
     return PlannedRep(distance_m=distance_m, kick_m=kick_m, kind=kind, recovery=recovery)
 
 
-def _finish_m(grid: SessionGrid, effort: Candidate) -> float | None:
+def _finish_m(grid: _Columns, effort: Candidate) -> float | None:
     """The distance of a faster finish (a kick), or None when the effort ends at its pace.
 
     The effort's speed is split in two where a step up fits it best, in its last
@@ -137,8 +148,8 @@ def _finish_m(grid: SessionGrid, effort: Candidate) -> float | None:
     """
     time = grid.time_s
     inside = window(time, effort.start_s, effort.end_s)
-    speed = grid.frame["speed_mps"].to_numpy()[inside]
-    distance = grid.frame["distance_m"].to_numpy()[inside]
+    speed = grid.speed_mps[inside]
+    distance = grid.distance_m[inside]
     n = len(speed)
     first = max(int(n * (1.0 - FINISH_SHARE)), 2)
     if n < 8 or first >= n - 2:
@@ -155,13 +166,13 @@ def _finish_m(grid: SessionGrid, effort: Candidate) -> float | None:
     return float(distance[-1] - distance[k])
 
 
-def _recovery(grid: SessionGrid, effort: Candidate, following: Candidate) -> Recovery:
+def _recovery(grid: _Columns, effort: Candidate, following: Candidate) -> Recovery:
     time = grid.time_s
     gap_s = following.start_s - effort.end_s
-    inside = (time > effort.end_s) & (time < following.start_s)
-    distance = grid.frame["distance_m"].to_numpy()
+    between = window(time, effort.end_s, following.start_s, closed="neither")
+    distance = grid.distance_m
     covered = float(np.interp(following.start_s, time, distance) - np.interp(effort.end_s, time, distance))
-    speed = covered / gap_s if gap_s > 0 and inside.any() else 0.0
+    speed = covered / gap_s if gap_s > 0 and between.stop > between.start else 0.0
     if speed < STANDING_MPS:
         return Recovery(duration_s=_snap(gap_s, STANDARD_DURATIONS_S, step=15.0), activity="rest")
     if speed < WALKING_MPS:

@@ -162,7 +162,7 @@ def reps_table(result: SeasonResult) -> pd.DataFrame:
 def json_entries(result: SeasonResult) -> list[dict[str, Any]]:
     """The ``--json`` array: the single-session contract for each read file, a failure object otherwise.
 
-    A read file's object is :func:`~hardkick_analyze.report_json.report_to_dict` (``source`` is
+    A read file's object is :func:`~hardkick_analyze.present.report_json.report_to_dict` (``source`` is
     the file's name inside the folder or bundle) plus ``status`` (``'analysed'``), ``kind``,
     ``title``, ``group`` (the workout group's key), ``fitness`` (the session's 5 km estimate) and
     ``checks`` (for a hard session). A failed file is ``{"source", "status": "failed", "error",

@@ -1,0 +1,100 @@
+"""Reductions over many segments of one array at once: the array programs of the segmenter.
+
+A *segment* is a run ``values[first:stop]``; the segmenter asks for the sum, extreme, median or
+quantile of hundreds of overlapping ones (every effort at every threshold, every island at every
+water level). Each function here answers for all of them in a few array operations, with the
+same numbers as the one-segment numpy call, to the last bit (sums: to rounding, see
+:func:`segment_reduce`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["segment_medians", "segment_members", "segment_quantiles", "segment_reduce"]
+
+
+def segment_reduce(ufunc: np.ufunc, values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """``ufunc.reduce(values[first[k]:stop[k]])`` for every k; NaN where the segment is empty.
+
+    Extremes are exact; a sum adds a segment's values one after the other, where ``np.sum``
+    adds them pairwise, so the two can differ in the last bit.
+    """
+    out = np.full(len(first), np.nan)
+    full = stop > first
+    if full.any():
+        bounds = np.empty(2 * int(full.sum()), dtype=np.intp)
+        bounds[0::2], bounds[1::2] = first[full], stop[full]
+        # One pass for every segment; the appended sample lets a segment end at the last one.
+        out[full] = ufunc.reduceat(np.append(values, 0.0), bounds)[0::2]
+    return out
+
+
+def segment_members(first: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every sample of every segment ``[first[k], stop[k])``: (segment number, sample index)."""
+    lengths = np.maximum(stop - first, 0)
+    owner = np.repeat(np.arange(len(first)), lengths)
+    offsets = np.cumsum(lengths) - lengths
+    return owner, first[owner] + (np.arange(int(lengths.sum())) - offsets[owner])
+
+
+def segment_medians(values: np.ndarray, owner: np.ndarray, segments: int) -> np.ndarray:
+    """The median of the ``values`` of each segment (``owner``: each value's segment, sorted); NaN for
+    a segment with none. The same numbers as ``np.median`` on each (the mean of the two
+    middle values of an even count, not an interpolation)."""
+    medians = np.full(segments, np.nan)
+    if not len(values):
+        return medians
+    ranked, counts, offsets, held = _ranked(values, owner, segments)
+    low = ranked[offsets + (counts - 1) // 2]
+    high = ranked[offsets + counts // 2]
+    medians[held] = np.where(counts % 2 == 1, low, (low + high) / 2.0)
+    return medians
+
+
+def segment_quantiles(values: np.ndarray, owner: np.ndarray, segments: int, q: float) -> np.ndarray:
+    """The ``q`` quantile of the ``values`` of each segment (``owner``: each value's segment, sorted),
+    interpolated linearly between the order statistics as ``np.quantile`` does, to the same
+    last bit; NaN for a segment with none."""
+    result = np.full(segments, np.nan)
+    if not len(values):
+        return result
+    ranked, counts, offsets, held = _ranked(values, owner, segments)
+    virtual = (counts - 1) * q
+    below = np.floor(virtual)
+    at_end = virtual >= counts - 1
+    low = np.where(at_end, counts - 1, below).astype(np.intp)
+    high = np.where(at_end, counts - 1, below + 1).astype(np.intp)
+    gamma = virtual - below
+    a, b = ranked[offsets + low], ranked[offsets + high]
+    step = b - a
+    result[held] = np.where(gamma >= 0.5, b - step * (1 - gamma), a + step * gamma)
+    return result
+
+
+def _ranked(
+    values: np.ndarray, owner: np.ndarray, segments: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The values (finite) sorted within their segments (``owner`` sorted: each segment's values
+    are together); the count and first position of each segment that holds any, and which
+    segments those are.
+
+    Segments of about one length (within a power of two) are sorted together as the rows of
+    one padded matrix: a few row sorts, however many segments.
+    """
+    counts = np.bincount(owner, minlength=segments)
+    offsets = np.cumsum(counts) - counts
+    held = np.flatnonzero(counts)
+    ranked = np.empty_like(values)
+    size_class = np.ceil(np.log2(counts[held])).astype(np.intp)
+    for size in np.unique(size_class).tolist():
+        rows = held[size_class == size]
+        lengths = counts[rows]
+        column = np.arange(int(lengths.max()))
+        inside = column[None, :] < lengths[:, None]
+        where = (offsets[rows][:, None] + column[None, :])[inside]
+        table = np.full(inside.shape, np.inf)
+        table[inside] = values[where]
+        table.sort(axis=1)
+        ranked[where] = table[inside]
+    return ranked, counts[held], offsets[held], held

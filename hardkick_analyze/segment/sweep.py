@@ -1,0 +1,83 @@
+"""The detection threshold sweep, once per session: the efforts above every threshold tried.
+
+Hysteresis on the detection speed: an effort starts where the speed rises above a threshold
+``on`` and lasts while it stays above ``off`` (:data:`OFF_SHARE` of ``on``), so the noise of
+one slow second does not cut a rep in two, and a jog that brushes the threshold does not become
+a rep. The thresholds are quantiles of the moving speed (:data:`THRESHOLD_QUANTILES`).
+
+None of this depends on the plan: every threshold's efforts, and their features, are found
+here in one pass over the samples for all thresholds at once, and each plan tried
+(:mod:`.segmenter`) then only picks, at each threshold, the efforts long enough for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .efforts import Candidate, DetectionSpeed, candidates_between
+from .ragged import segment_reduce
+
+__all__ = ["EffortSweep", "effort_sweep"]
+
+#: Detection thresholds tried, as quantiles of the moving speed.
+THRESHOLD_QUANTILES = np.linspace(0.30, 0.995, 40)
+#: Hysteresis: an effort lasts while the speed stays above this share of the start threshold.
+OFF_SHARE = 0.8
+#: Slower than this is standing or walking, not running [m/s].
+MOVING_MPS = 1.0
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class EffortSweep:
+    """Every threshold's efforts, found on ``speed``.
+
+    ``on_mps`` are the start thresholds in the order tried [m/s]. Each effort found at some
+    threshold is one of ``efforts`` (an effort found at several thresholds is listed once);
+    ``found_at`` and ``effort`` say, for each (threshold, effort) finding in threshold then
+    time order, the threshold's position in ``on_mps`` and the effort's in ``efforts``.
+    """
+
+    speed: DetectionSpeed
+    on_mps: np.ndarray
+    efforts: tuple[Candidate, ...]
+    found_at: np.ndarray
+    effort: np.ndarray
+
+    def at_each_threshold(self, min_duration_s: float) -> list[tuple[int, ...]]:
+        """For each threshold in order, its efforts lasting at least ``min_duration_s``
+        (positions in :attr:`efforts`, in time order) [s]."""
+        durations = np.array([e.duration_s for e in self.efforts])
+        kept = durations[self.effort] >= min_duration_s if len(self.effort) else np.zeros(0, dtype=bool)
+        found_at, effort = self.found_at[kept], self.effort[kept]
+        splits = np.searchsorted(found_at, np.arange(1, len(self.on_mps)))
+        return [tuple(part.tolist()) for part in np.split(effort, splits)]
+
+
+def effort_sweep(speed: DetectionSpeed) -> EffortSweep:
+    """The efforts above each threshold of the sweep (of at least two samples), found at once."""
+    values = speed.speed_mps
+    moving = values[values > MOVING_MPS]
+    if not len(moving):
+        return EffortSweep(
+            speed=speed, on_mps=np.zeros(0), efforts=(), found_at=np.zeros(0, int), effort=np.zeros(0, int)
+        )
+    on = np.unique(np.round(np.quantile(moving, THRESHOLD_QUANTILES), 2))
+    # One row per threshold, the samples above its off level between two zeros: each row's
+    # rises and falls are its runs' first samples and ends, in row then time order.
+    padded = np.zeros((len(on), len(values) + 2), dtype=np.int8)
+    padded[:, 1:-1] = values[None, :] >= (on * OFF_SHARE)[:, None]
+    edges = np.diff(padded, axis=1).ravel()
+    changes = np.flatnonzero(edges)
+    rises = edges[changes] == 1
+    level, first = np.divmod(changes[rises], len(values) + 1)
+    stop = changes[~rises] % (len(values) + 1)
+    # A run counts when it lasts two samples or more and reaches the start threshold.
+    peak = segment_reduce(np.maximum, values, first, stop)
+    counted = (stop - first >= 2) & (peak >= on[level])
+    level, first, stop = level[counted], first[counted], stop[counted]
+    runs, effort = np.unique(np.stack([first, stop]), axis=1, return_inverse=True)
+    time = speed.time_s
+    efforts = candidates_between(speed, time[runs[0]], time[runs[1] - 1])
+    return EffortSweep(speed=speed, on_mps=on, efforts=tuple(efforts), found_at=level, effort=effort.ravel())
