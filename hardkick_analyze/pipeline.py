@@ -13,18 +13,20 @@ import numpy as np
 
 from .clean import SessionGrid, make_grid
 from .edges import check_goal_5k, check_pace
+from .grid_columns import GridColumns, grid_columns
 from .models import Activity, PlannedRep, Workout
 from .plan import resolve_targets
 from .readers import read_activity
 from .readers.source import PathOrFile
 from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
-from .score import GridColumns, grid_columns, score_rep, score_session
+from .score import score_rep
 from .segment import segment_session
 from .segment.detect import find_efforts
 from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
 from .segment.laps import LapTable, lap_table, laps_as_efforts
 from .segment.structure import workout_from_efforts
 from .segment.sweep import EffortSweep, effort_sweep
+from .session_score import score_session
 from .track import TrackCorrection, correct_session, track_correction
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
 from .watch_plan import workout_from_steps, workout_from_title

@@ -9,7 +9,7 @@ import numpy as np
 
 from .models import PlannedRep
 from .results import Effort, RepResult, Segmentation, SessionScore
-from .score import MIN_COOLDOWN_S, MIN_WARMUP_S
+from .session_score import MIN_COOLDOWN_S, MIN_WARMUP_S
 from .units import format_clock, format_pace
 from .workout import planned_text
 

@@ -1,6 +1,6 @@
 """The session score's parts, each against a case worked out by hand.
 
-Weights (score.WEIGHTS): pace 40, consistency 20, kick 25, completion 15. Each part earns a
+Weights (session_score.WEIGHTS): pace 40, consistency 20, kick 25, completion 15. Each part earns a
 credit between 0 and 1; a session is scored out of the parts it holds, rescaled to 100.
 """
 
@@ -12,7 +12,7 @@ import pytest
 
 from hardkick_analyze.models import PlannedRep, Workout
 from hardkick_analyze.results import KickResult, RepResult, Segmentation
-from hardkick_analyze.score import kick_decrement_pct, pace_spread_s_per_km, score_session
+from hardkick_analyze.session_score import kick_decrement_pct, pace_spread_s_per_km, score_session
 
 TARGET = 295.0  # 4:55/km
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..score import MIN_COOLDOWN_S, MIN_WARMUP_S
+from ..session_score import MIN_COOLDOWN_S, MIN_WARMUP_S
 from .records import SessionRecord
 
 __all__ = [

@@ -11,11 +11,11 @@ from collections.abc import Callable
 import pandas as pd
 
 from ...models import PlannedRep, Workout
-from ...score import MIN_COOLDOWN_S, MIN_WARMUP_S
 from ...season.checks import BASE_WEEKS, MIN_BASE_KM_PER_WEEK, Flag, NextDay, SessionCheck
 from ...season.fitness import SeasonFitness
 from ...season.groups import MetricTrend, RepSize, WorkoutGroup
 from ...season.review import SeasonResult
+from ...session_score import MIN_COOLDOWN_S, MIN_WARMUP_S
 from ...units import METRES_PER_MILE, format_clock, format_pace
 from ...workout import describe_workout, parse_workout
 
