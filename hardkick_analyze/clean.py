@@ -88,23 +88,9 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
     sources = activity.metadata.channel_sources
     columns: dict[str, np.ndarray] = {}
 
-    origin = position_origin_deg(track)
-    has_positions = origin is not None
-    recorded = np.zeros(len(grid_s), dtype=bool)
-    if origin is not None:
-        valid = track["lat_deg"].notna().to_numpy() & track["lon_deg"].notna().to_numpy()
-        lat, lon = track["lat_deg"].to_numpy()[valid], track["lon_deg"].to_numpy()[valid]
-        x, y = local_xy_m(lat, lon, *origin)
-        columns["x_m"] = _interp(elapsed[valid], x, grid_s)
-        columns["y_m"] = _interp(elapsed[valid], y, grid_s)
-        recorded[np.clip(np.round(elapsed[valid] / dt_s).astype(np.int64), 0, len(grid_s) - 1)] = True
-        position_speed = np.hypot(np.gradient(columns["x_m"], dt_s), np.gradient(columns["y_m"], dt_s))
-        position_speed = rolling_mean(np.where(stopped, 0.0, position_speed), POSITION_SPEED_WINDOW_S / dt_s)
-    else:
-        columns["x_m"] = columns["y_m"] = np.full(len(grid_s), np.nan)
-        position_speed = np.full(len(grid_s), np.nan)
-    columns["position_speed_mps"] = position_speed
-    columns["position_recorded"] = recorded
+    has_positions = position_origin_deg(track) is not None
+    columns.update(_position_columns(track, elapsed, grid_s, stopped, dt_s))
+    position_speed = columns["position_speed_mps"]
 
     distance = _interp(elapsed, track["distance_m"].to_numpy(), grid_s)
     distance_lag = 0.0
@@ -143,6 +129,26 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
         distance_lag_s=distance_lag,
         lag_correlation=correlation,
     )
+
+
+def _position_columns(
+    track: pd.DataFrame, elapsed: np.ndarray, grid_s: np.ndarray, stopped: np.ndarray, dt_s: float
+) -> dict[str, np.ndarray]:
+    """Local ``x_m``/``y_m`` on the grid, the speed they give (0 when stopped, smoothed) and
+    whether a fix was recorded at each grid time; NaN (and no fixes) without positions."""
+    origin = position_origin_deg(track)
+    recorded = np.zeros(len(grid_s), dtype=bool)
+    if origin is None:
+        nan = np.full(len(grid_s), np.nan)
+        return {"x_m": nan, "y_m": nan.copy(), "position_speed_mps": nan.copy(), "position_recorded": recorded}
+    valid = track["lat_deg"].notna().to_numpy() & track["lon_deg"].notna().to_numpy()
+    lat, lon = track["lat_deg"].to_numpy()[valid], track["lon_deg"].to_numpy()[valid]
+    x, y = local_xy_m(lat, lon, *origin)
+    x_m, y_m = _interp(elapsed[valid], x, grid_s), _interp(elapsed[valid], y, grid_s)
+    recorded[np.clip(np.round(elapsed[valid] / dt_s).astype(np.int64), 0, len(grid_s) - 1)] = True
+    speed = np.hypot(np.gradient(x_m, dt_s), np.gradient(y_m, dt_s))
+    speed = rolling_mean(np.where(stopped, 0.0, speed), POSITION_SPEED_WINDOW_S / dt_s)
+    return {"x_m": x_m, "y_m": y_m, "position_speed_mps": speed, "position_recorded": recorded}
 
 
 def distance_speeds(

@@ -21,7 +21,7 @@ from .readers.source import PathOrFile
 from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
 from .score import score_rep
 from .segment import segment_session
-from .segment.detect import find_efforts
+from .segment.detect import FoundEfforts, find_efforts
 from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
 from .segment.laps import LapTable, lap_table, laps_as_efforts
 from .segment.structure import workout_from_efforts
@@ -96,6 +96,24 @@ def analyze_session(
     if not running and given is None:
         return _not_a_session(activity, None, given_pace, f"a {activity.metadata.sport} activity, not a run")
     grid, track = _track_stage(activity, enabled=track_correction)
+    segmentation, reps, efforts = _reading(
+        activity, grid, track, given, given_pace, file_plan=file_plan, use_laps=use_laps
+    )
+    return _report(activity, grid, segmentation, reps, efforts, given, given_pace)
+
+
+def _reading(
+    activity: Activity,
+    grid: SessionGrid,
+    track: TrackCorrection | None,
+    given: Workout | None,
+    given_pace: tuple[float, str] | None,
+    *,
+    file_plan: bool,
+    use_laps: bool,
+) -> tuple[Segmentation, list[RepResult], FoundEfforts]:
+    """The session read with the given plan, or with the best of the plans it may hold: the
+    segmentation, its scored reps, and the efforts found with no plan."""
     # Done once for every plan tried: the speeds, the laps, the plan-free efforts, and (when a
     # plan is read at all) the threshold sweep and the grid columns scoring reads.
     speed = detection_speed(grid)
@@ -121,10 +139,23 @@ def analyze_session(
 
     if given is not None:
         segmentation = _given_reading(segment, given)
-        reps = score_reps(segmentation)
-    else:
-        plans = _untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
-        segmentation, reps = _untold_reading(segment, score_reps, grid, speed, plans)
+        return segmentation, score_reps(segmentation), efforts
+    plans = _untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
+    segmentation, reps = _untold_reading(segment, score_reps, grid, speed, plans)
+    return segmentation, reps, efforts
+
+
+def _report(
+    activity: Activity,
+    grid: SessionGrid,
+    segmentation: Segmentation,
+    reps: list[RepResult],
+    efforts: FoundEfforts,
+    given: Workout | None,
+    given_pace: tuple[float, str] | None,
+) -> SessionReport:
+    """The report of a session read: its score, verdicts and warnings, and what it was."""
+    running = activity.metadata.sport in RUNNING_SPORTS
     hard_kick = running and bool(reps) and is_hard_kick(segmentation, reps)
     plan = segmentation.workout
     score = score_session(reps, segmentation, duration_s=activity.duration_s) if reps else None
@@ -323,8 +354,9 @@ def _pace_warnings(given: Workout | None, given_pace: tuple[float, str] | None) 
 
 
 def _structure(plan: Workout) -> str:
-    """The plan in runners' words, without the paces the reps merely inferred."""
-    if plan.target_source == "inferred":
+    """The plan in runners' words, with the paces the runner or the watch wrote into it, not
+    those inferred from the reps or set by ``--pace`` or ``--goal-5k`` (a target, not the workout)."""
+    if plan.target_source in ("inferred", "pace", "goal"):
         plan = dataclasses.replace(plan, reps=tuple(dataclasses.replace(r, pace_s_per_km=None) for r in plan.reps))
     return describe_workout(plan)
 

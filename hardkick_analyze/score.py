@@ -75,29 +75,12 @@ def score_rep(
 ) -> RepResult:
     """Measure one rep (and its kick) between the segmenter's boundaries.
 
-    Parameters
-    ----------
-    grid
-        The session on its uniform grid.
-    bounds
-        Where the rep was run.
-    planned
-        What was planned for it.
-    position
-        1-based number of the rep in the session (for display).
-    target_pace_s_per_km
-        Pace to compare with [s/km]; None when unknown.
-    distance_scale, speed_scale
-        Watch distance (and integrated watch speed) / true distance for this session, measured
-        on its reps (1.0 when unknown): speeds and distances inside kicks are divided by them.
-    next_start_s
-        Start of the next rep, to measure the rest in between [s].
-    track
-        The track stage's answer when the distance was corrected on a track: distances on it
-        get an error estimate.
-    columns
-        The grid's columns (:func:`grid_columns`), when many reps are scored on one grid;
-        read here when not given.
+    ``position`` is the rep's 1-based number in the session; ``target_pace_s_per_km`` the pace to
+    compare with (None when unknown); ``distance_scale`` and ``speed_scale`` the watch's distance
+    (and integrated speed) over the true distance, measured on the session's reps (1.0 when
+    unknown): speeds and distances inside kicks are divided by them. ``next_start_s`` is when the
+    next rep starts, for the rest between [s]; ``track`` the track stage's answer (distances on it
+    get an error estimate); ``columns`` the grid's columns when many reps are scored on one grid.
     """
     cols = columns if columns is not None else grid_columns(grid)
     duration = bounds.end_s - bounds.start_s

@@ -259,3 +259,13 @@ def test_a_plan_without_kicks_is_scored_out_of_100_without_a_kick_part():
     assert set(report.score.components) == {"pace", "consistency", "completion"}
     assert report.score.total == pytest.approx(sum(report.score.components.values()), abs=0.2)
     assert report.score.components["completion"] == pytest.approx(100.0 * 15 / 75, abs=0.1)
+
+
+def test_a_goal_or_pace_is_a_target_not_part_of_the_structure():
+    told = analyze_session(SAMPLES / "hard_kick_250.tcx", workout="4x200, 2x(200+50@max)", goal_5k="20:00")
+    assert told.target_pace_source == "goal"
+    assert "/km" not in told.structure
+    paced = analyze_session(SAMPLES / "hard_kick_250.tcx", workout="4x200, 2x(200+50@max)", pace_s_per_km=190.0)
+    assert "/km" not in paced.structure
+    written = analyze_session(SAMPLES / "hard_kick_250.tcx", workout="4x200@3:10/km, 2x(200@3:10/km+50@max)")
+    assert "3:10/km" in written.structure

@@ -16,7 +16,7 @@ from ..results import Calibration, Effort, RepBounds, Segmentation
 from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align, align_many
 from .efforts import Candidate, DetectionSpeed, detection_speed
 from .laps import LapTable, lap_candidates, lap_table, structured
-from .place import place_rep, resolve
+from .place import Scales, place_rep, resolve
 from .sweep import OFF_SHARE, EffortSweep, effort_sweep
 
 __all__ = ["segment_session"]
@@ -75,19 +75,12 @@ def segment_session(
     """
     if sweep is None:
         sweep = effort_sweep(detection_speed(grid))
-    detected = _detect(sweep, workout, [list(found) for found in efforts if found])
-    if use_laps:
-        table = laps if laps is not None else lap_table(activity, grid)
-        from_laps = _from_laps(activity, grid, sweep.speed, table, workout)
-    else:
-        from_laps = None
-    chosen, method = detected, "detected"
-    if from_laps is not None and _laps_win(activity, from_laps.alignment, detected.alignment, len(workout.reps)):
-        chosen, method = from_laps, "laps"
-    boundary_speed = sweep.speed.boundary_speed_mps
+    chosen, method = _best_found(activity, grid, workout, sweep, efforts, laps, use_laps=use_laps)
     plan = chosen.plan
     placed = [
-        place_rep(grid, boundary_speed, chosen.candidates[j], i, plan.reps[i], lap_guided=method == "laps")
+        place_rep(
+            grid, sweep.speed.boundary_speed_mps, chosen.candidates[j], i, plan.reps[i], lap_guided=method == "laps"
+        )
         for i, j in chosen.alignment.pairs
     ]
     bounds, scales = resolve(grid, placed)
@@ -97,7 +90,41 @@ def segment_session(
         for k, c in enumerate(chosen.candidates)
         if k in chosen.alignment.extras
     )
-    calibration = Calibration(
+    return Segmentation(
+        method=method,
+        workout=effective,
+        reps=tuple(reps),
+        missing=missing,
+        extra_efforts=extras,
+        calibration=_calibration(grid, scales),
+        diagnostics=MappingProxyType({"alignment_cost": round(chosen.alignment.cost, 2), **chosen.details}),
+    )
+
+
+def _best_found(
+    activity: Activity,
+    grid: SessionGrid,
+    workout: Workout,
+    sweep: EffortSweep,
+    efforts: Sequence[Sequence[Candidate]],
+    laps: LapTable | None,
+    *,
+    use_laps: bool,
+) -> tuple[_Found, str]:
+    """The plan-guided detection, or the watch's laps when they fit the plan better, and which."""
+    detected = _detect(sweep, workout, [list(found) for found in efforts if found])
+    if not use_laps:
+        return detected, "detected"
+    table = laps if laps is not None else lap_table(activity, grid)
+    from_laps = _from_laps(activity, grid, sweep.speed, table, workout)
+    if from_laps is not None and _laps_win(activity, from_laps.alignment, detected.alignment, len(workout.reps)):
+        return from_laps, "laps"
+    return detected, "detected"
+
+
+def _calibration(grid: SessionGrid, scales: Scales) -> Calibration:
+    """What the segmentation measured of the watch: its lags and distance scales."""
+    return Calibration(
         speed_source=grid.speed_source,
         speed_lag_s=grid.speed_lag_s,
         distance_lag_s=grid.distance_lag_s,
@@ -106,15 +133,6 @@ def segment_session(
         speed_scale=scales.speed_scale,
         sharp_reps=scales.sharp_reps,
         start_line_m=scales.start_line_m,
-    )
-    return Segmentation(
-        method=method,
-        workout=effective,
-        reps=tuple(reps),
-        missing=missing,
-        extra_efforts=extras,
-        calibration=calibration,
-        diagnostics=MappingProxyType({"alignment_cost": round(chosen.alignment.cost, 2), **chosen.details}),
     )
 
 
