@@ -11,7 +11,6 @@ from .pipeline import analyze_session
 from .present.report_json import report_to_dict, reps_table
 from .readers import read_activity
 from .results import SessionReport
-from .season import analyze_season
 from .version import __version__ as __version__
 from .workout import parse_workout
 
@@ -31,11 +30,15 @@ __all__ = [
 
 if TYPE_CHECKING:
     from . import plots as plots
+    from .season import analyze_season as analyze_season
 
 
 def __getattr__(name: str) -> object:
     # ``hardkick_analyze.plots`` (charts) imports matplotlib, which analysis and JSON never need
-    # and which takes a while to import: it is loaded on first use.
+    # and which takes a while to import, and the season review is not needed for one file: both
+    # are loaded on first use.
     if name == "plots":
         return importlib.import_module(".plots", __name__)
+    if name == "analyze_season":
+        return importlib.import_module(".season.batch", __name__).analyze_season
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import hardkick_analyze.cli.command as cli_command
 from hardkick_analyze import analyze_session
 from hardkick_analyze.cli import app
 from hardkick_analyze.errors import ArgumentError
@@ -24,7 +23,7 @@ def nothing_is_analysed(monkeypatch):
         raise AssertionError("a file was analysed before the options were checked")
 
     monkeypatch.setattr("hardkick_analyze.cli.session.analyze_session", analyse)
-    monkeypatch.setattr(cli_command, "run_season", analyse)
+    monkeypatch.setattr("hardkick_analyze.cli.season.run_season", analyse)
 
 
 def _refused(args: list[str]) -> str:

@@ -11,8 +11,7 @@ import typer
 from ..edges import check_goal_5k, check_output_file, check_output_folder, read_pace
 from ..errors import ArgumentError, HardkickError, WorkoutSpecError
 from ..workout import parse_workout
-from .options import ChartFormat, Options, Units
-from .season import is_season, run_season
+from .options import ChartFormat, Options, Units, is_season
 from .session import run_sessions
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
@@ -121,7 +120,12 @@ def analyze(
     )
     season_run = not summary and is_season(paths)
     _check_outputs(paths, options, season_run=season_run)
-    raise typer.Exit(code=run_season(paths, options) if season_run else run_sessions(paths, options))
+    if season_run:
+        # Imported here: one file after a workout needs none of the season's modules.
+        from .season import run_season
+
+        raise typer.Exit(code=run_season(paths, options))
+    raise typer.Exit(code=run_sessions(paths, options))
 
 
 def _checked_plan(workout: str | None, pace: str | None, goal_5k: str | None) -> float | None:

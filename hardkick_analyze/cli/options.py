@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+
+from ..season.inputs import is_bundle
 
 
 class Units(str, Enum):
@@ -40,3 +43,8 @@ class Options:
     dask_scheduler: str | None = None
     charts: Path | None = None
     chart_format: ChartFormat = ChartFormat.png
+
+
+def is_season(paths: Sequence[Path]) -> bool:
+    """Several PATHs, a folder or a bundle make a season review; one plain file does not."""
+    return len(paths) > 1 or any(p.is_dir() or is_bundle(p) for p in paths)

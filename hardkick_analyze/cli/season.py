@@ -17,21 +17,16 @@ from ..present.season.text import render_season_text
 from ..season.batch import ProgressCallback, analyze_season
 from ..season.cache import ResultCache
 from ..season.charts import draw_session_charts
-from ..season.inputs import SessionInput, expand_paths, is_bundle
+from ..season.inputs import SessionInput, expand_paths
 from ..season.plan import Plan, read_plan
 from ..season.review import SeasonResult
 from ..season.worker import AnalysisOptions
 from .options import Options
 
-__all__ = ["is_season", "run_season"]
+__all__ = ["run_season"]
 
 #: How long to keep trying to reach a Dask scheduler before giving up [s].
 DASK_CONNECT_TIMEOUT_S = 30.0
-
-
-def is_season(paths: Sequence[Path]) -> bool:
-    """Several PATHs, a folder or a bundle make a season review; one plain file does not."""
-    return len(paths) > 1 or any(p.is_dir() or is_bundle(p) for p in paths)
 
 
 def run_season(paths: Sequence[Path], options: Options) -> int:

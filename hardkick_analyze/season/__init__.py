@@ -12,15 +12,29 @@ The season in words, tables, JSON and HTML is in :mod:`hardkick_analyze.present.
 
 from __future__ import annotations
 
-from .batch import analyze_season, default_workers
-from .cache import ResultCache, default_cache_dir
-from .checks import Flag, SessionCheck
-from .fitness import FitnessEstimate, SeasonFitness
-from .groups import WorkoutGroup
-from .inputs import BundleCaps, SessionInput, expand_paths, is_bundle
-from .plan import Plan, PlanEntry, read_plan
-from .records import SessionRecord
-from .review import SeasonResult, SeasonReview
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .batch import analyze_season as analyze_season
+    from .batch import default_workers as default_workers
+    from .cache import ResultCache as ResultCache
+    from .cache import default_cache_dir as default_cache_dir
+    from .checks import Flag as Flag
+    from .checks import SessionCheck as SessionCheck
+    from .fitness import FitnessEstimate as FitnessEstimate
+    from .fitness import SeasonFitness as SeasonFitness
+    from .groups import WorkoutGroup as WorkoutGroup
+    from .inputs import BundleCaps as BundleCaps
+    from .inputs import SessionInput as SessionInput
+    from .inputs import expand_paths as expand_paths
+    from .inputs import is_bundle as is_bundle
+    from .plan import Plan as Plan
+    from .plan import PlanEntry as PlanEntry
+    from .plan import read_plan as read_plan
+    from .records import SessionRecord as SessionRecord
+    from .review import SeasonResult as SeasonResult
+    from .review import SeasonReview as SeasonReview
 
 __all__ = [
     "BundleCaps",
@@ -43,3 +57,34 @@ __all__ = [
     "is_bundle",
     "read_plan",
 ]
+
+#: Each name this package offers, and the module that holds it: imported on first use, so a
+#: command that reads one file never pays for the season's modules.
+_EXPORTS = {
+    "BundleCaps": ".inputs",
+    "FitnessEstimate": ".fitness",
+    "Flag": ".checks",
+    "Plan": ".plan",
+    "PlanEntry": ".plan",
+    "ResultCache": ".cache",
+    "SeasonFitness": ".fitness",
+    "SeasonResult": ".review",
+    "SeasonReview": ".review",
+    "SessionCheck": ".checks",
+    "SessionInput": ".inputs",
+    "SessionRecord": ".records",
+    "WorkoutGroup": ".groups",
+    "analyze_season": ".batch",
+    "default_cache_dir": ".cache",
+    "default_workers": ".batch",
+    "expand_paths": ".inputs",
+    "is_bundle": ".inputs",
+    "read_plan": ".plan",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module, __name__), name)
