@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..units import robust_sd
 from .ragged import segment_members, segment_reduce
 
 __all__ = ["Level", "change_points", "speed_levels"]
@@ -111,4 +112,4 @@ def _noise_mps(values: np.ndarray, window: int) -> float:
 
     median = pd.Series(values).rolling(window, center=True, min_periods=1).median().to_numpy()
     residual = values - median
-    return max(1.4826 * float(np.median(np.abs(residual - np.median(residual)))), MIN_NOISE_MPS)
+    return max(robust_sd(residual), MIN_NOISE_MPS)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..units import MOVING_SPEED_MPS
 from .efforts import Candidate, DetectionSpeed, candidates_between
 from .ragged import segment_reduce
 
@@ -25,8 +26,6 @@ __all__ = ["EffortSweep", "effort_sweep"]
 THRESHOLD_QUANTILES = np.linspace(0.30, 0.995, 40)
 #: Hysteresis: an effort lasts while the speed stays above this share of the start threshold.
 OFF_SHARE = 0.8
-#: Slower than this is standing or walking, not running [m/s].
-MOVING_MPS = 1.0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -58,7 +57,7 @@ class EffortSweep:
 def effort_sweep(speed: DetectionSpeed) -> EffortSweep:
     """The efforts above each threshold of the sweep (of at least two samples), found at once."""
     values = speed.speed_mps
-    moving = values[values > MOVING_MPS]
+    moving = values[values > MOVING_SPEED_MPS]
     if not len(moving):
         return EffortSweep(
             speed=speed, on_mps=np.zeros(0), efforts=(), found_at=np.zeros(0, int), effort=np.zeros(0, int)
