@@ -62,6 +62,13 @@ def lap_length_m(lane: int = 1) -> float:
     return 2.0 * STRAIGHT_M + 2.0 * np.pi * running_line_radius_m(lane)
 
 
+def wrap_half_lap_m(along_m: ArrayLike) -> np.ndarray:
+    """Differences along lane 1's running line wrapped to half a lap either way [m]: a step across
+    the finish line is a few metres, not a lap."""
+    half = lap_length_m(1) / 2.0
+    return np.mod(np.asarray(along_m, dtype=np.float64) + half, 2.0 * half) - half
+
+
 def lane_offset_m(lane: int) -> float:
     """Cross-track offset of a lane's running line from the lane 1 running line [m]."""
     return running_line_radius_m(lane) - running_line_radius_m(1)

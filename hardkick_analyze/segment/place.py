@@ -215,13 +215,15 @@ def _common_position(positions_m: np.ndarray) -> float | None:
     """The along-track position most of ``positions_m`` share, within :data:`LINE_TOLERANCE_M` [m]."""
     if len(positions_m) < LINE_MIN_STARTS:
         return None
-    apart = np.abs(_wrapped(positions_m[:, None] - positions_m[None, :]))
+    apart = np.abs(trackshape.wrap_half_lap_m(positions_m[:, None] - positions_m[None, :]))
     near = apart <= LINE_TOLERANCE_M
     best = int(np.argmax(near.sum(axis=1)))
     members = near[best]
     if members.sum() < max(LINE_MIN_STARTS, LINE_MIN_SHARE * len(positions_m)):
         return None
-    return float(np.mod(positions_m[best] + np.mean(_wrapped(positions_m[members] - positions_m[best])), LAP_M))
+    return float(
+        np.mod(positions_m[best] + np.mean(trackshape.wrap_half_lap_m(positions_m[members] - positions_m[best])), LAP_M)
+    )
 
 
 def _line_crossing(time: np.ndarray, s_m: np.ndarray, line_m: float, around_s: float, within_s: float) -> float | None:
@@ -229,7 +231,7 @@ def _line_crossing(time: np.ndarray, s_m: np.ndarray, line_m: float, around_s: f
     window = np.flatnonzero((time >= around_s - within_s) & (time <= around_s + within_s))
     if len(window) < 2:
         return None
-    ahead = _wrapped(s_m[window] - line_m)
+    ahead = trackshape.wrap_half_lap_m(s_m[window] - line_m)
     # A forward crossing: behind the line, then at or past it, by less than a few metres.
     crossing = (ahead[:-1] < 0) & (ahead[1:] >= 0) & (ahead[1:] - ahead[:-1] < 2.0 * LINE_TOLERANCE_M)
     hits = np.flatnonzero(crossing)
@@ -237,11 +239,6 @@ def _line_crossing(time: np.ndarray, s_m: np.ndarray, line_m: float, around_s: f
         return None
     times = [float(np.interp(0.0, [ahead[k], ahead[k + 1]], [time[window[k]], time[window[k + 1]]])) for k in hits]
     return min(times, key=lambda t: abs(t - around_s))
-
-
-def _wrapped(along_m: np.ndarray) -> np.ndarray:
-    """Along-track differences wrapped to half a lap either way [m]."""
-    return np.mod(along_m + LAP_M / 2.0, LAP_M) - LAP_M / 2.0
 
 
 def _bounds(

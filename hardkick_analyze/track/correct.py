@@ -55,6 +55,7 @@ from .lanes import (
     nearest_lane,
     on_bend,
     on_track_band,
+    on_track_steps,
     recorded_fixes,
     trimmed_mean,
 )
@@ -301,9 +302,7 @@ def _lanes(
 
 def _path_length(s1: np.ndarray, on: np.ndarray, lane: np.ndarray) -> np.ndarray:
     """Cumulative along-track path length on the lanes run, flat off the track [m]."""
-    steps = np.mod(np.diff(s1) + LAP_M / 2.0, LAP_M) - LAP_M / 2.0
-    both = on[1:] & on[:-1]
-    steps = np.where(both & np.isfinite(steps), steps, 0.0)
+    steps = on_track_steps(s1, on)
     bend = on_bend(np.mod(s1[:-1] + steps / 2.0, LAP_M))
     lane_offset = np.array([np.nan, *(trackshape.lane_offset_m(n) for n in range(1, 9))])
     step_lane = np.nan_to_num(np.fmax(lane[1:], lane[:-1]), nan=1.0).astype(int)

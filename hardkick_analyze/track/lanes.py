@@ -25,6 +25,7 @@ __all__ = [
     "nearest_lane",
     "on_bend",
     "on_track_band",
+    "on_track_steps",
     "recorded_fixes",
     "reps_lane",
     "trimmed_mean",
@@ -174,3 +175,11 @@ def trimmed_mean(values: np.ndarray, share: float = 0.2) -> float:
     low, high = np.quantile(values, [share, 1.0 - share])
     inside = values[(values >= low) & (values <= high)]
     return float(np.mean(inside)) if len(inside) else float(np.median(values))
+
+
+def on_track_steps(s_m: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """Along-track steps between consecutive samples both on the track, wrapped to half a lap;
+    0 elsewhere [m]."""
+    steps = trackshape.wrap_half_lap_m(np.diff(s_m))
+    both = on[1:] & on[:-1]
+    return np.where(both & np.isfinite(steps), steps, 0.0)

@@ -40,7 +40,7 @@ from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
 from ..units import MOVING_SPEED_MPS, robust_sd
-from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, recorded_fixes, reps_lane
+from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, on_track_steps, recorded_fixes, reps_lane
 
 __all__ = ["LAP_M", "TrackFit", "fit_track", "stadium_offset_m"]
 
@@ -368,7 +368,7 @@ def _judge(
     bins = np.floor(s[on] / LAP_M * COVERAGE_BINS).astype(int) % COVERAGE_BINS
     coverage = float(np.mean(np.bincount(bins, minlength=COVERAGE_BINS) >= COVERAGE_MIN_SAMPLES))
     fast_share = float(on[fast].mean()) if fast.any() else 0.0
-    along = _wrapped_steps(s, on)
+    along = on_track_steps(s, on)
     laps = float(abs(along.sum())) / LAP_M
     quality = float(np.clip(coverage * fast_share * (1.0 - rms / MAX_RESIDUAL_RMS_M), 0.0, 1.0))
     if not _accepted(rms, coverage, scale, mean_offset, fast_share, laps, trusted=trusted):
@@ -412,14 +412,6 @@ def _accepted(
         and OFFSET_LIMITS_M[0] <= mean_offset <= OFFSET_LIMITS_M[1]
         and (trusted or (fast_share >= MIN_FAST_ON_TRACK and laps >= MIN_LAPS))
     )
-
-
-def _wrapped_steps(s_m: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Along-track steps between consecutive on-track samples, wrapped to half a lap [m]."""
-    steps = np.diff(s_m)
-    steps = np.mod(steps + LAP_M / 2.0, LAP_M) - LAP_M / 2.0
-    both = on[1:] & on[:-1]
-    return np.where(both & np.isfinite(steps), steps, 0.0)
 
 
 def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
