@@ -111,3 +111,21 @@ def test_season_options_on_one_file_are_refused_not_ignored(option, name, nothin
     line = _refused([str(RUN), *option])
     assert line.startswith(f"hk-analyze: {name}: ")
     assert "give a folder, a bundle or several files" in line
+
+
+def test_summary_of_a_folder_says_what_each_file_holds(tmp_path):
+    for name in ("a.fit", "b.fit"):
+        (tmp_path / name).write_bytes(RUN.read_bytes())
+    (tmp_path / "notes.txt").write_text("not an activity")
+    result = runner.invoke(app, [str(tmp_path), "--summary"])
+    assert result.exit_code == 0, result.output
+    assert [line.split()[0] for line in result.stdout.splitlines() if line.startswith(("a.fit", "b.fit"))] == [
+        "a.fit",
+        "b.fit",
+    ]
+
+
+def test_summary_of_nothing_readable_fails_in_one_line(tmp_path):
+    (tmp_path / "empty.fit").write_bytes(b"")
+    line = _refused([str(tmp_path), "--summary"])
+    assert "empty.fit" in line

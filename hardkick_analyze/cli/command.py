@@ -12,7 +12,7 @@ from ..edges import check_goal_5k, check_output_file, check_output_folder, read_
 from ..errors import ArgumentError, HardkickError, WorkoutSpecError
 from ..workout import parse_workout
 from .options import ChartFormat, Options, Units, is_season
-from .session import run_sessions
+from .session import run_sessions, run_summaries
 
 app = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
 
@@ -120,6 +120,8 @@ def analyze(
     )
     season_run = not summary and is_season(paths)
     _check_outputs(paths, options, season_run=season_run)
+    if summary:
+        raise typer.Exit(code=run_summaries(paths, options))
     if season_run:
         # Imported here: one file after a workout needs none of the season's modules.
         from .season import run_season

@@ -23,9 +23,6 @@ def run_sessions(paths: Sequence[Path], options: Options) -> int:
     outputs: list[dict[str, object]] = []
     for path in paths:
         try:
-            if options.summary:
-                typer.echo(render_activity_summary(read_activity(path)))
-                continue
             report = analyze_session(
                 path, workout=options.workout, pace_s_per_km=options.pace_s_per_km, goal_5k=options.goal_5k
             )
@@ -45,6 +42,26 @@ def run_sessions(paths: Sequence[Path], options: Options) -> int:
     if options.as_json:
         typer.echo(json.dumps(outputs[0] if len(paths) == 1 and outputs else outputs, indent=2))
     return 2 if failed == len(paths) else 0
+
+
+def run_summaries(paths: Sequence[Path], options: Options) -> int:
+    """Say what each file holds (folders and bundles are opened); 2 when no file could be read."""
+    # Imported here: only a summary of a folder or a bundle walks them.
+    from ..season.inputs import expand_paths
+
+    inputs = expand_paths(paths)
+    read = 0
+    for item in inputs:
+        try:
+            activity = read_activity(item.loader(), name=item.source_name)
+        except HardkickError as exc:
+            typer.echo(f"hk-analyze: {exc}", err=True)
+            continue
+        typer.echo(render_activity_summary(activity))
+        read += 1
+    if not inputs:
+        typer.echo(f"hk-analyze: no activity files (FIT, GPX, TCX, zip) in {', '.join(map(str, paths))}", err=True)
+    return 0 if read else 2
 
 
 def _emit(report: SessionReport, options: Options, outputs: list[dict[str, object]]) -> None:
