@@ -101,9 +101,11 @@ def _write_outputs(result: SeasonResult, inputs: Sequence[SessionInput], plan: P
         reps_table(result).to_csv(options.csv, index=False)
     if options.out is not None:
         # Charts need matplotlib: import it only when they are asked for.
+        from ..present.season.chart_cache import ChartCache
         from ..present.season.files import write_season
 
-        written = write_season(result, options.out, units=units, session_charts=session_charts)
+        charts = ChartCache(None if options.no_cache else ResultCache(options.cache_dir).directory / "season-charts")
+        written = write_season(result, options.out, units=units, session_charts=session_charts, chart_cache=charts)
         typer.echo(f"hk-analyze: wrote {len(written)} files to {options.out}", err=True)
 
 

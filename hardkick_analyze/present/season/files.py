@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-import io
+import functools
 import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from ...season.fitness import SeasonFitness
 from ...season.groups import WorkoutGroup
 from ...season.review import SeasonResult
+from .chart_cache import ChartCache
 from .html import FITNESS_CHART, group_chart_stem, render_season_html
 from .tables import write_season_tables
 from .words import MODEL_NAME, group_label
@@ -29,6 +34,7 @@ def write_season(
     *,
     units: str = "km",
     session_charts: Mapping[str, Sequence[Path]] | None = None,
+    chart_cache: ChartCache | None = None,
 ) -> dict[str, Path]:
     """Write ``sessions.csv``, ``reps.csv``, ``season.json``, ``fitness.png``, one ``group-*.png`` per
     workout done more than once, and ``report.html``.
@@ -44,39 +50,60 @@ def write_season(
     session_charts
         Each session's own chart files (see :func:`hardkick_analyze.season.charts.draw_session_charts`),
         by file name; the report links to them.
+    chart_cache
+        Where the season's own charts are kept by what they show (None: drawn every time).
 
     Returns
     -------
     dict
         Output name -> path written.
     """
-    # Charts need matplotlib; importing the season package alone (e.g. for --json) does not.
-    from ...plots.season import plot_fitness, plot_group_trend
-
     folder = Path(out_dir)
     written = write_season_tables(result, folder)
-    fitness = result.review.fitness
-    first, latest = fitness.trend_first_5k_s, fitness.trend_latest_5k_s
-    trend = (first, latest) if first is not None and latest is not None else None
-    title = f"5 km estimate from the reps ({MODEL_NAME})"
-    figures = {FITNESS_CHART: plot_fitness(fitness_frame(fitness), trend, title=title)}
-    for group in result.review.groups:
-        if len(group.sessions) >= 2:
-            sessions, reps = group_frames(group)
-            figures[group_chart_stem(group)] = plot_group_trend(sessions, reps, title=group_label(group), units=units)
-    charts = {}
-    for stem, figure in figures.items():
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=CHART_DPI, metadata={"Software": None})
-        charts[stem] = buffer.getvalue()
+    charts = {stem: chart for stem, chart in _chart_pngs(result, units, chart_cache or ChartCache(None)).items()}
+    for stem, chart in charts.items():
         path = folder / f"{stem}.png"
-        path.write_bytes(charts[stem])
+        path.write_bytes(chart)
         written[path.name] = path
     report = folder / "report.html"
     page = render_season_html(result, charts, units=units, session_charts=session_charts, out_dir=folder)
     report.write_text(page, encoding="utf-8")
     written[report.name] = report
     return written
+
+
+def _chart_pngs(result: SeasonResult, units: str, chart_cache: ChartCache) -> dict[str, bytes]:
+    """The fitness chart and one trend chart per workout done more than once, as PNG bytes."""
+    fitness = result.review.fitness
+    first, latest = fitness.trend_first_5k_s, fitness.trend_latest_5k_s
+    trend = (first, latest) if first is not None and latest is not None else None
+    title = f"5 km estimate from the reps ({MODEL_NAME})"
+    frame = fitness_frame(fitness)
+    trend_table = pd.DataFrame({"trend_5k_s": list(trend or ())})
+    draw_fitness = functools.partial(_fitness_figure, frame, trend, title)
+    charts = {FITNESS_CHART: chart_cache.png((frame, trend_table), title, draw_fitness, CHART_DPI)}
+    for group in result.review.groups:
+        if len(group.sessions) >= 2:
+            sessions, reps = group_frames(group)
+            label = group_label(group)
+            draw_group = functools.partial(_group_figure, sessions, reps, label, units)
+            charts[group_chart_stem(group)] = chart_cache.png(
+                (sessions, reps), f"{label} {units}", draw_group, CHART_DPI
+            )
+    return charts
+
+
+def _fitness_figure(frame: pd.DataFrame, trend: tuple[float, float] | None, title: str) -> Figure:
+    # Charts need matplotlib, imported only when a chart is drawn (not found in the cache).
+    from ...plots.season import plot_fitness
+
+    return plot_fitness(frame, trend, title=title)
+
+
+def _group_figure(sessions: pd.DataFrame, reps: pd.DataFrame, title: str, units: str) -> Figure:
+    from ...plots.season import plot_group_trend
+
+    return plot_group_trend(sessions, reps, title=title, units=units)
 
 
 def group_frames(group: WorkoutGroup) -> tuple[pd.DataFrame, pd.DataFrame]:
