@@ -2,9 +2,9 @@
 
 Run from the repository root, on a season kept by the season benchmark::
 
-    python -m bench.season --keep /tmp/season              # writes the season (and measures it)
-    python -m bench.profile /tmp/season --cprofile         # cProfile, top functions
-    py-spy record --format raw -o profile.txt -- python -m bench.profile /tmp/season
+    python -m bench.season --keep build/season              # writes the season (and measures it)
+    python -m bench.profile build/season --cprofile         # cProfile, top functions
+    py-spy record --format raw -o profile.txt -- python -m bench.profile build/season
     python -m bench.profile --shares profile.txt           # py-spy's samples, share per part
 
 Every one-hour session of the season (hard kick, other intervals, easy runs) is read once, then

@@ -100,7 +100,7 @@ def test_csv_onto_the_input_file_is_refused_and_the_file_kept(tmp_path, nothing_
 @pytest.mark.parametrize(
     ("option", "name"),
     [
-        (["--plan", "/nonexistent/plan.csv"], "--plan"),
+        (["--plan", "missing-plan.csv"], "--plan"),
         (["--workers", "2"], "--workers"),
         (["--no-cache"], "--no-cache"),
         (["--cache-dir", "cache"], "--cache-dir"),
