@@ -13,11 +13,20 @@ import numpy as np
 
 from .results import KickResult, RepResult, Segmentation, SessionScore
 
-__all__ = ["MIN_COOLDOWN_S", "MIN_WARMUP_S", "kick_decrement_pct", "pace_spread_s_per_km", "score_session"]
+__all__ = [
+    "MIN_COOLDOWN_S",
+    "MIN_WARMUP_S",
+    "NO_WARMUP_S",
+    "kick_decrement_pct",
+    "pace_spread_s_per_km",
+    "score_session",
+]
 
 #: The workout calls for a long warm-up and cool-down; shorter ones are flagged [s].
 MIN_WARMUP_S = 10 * 60.0
 MIN_COOLDOWN_S = 5 * 60.0
+#: A warm-up shorter than this is none: the file starts at the first rep [s].
+NO_WARMUP_S = 60.0
 #: Score weights (sum 100) and the errors at which a component reaches zero.
 WEIGHTS = {"pace": 40.0, "consistency": 20.0, "kick": 25.0, "completion": 15.0}
 PACE_ERROR_ZERO_S_PER_KM = 15.0

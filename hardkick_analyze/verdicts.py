@@ -9,7 +9,7 @@ import numpy as np
 
 from .models import PlannedRep
 from .results import Effort, RepResult, Segmentation, SessionScore
-from .session_score import MIN_COOLDOWN_S, MIN_WARMUP_S
+from .session_score import MIN_COOLDOWN_S, MIN_WARMUP_S, NO_WARMUP_S
 from .units import format_clock, format_pace
 from .workout import planned_text
 
@@ -81,7 +81,9 @@ def session_verdicts(
         verdicts.append(f"{len(unplanned)} rep{plural} beyond the plan (at {when})")
     verdicts += _distance_mismatches(reps)
     if score is not None:
-        if score.warmup_s < MIN_WARMUP_S:
+        if score.warmup_s < NO_WARMUP_S:
+            verdicts.append("no warm-up in the file: it starts at the first rep (the workout calls for a long one)")
+        elif score.warmup_s < MIN_WARMUP_S:
             verdicts.append(f"warm-up only {format_clock(score.warmup_s)}: the workout calls for a long one")
         if score.cooldown_s < MIN_COOLDOWN_S:
             verdicts.append(f"cool-down only {format_clock(score.cooldown_s)}")

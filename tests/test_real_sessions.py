@@ -58,6 +58,12 @@ def test_a_file_that_starts_with_rep_1(truth):
     assert [r.start_s for r in report.reps] == pytest.approx(_starts(name, truth), abs=1.5)
 
 
+def test_a_file_that_starts_with_rep_1_says_the_warm_up_is_not_in_it(truth):
+    report = analyze_session(INTERVALS / "x3cl_204685264.fit")
+    assert "no warm-up in the file: it starts at the first rep (the workout calls for a long one)" in report.verdicts
+    assert not any(v.startswith("warm-up only") for v in report.verdicts)
+
+
 def test_a_rep_finished_fast_is_still_a_rep(truth):
     # x3cl_203966566: 5x400 m, progressive; rep 4 ends 1.4x faster than it was run (a kick's
     # ratio). The plan has no kick reps, so that finish does not make it a missing rep.

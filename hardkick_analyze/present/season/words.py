@@ -15,7 +15,7 @@ from ...season.checks import BASE_WEEKS, MIN_BASE_KM_PER_WEEK, Flag, NextDay, Se
 from ...season.fitness import SeasonFitness
 from ...season.groups import MetricTrend, RepSize, WorkoutGroup
 from ...season.review import SeasonResult
-from ...session_score import MIN_COOLDOWN_S, MIN_WARMUP_S
+from ...session_score import MIN_COOLDOWN_S, MIN_WARMUP_S, NO_WARMUP_S
 from ...units import METRES_PER_MILE, format_clock, format_pace
 from ...workout import describe_workout, parse_workout
 
@@ -39,8 +39,6 @@ __all__ = [
 MODEL_NAME = "Daniels' VDOT"
 #: Words for a difference of one measure (a difference and the units -> words).
 WordsFor = Callable[[float, str], str]
-#: A warm-up shorter than this is none: the file starts at the first rep [s].
-_NO_WARMUP_S = 60.0
 #: Differences smaller than these read as "the same" [s/km, bpm].
 _SAME_PACE_S_PER_KM = 1.0
 _SAME_HEART_RATE_BPM = 1.0
@@ -146,7 +144,7 @@ def flag_text(flag: Flag, check: SessionCheck, units: str = "km") -> str:
     if flag.code == "thin_base":
         return f"thin base: {check.base_km_per_week:.1f} km/week of running before (at least {MIN_BASE_KM_PER_WEEK:g})"
     if flag.code == "short_warmup":
-        if (check.warmup_s or 0.0) < _NO_WARMUP_S:
+        if (check.warmup_s or 0.0) < NO_WARMUP_S:
             # Many runners start the watch at the first rep: say what the file shows, not what was run.
             return f"no warm-up in the file: it starts at the first rep (at least {format_clock(MIN_WARMUP_S)})"
         return f"warm-up only {format_clock(check.warmup_s)} (at least {format_clock(MIN_WARMUP_S)})"
