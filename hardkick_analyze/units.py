@@ -25,6 +25,7 @@ __all__ = [
     "median_standard_error",
     "parse_clock",
     "parse_pace",
+    "quantile",
     "robust_sd",
 ]
 
@@ -44,6 +45,26 @@ def robust_sd(values: npt.ArrayLike) -> float:
     """The standard deviation read from the median absolute deviation: outliers barely move it."""
     array = np.asarray(values, dtype=np.float64)
     return _MAD_TO_SD * float(np.median(np.abs(array - np.median(array))))
+
+
+def quantile(values: np.ndarray, q: float) -> float:
+    """``np.quantile(values, q)`` of a 1-D float array (linear interpolation, NaN if any is NaN),
+    to the same bit, without its overhead: tens of microseconds on the few samples of a
+    boundary's levels, called hundreds of times a session."""
+    ordered = np.sort(values)
+    last = len(ordered) - 1
+    if math.isnan(ordered[last]):
+        return math.nan
+    virtual = last * q
+    if virtual >= last:
+        return float(ordered[last])
+    if virtual < 0:
+        return float(ordered[0])
+    below = math.floor(virtual)
+    low, high = float(ordered[below]), float(ordered[below + 1])
+    gamma = virtual - below
+    # numpy's lerp: from the nearer end, so a weight of 1 gives the upper value exactly.
+    return high - (high - low) * (1 - gamma) if gamma >= 0.5 else low + (high - low) * gamma
 
 
 def median_standard_error(sd: float, independent: float) -> float:

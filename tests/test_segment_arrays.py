@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from hardkick_analyze.clean import SessionGrid
 from hardkick_analyze.models import PlannedRep, Recovery
 from hardkick_analyze.segment.align import align, align_many
+from hardkick_analyze.segment.boundaries import _crossing
 from hardkick_analyze.segment.detect import MERGE_GAP_S, MERGE_MIN_SHARE, _islands
 from hardkick_analyze.segment.efforts import (
     KICK_PROBE_SHARE,
@@ -30,6 +31,7 @@ from hardkick_analyze.segment.levels import Level, change_points
 from hardkick_analyze.segment.ragged import segment_medians, segment_quantiles
 from hardkick_analyze.segment.structure import _as_one_group
 from hardkick_analyze.segment.sweep import OFF_SHARE, effort_sweep
+from hardkick_analyze.units import quantile
 
 
 def _grid(speed: np.ndarray, dt_s: float = 0.5) -> SessionGrid:
@@ -101,6 +103,59 @@ def test_segment_medians_and_quantiles_are_numpys(segments, q):
             continue
         assert medians[k] == np.median(mine)
         assert quantiles[k] == np.quantile(mine, q)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(float("nan"))), min_size=1, max_size=40),
+    st.one_of(st.sampled_from([0.0, 0.1, 0.5, 0.9, 1.0]), st.floats(0.0, 1.0)),
+)
+def test_quantile_is_numpys_to_the_bit(values, q):
+    array = np.array(values)
+    expected = float(np.quantile(array, q))
+    assert quantile(array, q) == expected or (np.isnan(expected) and np.isnan(quantile(array, q)))
+
+
+def _crossing_over_the_whole_session(time_s, speed, from_s, level, *, backward, rising):
+    """The crossing walk as it was: one comparison over every sample of the session."""
+    start = int(np.clip(np.searchsorted(time_s, from_s), 0, len(time_s) - 1))
+    above = speed >= level
+    if backward:
+        indices = np.arange(start, 0, -1)
+        hits = np.flatnonzero(~above[indices - 1] if rising else above[indices - 1])
+        return _interpolated(time_s, speed, int(indices[hits[0]]) - 1, level) if len(hits) else None
+    indices = np.arange(start, len(time_s))
+    hits = np.flatnonzero(above[indices] if rising else ~above[indices])
+    if not len(hits):
+        return None
+    i = int(indices[hits[0]])
+    return _interpolated(time_s, speed, i - 1, level) if i > 0 else float(time_s[i])
+
+
+def _interpolated(time_s, speed, i, level):
+    if i + 1 >= len(time_s):
+        return float(time_s[i])
+    v0, v1 = speed[i], speed[i + 1]
+    if not (np.isfinite(v0) and np.isfinite(v1)) or v1 == v0:
+        return float(time_s[i])
+    fraction = float(np.clip((level - v0) / (v1 - v0), 0.0, 1.0))
+    return float(time_s[i] + fraction * (time_s[i + 1] - time_s[i]))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_crossing_walked_a_stretch_at_a_time_is_the_whole_sessions(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 3000))
+    time = np.arange(n) * 0.5
+    speed = np.cumsum(rng.normal(0.0, 0.2, n)) + 3.0
+    speed[rng.random(n) < 0.02] = np.nan
+    for _ in range(20):
+        from_s, level = float(rng.uniform(-5, time[-1] + 5)), float(rng.uniform(speed[np.isfinite(speed)].min(), 5))
+        for backward in (True, False):
+            for rising in (True, False):
+                found = _crossing(time, speed, from_s, level, backward=backward, rising=rising)
+                sample = _crossing_over_the_whole_session(time, speed, from_s, level, backward=backward, rising=rising)
+                assert found == sample or (found is None and sample is None)
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -25,6 +25,10 @@ LOW_FRACTION = 0.2
 HIGH_FRACTION = 0.8
 #: Onset factor of a straight ramp (the 20-80 % line extended to the level it leaves).
 LINEAR_ONSET = LOW_FRACTION / (HIGH_FRACTION - LOW_FRACTION)
+#: A crossing is searched this many samples at a time at first, each stretch this many times
+#: longer than the last.
+_FIRST_STRETCH = 16
+_STRETCH_GROWTH = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,25 +126,32 @@ def _crossing(
     """First time, walking from ``from_s`` in one direction, where ``speed`` crosses ``level``.
 
     Walking backward on a rise finds the last time below the level; forward finds the first time
-    at or above it (mirrored for a fall). The time is interpolated between grid samples.
+    at or above it (mirrored for a fall). The time is interpolated between grid samples. The walk
+    reads the speed a stretch at a time, each longer than the last: a crossing is seldom more
+    than a few samples away, and the session may be hours long.
     """
-    start = int(np.clip(np.searchsorted(time_s, from_s), 0, len(time_s) - 1))
-    above = speed >= level
+    start = min(int(np.searchsorted(time_s, from_s)), len(time_s) - 1)
     if backward:
-        indices = np.arange(start, 0, -1)
-        wanted = ~above[indices - 1] if rising else above[indices - 1]
-        hits = np.flatnonzero(wanted)
-        if not len(hits):
-            return None
-        i = int(indices[hits[0]]) - 1
-        return _interpolate(time_s, speed, i, level)
-    indices = np.arange(start, len(time_s))
-    wanted = above[indices] if rising else ~above[indices]
-    hits = np.flatnonzero(wanted)
-    if not len(hits):
+        # Samples start - 1, start - 2, ..., 0: the first below the level on a rise.
+        stop, size = start, _FIRST_STRETCH
+        while stop > 0:
+            first = max(stop - size, 0)
+            above = speed[first:stop] >= level
+            hits = np.flatnonzero(~above if rising else above)
+            if len(hits):
+                return _interpolate(time_s, speed, first + int(hits[-1]), level)
+            stop, size = first, size * _STRETCH_GROWTH
         return None
-    i = int(indices[hits[0]])
-    return _interpolate(time_s, speed, i - 1, level) if i > 0 else float(time_s[i])
+    # Samples start, start + 1, ...: the first at or above the level on a rise.
+    first, size = start, _FIRST_STRETCH
+    while first < len(time_s):
+        above = speed[first : first + size] >= level
+        hits = np.flatnonzero(above if rising else ~above)
+        if len(hits):
+            i = first + int(hits[0])
+            return _interpolate(time_s, speed, i - 1, level) if i > 0 else float(time_s[i])
+        first, size = first + size, size * _STRETCH_GROWTH
+    return None
 
 
 def _interpolate(time_s: np.ndarray, speed: np.ndarray, i: int, level: float) -> float:
@@ -150,5 +161,5 @@ def _interpolate(time_s: np.ndarray, speed: np.ndarray, i: int, level: float) ->
     v0, v1 = speed[i], speed[i + 1]
     if not (math.isfinite(v0) and math.isfinite(v1)) or v1 == v0:
         return float(time_s[i])
-    fraction = float(np.clip((level - v0) / (v1 - v0), 0.0, 1.0))
+    fraction = min(max(float((level - v0) / (v1 - v0)), 0.0), 1.0)
     return float(time_s[i] + fraction * (time_s[i + 1] - time_s[i]))

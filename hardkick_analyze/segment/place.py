@@ -26,7 +26,7 @@ from .. import trackshape
 from ..clean import SessionGrid
 from ..models import PlannedRep
 from ..results import RepBounds
-from ..units import ON_TRACK_SHARE
+from ..units import ON_TRACK_SHARE, quantile
 from .boundaries import Ramp, at_fraction, falling_ramp, rising_ramp
 from .efforts import Candidate
 
@@ -117,7 +117,7 @@ def place_rep(
     hold = _level(time, speed, candidate.start_s + HOLD_WINDOW_S[0], candidate.start_s + HOLD_WINDOW_S[0] + 10)
     # The level the start leaves: the slowest of the last seconds before it (a runner often
     # walks, then stands on the line for a few seconds).
-    rest_before = _level(time, speed, candidate.start_s - START_REST_S, candidate.start_s, quantile=0.1)
+    rest_before = _level(time, speed, candidate.start_s - START_REST_S, candidate.start_s, q=0.1)
     crossing = _mid_crossing(time, speed, candidate.start_s, rest_before, hold, rising=True)
     start = rising_ramp(time, speed, crossing, rest_before, hold, START_ONSET) if crossing is not None else None
     if start is not None:
@@ -193,8 +193,8 @@ class _Track:
 
     def holds(self, time: np.ndarray, start_s: float, end_s: float) -> bool:
         """Whether the runner was on the track for (nearly) all of ``[start_s, end_s]``."""
-        inside = (time >= start_s) & (time <= end_s)
-        return bool(inside.any() and self.on_track[inside].mean() >= ON_TRACK_SHARE)
+        inside = _inside(time, start_s, end_s)
+        return bool(inside.stop > inside.start and self.on_track[inside].mean() >= ON_TRACK_SHARE)
 
 
 def _track_evidence(grid: SessionGrid, placed: list[Placed]) -> _Track | None:
@@ -323,17 +323,18 @@ def _kick_ramp(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float
     paced_m = planned.expected_distance_m() or 0.0
     share = paced_m / (paced_m + planned.kick_m) if paced_m > 0 else 0.8
     guess = start_s + share * (end_s - start_s)
-    inside = (time >= start_s) & (time <= end_s)
-    if inside.sum() < 4:
+    inside = _inside(time, start_s, end_s)
+    if inside.stop - inside.start < 4:
         return None
-    indices = np.flatnonzero(inside)
-    peak_index = int(indices[np.argmax(speed[inside])])
+    peak_index = inside.start + int(np.argmax(speed[inside]))
     peak = float(speed[peak_index])
     paced = _level(time, speed, start_s + 0.3 * (guess - start_s), guess - 3.0)
     if not math.isfinite(paced) or peak < KICK_MIN_LIFT * paced:
         return None
     midpoint = paced + 0.5 * (peak - paced)
-    below = np.flatnonzero((time < time[peak_index]) & (time > start_s) & (speed < midpoint))
+    # The last sample below the midpoint after the rep's start and before the peak.
+    first = int(np.searchsorted(time, start_s, "right"))
+    below = first + np.flatnonzero(speed[first:peak_index] < midpoint)
     if not len(below):
         return None
     ramp = rising_ramp(time, speed, float(time[below[-1]]), paced, peak, KICK_ONSET)
@@ -347,10 +348,10 @@ def _mid_crossing(
     if not (math.isfinite(before) and math.isfinite(after)):
         return None
     middle = 0.5 * (before + after)
-    window = (time >= around_s - SEARCH_S) & (time <= around_s + SEARCH_S)
-    above = speed >= middle
-    changes = np.flatnonzero(np.diff(above.astype(np.int8)) == (1 if rising else -1))
-    changes = changes[window[changes]]
+    # A change between samples k and k + 1, for the samples k inside the search window.
+    window = _inside(time, around_s - SEARCH_S, around_s + SEARCH_S)
+    above = speed[window.start : window.stop + 1] >= middle
+    changes = window.start + np.flatnonzero(np.diff(above.astype(np.int8)) == (1 if rising else -1))
     if not len(changes):
         return None
     nearest = changes[np.argmin(np.abs(time[changes] - around_s))]
@@ -365,7 +366,7 @@ def _time_at_distance(time: np.ndarray, distance: np.ndarray, from_s: float, met
 
 
 def _integral(time: np.ndarray, values: np.ndarray, start_s: float, end_s: float) -> float:
-    inside = (time > start_s) & (time < end_s)
+    inside = slice(int(np.searchsorted(time, start_s, "right")), int(np.searchsorted(time, end_s, "left")))
     t = np.concatenate([[start_s], time[inside], [end_s]])
     v = np.concatenate([[_interp(time, values, start_s)], values[inside], [_interp(time, values, end_s)]])
     return float(np.trapezoid(np.nan_to_num(v), t))
@@ -375,9 +376,16 @@ def _interp(time: np.ndarray, values: np.ndarray, at: float) -> float:
     return float(np.interp(at, time, values))
 
 
-def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, quantile: float = 0.5) -> float:
-    inside = (time >= start_s) & (time <= end_s)
-    return float(np.quantile(speed[inside], quantile)) if inside.any() else math.nan
+def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, q: float = 0.5) -> float:
+    """The ``q`` quantile of the speed over ``[start_s, end_s]`` (NaN when no sample is inside)."""
+    inside = _inside(time, start_s, end_s)
+    return quantile(speed[inside], q) if inside.stop > inside.start else math.nan
+
+
+def _inside(time: np.ndarray, start_s: float, end_s: float) -> slice:
+    """The grid samples in ``[start_s, end_s]``: a slice of the sorted grid times, not a mask
+    over the whole session."""
+    return slice(int(np.searchsorted(time, start_s, "left")), int(np.searchsorted(time, end_s, "right")))
 
 
 def _trusted_median(ratios: list[float]) -> float | None:
