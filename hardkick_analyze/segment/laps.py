@@ -9,7 +9,7 @@ rests, so they never fit the plan's distances and the alignment rejects them.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -52,6 +52,12 @@ class LapTable:
 
     spans: tuple[tuple[float, float], ...]
     distances_m: tuple[float, ...]
+    #: The candidates made of each set of rep laps (on the session's one detection speed), kept
+    #: for the next plan: plans of different lengths mostly pick the same rep laps
+    #: (:func:`lap_candidates`).
+    joined: dict[tuple[tuple[float, float], ...], list[Candidate]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def lap_table(activity: Activity, grid: SessionGrid) -> LapTable:
@@ -89,12 +95,22 @@ def lap_candidates(
     """
     if len(activity.laps) < 2:
         return []
-    time = grid.time_s
     table = table if table is not None else lap_table(activity, grid)
+    rep_laps = tuple(_rep_laps(activity, table, longest_effort_m))
+    if rep_laps not in table.joined:
+        table.joined[rep_laps] = _joined_laps(grid, speed, rep_laps)
+    return list(table.joined[rep_laps])
+
+
+def _joined_laps(
+    grid: SessionGrid, speed: DetectionSpeed, rep_laps: tuple[tuple[float, float], ...]
+) -> list[Candidate]:
+    """The rep laps as candidates, each joined to the laps straight after it at its speed."""
+    time = grid.time_s
     spans: list[list[float]] = []
     distance = grid.frame["distance_m"].to_numpy()
     last_speed = 0.0
-    for start_s, end_s in _rep_laps(activity, table, longest_effort_m):
+    for start_s, end_s in rep_laps:
         lap_speed = float(np.interp(end_s, time, distance) - np.interp(start_s, time, distance)) / (end_s - start_s)
         # A lap straight after a rep lap, at its speed (an auto-lap inside the rep) or faster (the
         # kick), is the same effort; a slower one is a rest run briskly, or the next rep.
