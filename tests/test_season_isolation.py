@@ -119,11 +119,27 @@ def test_a_run_killed_with_sigkill_leaves_no_process_behind(tmp_path):
     run = subprocess.Popen([sys.executable, "-c", code])
     descendants: list[psutil.Process] = []
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and len(descendants) < 3:  # fork server and two workers
+    while time.monotonic() < deadline and len(descendants) < 2:  # two workers (forked: no fork server)
         time.sleep(0.2)
         descendants = psutil.Process(run.pid).children(recursive=True)
-    assert len(descendants) >= 3, "the pool never started"
+    assert len(descendants) >= 2, "the pool never started"
     os.kill(run.pid, signal.SIGKILL)
     run.wait()
     _, alive = psutil.wait_procs(descendants, timeout=10)
     assert not [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+
+
+def test_workers_are_forked_only_from_a_process_running_no_other_thread():
+    code = """
+import threading
+from hardkick_analyze.season.batch import _process_context
+alone = _process_context().get_start_method()
+stop = threading.Event()
+thread = threading.Thread(target=stop.wait)
+thread.start()
+crowded = _process_context().get_start_method()
+stop.set()
+print(alone, crowded)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["fork", "forkserver"]

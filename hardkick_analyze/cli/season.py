@@ -144,7 +144,8 @@ def _executor(address: str | None) -> Iterator[tuple[Executor | None, int | None
 
 @contextmanager
 def _progress(as_json: bool) -> Iterator[ProgressCallback | None]:
-    """A rich progress bar on stderr when it is a terminal and the output is not JSON."""
+    """A rich progress bar on stderr when it is a terminal and the output is not JSON, drawn as
+    each file comes back (no refresh thread: a process with one thread may fork its workers)."""
     if as_json or not sys.stderr.isatty():
         yield None
         return
@@ -152,10 +153,10 @@ def _progress(as_json: bool) -> Iterator[ProgressCallback | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns, console=Console(stderr=True), transient=True, auto_refresh=False) as bar:
         task = bar.add_task("analysing", total=None)
 
         def advance(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total)
+            bar.update(task, completed=done, total=total, refresh=True)
 
         yield advance
