@@ -88,8 +88,9 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
     sources = activity.metadata.channel_sources
     columns: dict[str, np.ndarray] = {}
 
-    has_positions = position_origin_deg(track) is not None
-    columns.update(_position_columns(track, elapsed, grid_s, stopped, dt_s))
+    origin = position_origin_deg(track)
+    has_positions = origin is not None
+    columns.update(_position_columns(track, origin, elapsed, grid_s, stopped, dt_s))
     position_speed = columns["position_speed_mps"]
 
     distance = _interp(elapsed, track["distance_m"].to_numpy(), grid_s)
@@ -132,11 +133,16 @@ def make_grid(activity: Activity, dt_s: float = GRID_STEP_S) -> SessionGrid:
 
 
 def _position_columns(
-    track: pd.DataFrame, elapsed: np.ndarray, grid_s: np.ndarray, stopped: np.ndarray, dt_s: float
+    track: pd.DataFrame,
+    origin: tuple[float, float] | None,
+    elapsed: np.ndarray,
+    grid_s: np.ndarray,
+    stopped: np.ndarray,
+    dt_s: float,
 ) -> dict[str, np.ndarray]:
-    """Local ``x_m``/``y_m`` on the grid, the speed they give (0 when stopped, smoothed) and
-    whether a fix was recorded at each grid time; NaN (and no fixes) without positions."""
-    origin = position_origin_deg(track)
+    """Local ``x_m``/``y_m`` (about ``origin``, :func:`position_origin_deg`) on the grid, the speed
+    they give (0 when stopped, smoothed) and whether a fix was recorded at each grid time; NaN
+    (and no fixes) without positions."""
     recorded = np.zeros(len(grid_s), dtype=bool)
     if origin is None:
         nan = np.full(len(grid_s), np.nan)
