@@ -295,14 +295,18 @@ def speed_trace(
 def _speed_trace(
     cols: GridColumns, start_s: float, end_s: float, *, distance_scale: float, speed_scale: float
 ) -> SpeedTrace:
-    time = cols.time_s
-    speed = cols.raw_speed_mps / speed_scale
     # A recorded speed is already an average over the recording interval; smooth only by what
     # the 2 s of the definition leave (box widths add in quadrature).
     window_s = math.sqrt(max(PEAK_WINDOW_S**2 - cols.sample_interval_s**2, 0.0))
+    # Only the samples near the window are read: a centred mean reaches half its width either
+    # side, and the ends are interpolated from the samples next to them.
+    margin = round(window_s / cols.dt_s) + 1
+    whole = window_slice(cols.time_s, start_s, end_s, closed=False)
+    near = slice(max(whole.start - margin, 0), min(whole.stop + margin, len(cols.time_s)))
+    time, distance = cols.time_s[near], cols.distance_m[near]
+    speed = cols.raw_speed_mps[near] / speed_scale
     smoothed = rolling_mean(speed, window_s / cols.dt_s)
-    distance = cols.distance_m
-    inside = window_slice(time, start_s, end_s, closed=False)
+    inside = slice(whole.start - near.start, whole.stop - near.start)
     ends = np.array([start_s, end_s])
     rows = np.concatenate([[start_s], time[inside], [end_s]])
     on_grid = np.concatenate(
