@@ -105,6 +105,10 @@ def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
     )
 
 
+#: Nanoseconds in one tick of each unit a reader's times may come in.
+_NS_PER_TICK = {"s": 10**9, "ms": 10**6, "us": 10**3}
+
+
 def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[pd.DataFrame, int]:
     """The samples with ``time`` as UTC nanoseconds; a time outside 1677-2262 becomes NaT (then dropped).
 
@@ -114,12 +118,17 @@ def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[pd.Data
     times = samples["time"] if "time" in samples.columns else pd.Series(pd.NaT, index=samples.index)
     if not isinstance(times.dtype, pd.DatetimeTZDtype):
         times = pd.to_datetime(times, utc=True, errors="coerce")
-    if times.dt.unit == "ns":
+    unit = times.dt.unit
+    if unit == "ns":
         return (samples if "time" in samples.columns else samples.assign(time=times)), 0
-    lowest, highest = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
-    outside = times.notna() & ((times < lowest) | (times > highest))
-    if outside.any():
-        warnings.append(f"{int(outside.sum())} samples with a time outside the years 1678-2261 dropped")
+    # Compared as integers in the times' own unit (NaT is the least integer, never outside).
+    ticks = times.array.asi8
+    per_tick_ns = _NS_PER_TICK[unit]
+    lowest, highest = -(-pd.Timestamp.min.value // per_tick_ns), pd.Timestamp.max.value // per_tick_ns
+    outside = times.notna().to_numpy() & ((ticks < lowest) | (ticks > highest))
+    if not outside.any():
+        return samples.assign(time=times.dt.as_unit("ns")), 0
+    warnings.append(f"{int(outside.sum())} samples with a time outside the years 1678-2261 dropped")
     return samples.assign(time=times.mask(outside).dt.as_unit("ns")), int(outside.sum())
 
 
