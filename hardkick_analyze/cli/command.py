@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -178,6 +180,11 @@ def _check_outputs(paths: list[Path], options: Options, *, season_run: bool) -> 
 
 def main() -> None:
     """Console-script entry point."""
+    # At exit (after the command and the other exit handlers, which were registered later), the
+    # objects still alive are frozen: the interpreter's garbage collections at shutdown then skip
+    # them and the OS frees the memory. With pandas and numpy loaded those collections take about
+    # 0.1 s, a fifth of ``hk-analyze FILE``; a caller that goes on running is not affected.
+    atexit.register(gc.freeze)
     try:
         app()
     except KeyboardInterrupt:

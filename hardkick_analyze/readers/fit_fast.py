@@ -18,7 +18,6 @@ import numpy as np
 from ..errors import CorruptFileError, TruncatedFileError
 from .fit_columns import compressed_timestamps, records
 from .fit_crc import crc16
-from .fit_fitparse import decode_with_fitparse
 from .fit_messages import CRC_WARNING, FitMessages, malformed_fields_warning, stopped_early
 from .fit_rows import messages
 from .fit_walk import CrcCheck, FastPathUnsupported, walk
@@ -46,6 +45,9 @@ def decode_fast(data: bytes, name: str) -> FitMessages:
     try:
         return _decode(data, name)
     except FastPathUnsupported as exc:
+        # Imported here: fitparse takes a while to import and only the rare file off the fast path needs it.
+        from .fit_fitparse import decode_with_fitparse
+
         messages = decode_with_fitparse(data, name)
         return dataclasses.replace(messages, decoder=f"fitparse (fast path: {exc.reason})")
 
