@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from matplotlib.figure import Figure
 
+from hardkick_analyze.cli.season import _draw_side_by_side
 from hardkick_analyze.present.season import files
-from hardkick_analyze.present.season.chart_cache import ChartCache
+from hardkick_analyze.present.season.chart_cache import ChartCache, ChartRequest
 from hardkick_analyze.season import analyze_season
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
@@ -17,6 +22,12 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
 @pytest.fixture(scope="module")
 def season():
     return analyze_season([SAMPLES], workers=1)
+
+
+def _png(cache, tables, label, draw, dpi):
+    """One chart through the cache."""
+    (data,) = cache.pngs([ChartRequest(tables, label, draw, dpi)])
+    return data
 
 
 def _pngs(folder: Path) -> dict[str, bytes]:
@@ -52,11 +63,11 @@ def test_a_chart_of_other_values_is_drawn_again(tmp_path):
         figure.add_subplot().plot([0, 1], [0, len(drawn)])
         return figure
 
-    first = cache.png((pd.DataFrame({"pace": [295.0, 296.0]}),), "6x400 m", draw, dpi=50)
-    assert cache.png((pd.DataFrame({"pace": [295.0, 296.0]}),), "6x400 m", draw, dpi=50) == first
+    first = _png(cache, (pd.DataFrame({"pace": [295.0, 296.0]}),), "6x400 m", draw, 50)
+    assert _png(cache, (pd.DataFrame({"pace": [295.0, 296.0]}),), "6x400 m", draw, 50) == first
     assert len(drawn) == 1
-    cache.png((pd.DataFrame({"pace": [295.0, 297.0]}),), "6x400 m", draw, dpi=50)
-    cache.png((pd.DataFrame({"pace": [295.0, 296.0]}),), "6x400 m, mi", draw, dpi=50)
+    _png(cache, (pd.DataFrame({"pace": [295.0, 297.0]}),), "6x400 m", draw, 50)
+    _png(cache, (pd.DataFrame({"pace": [295.0, 296.0]}),), "6x400 m, mi", draw, 50)
     assert len(drawn) == 3
 
 
@@ -70,6 +81,38 @@ def test_without_a_folder_every_chart_is_drawn(tmp_path):
         drawn.append(1)
         return Figure(figsize=(1, 1))
 
-    cache.png((pd.DataFrame({"a": [1]}),), "x", draw, dpi=50)
-    cache.png((pd.DataFrame({"a": [1]}),), "x", draw, dpi=50)
+    _png(cache, (pd.DataFrame({"a": [1]}),), "x", draw, 50)
+    _png(cache, (pd.DataFrame({"a": [1]}),), "x", draw, 50)
     assert len(drawn) == 2
+
+
+def test_the_command_draws_charts_side_by_side_with_the_same_bytes_as_one_after_the_other():
+    code = """
+import functools, os
+import pandas as pd
+from hardkick_analyze.cli.season import _draw_side_by_side
+from hardkick_analyze.present.season.chart_cache import ChartRequest, render_png
+
+def draw(height, title_with_process):
+    from matplotlib.figure import Figure
+    figure = Figure(figsize=(2, 1))
+    figure.add_subplot().plot([0, 1], [0, height])
+    figure.suptitle(str(os.getpid()) if title_with_process else "chart")
+    return figure
+
+for marked in (False, True):
+    requests = [ChartRequest((pd.DataFrame({"a": [k]}),), str(k), functools.partial(draw, k, marked), 40) for k in range(4)]
+    side_by_side = _draw_side_by_side(render_png, requests, workers=2)
+    here = [render_png(r) for r in requests]
+    print(len(side_by_side), sum(a != b for a, b in zip(side_by_side, here)))
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    # The same bytes; and each drawn in another process (titled with its id, every one differs).
+    assert result.stdout.split() == ["4", "0", "4", "4"]
+
+
+def test_one_after_the_other_when_one_worker_is_asked_for():
+    drawn = []
+    requests = [ChartRequest((pd.DataFrame({"a": [k]}),), str(k), Figure, 40) for k in range(3)]
+    assert len(_draw_side_by_side(lambda r: drawn.append(os.getpid()) or b"", requests, workers=1)) == 3
+    assert drawn == [os.getpid()] * 3

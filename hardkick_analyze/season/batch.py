@@ -30,7 +30,7 @@ from .records import ENTRY_KINDS, SessionRecord, record_from_entry
 from .review import SeasonResult, review_season
 from .worker import AnalysisOptions, analyze_file
 
-__all__ = ["ProgressCallback", "analyze_season", "default_workers"]
+__all__ = ["ProgressCallback", "analyze_season", "default_workers", "fork_is_safe"]
 
 #: Called after each file with (files done, files in all, the file's name).
 ProgressCallback = Callable[[int, int, str], None]
@@ -287,6 +287,14 @@ class _LazyProcessPool(Executor):
             self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
 
 
+def fork_is_safe() -> bool:
+    """Whether this process may fork workers: on Linux, running no other thread (see
+    :func:`_process_context`)."""
+    return (
+        sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+    )
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
     """How the workers start. Forked from this process when it runs no other thread: the analysis
     is imported here already, so a worker starts at once, where a fork server would first import
@@ -294,10 +302,9 @@ def _process_context() -> multiprocessing.context.BaseContext:
     notebook's, a test runner's) is never forked, as a lock one of them held would stay held in
     the copy: its workers come from a fork server that imported the analysis once, else are
     spawned. Only on Linux: elsewhere the system's libraries do not survive a fork."""
-    methods = multiprocessing.get_all_start_methods()
-    if sys.platform == "linux" and "fork" in methods and threading.active_count() == 1:
+    if fork_is_safe():
         return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
+    if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([analyze_budgeted.__module__])
         return context

@@ -11,7 +11,8 @@ import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,10 +22,32 @@ import pandas as pd
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["ChartCache"]
+__all__ = ["ChartCache", "ChartMap", "ChartRequest", "render_png"]
 
 #: The modules whose code decides how a season chart looks.
 _CHART_CODE = ("plots/season.py", "plots/style.py", "present/season/files.py")
+
+
+@dataclass(frozen=True, slots=True)
+class ChartRequest:
+    """One chart: the ``tables`` it draws, its ``label`` (title and units), how to ``draw`` it
+    (a picklable callable returning the figure) and its resolution [dots per inch]."""
+
+    tables: tuple[pd.DataFrame, ...]
+    label: str
+    draw: Callable[[], Figure]
+    dpi: float
+
+
+#: Draws the charts not in the cache: ``map(render_png, requests)``, or the same on processes.
+ChartMap = Callable[[Callable[[ChartRequest], bytes], list[ChartRequest]], Iterable[bytes]]
+
+
+def render_png(request: ChartRequest) -> bytes:
+    """The request's chart drawn, as PNG bytes (no timestamp: the same chart, the same bytes)."""
+    buffer = io.BytesIO()
+    request.draw().savefig(buffer, format="png", dpi=request.dpi, metadata={"Software": None})
+    return buffer.getvalue()
 
 
 class ChartCache:
@@ -33,20 +56,17 @@ class ChartCache:
     def __init__(self, directory: str | os.PathLike[str] | None) -> None:
         self.directory = Path(directory) if directory is not None else None
 
-    def png(self, tables: tuple[pd.DataFrame, ...], label: str, draw: Callable[[], Figure], dpi: float) -> bytes:
-        """The chart of ``tables`` labelled ``label``: from the cache, else drawn by ``draw`` and kept."""
-        path = self._path(tables, label, dpi)
-        if path is not None:
-            try:
-                return path.read_bytes()
-            except OSError:
-                pass
-        buffer = io.BytesIO()
-        draw().savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-        data = buffer.getvalue()
-        if path is not None:
-            _write_atomically(path, data)
-        return data
+    def pngs(self, requests: Sequence[ChartRequest], draw: ChartMap = map) -> list[bytes]:
+        """Each requested chart: from the cache, else drawn (all those missing in one ``draw``
+        call, which may draw them side by side) and kept."""
+        paths = [self._path(r.tables, r.label, r.dpi) for r in requests]
+        found = [_read(path) for path in paths]
+        missing = [k for k, data in enumerate(found) if data is None]
+        for k, data in zip(missing, draw(render_png, [requests[k] for k in missing]), strict=True):
+            found[k] = data
+            if (path := paths[k]) is not None:
+                _write_atomically(path, data)
+        return [data for data in found if data is not None]
 
     def _path(self, tables: tuple[pd.DataFrame, ...], label: str, dpi: float) -> Path | None:
         if self.directory is None:
@@ -68,6 +88,16 @@ def _code_fingerprint() -> str:
     for relative in _CHART_CODE:
         digest.update((package / relative).read_bytes())
     return digest.hexdigest()
+
+
+def _read(path: Path | None) -> bytes | None:
+    """A kept chart, or None (not kept, or unreadable: drawn again)."""
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 from ...season.fitness import SeasonFitness
 from ...season.groups import WorkoutGroup
 from ...season.review import SeasonResult
-from .chart_cache import ChartCache
+from .chart_cache import ChartCache, ChartMap, ChartRequest
 from .html import FITNESS_CHART, group_chart_stem, render_season_html
 from .tables import write_season_tables
 from .words import MODEL_NAME, group_label
@@ -35,6 +35,7 @@ def write_season(
     units: str = "km",
     session_charts: Mapping[str, Sequence[Path]] | None = None,
     chart_cache: ChartCache | None = None,
+    draw_charts: ChartMap = map,
 ) -> dict[str, Path]:
     """Write ``sessions.csv``, ``reps.csv``, ``season.json``, ``fitness.png``, one ``group-*.png`` per
     workout done more than once, and ``report.html``.
@@ -52,6 +53,9 @@ def write_season(
         by file name; the report links to them.
     chart_cache
         Where the season's own charts are kept by what they show (None: drawn every time).
+    draw_charts
+        How the charts not in the cache are drawn: ``map(render_png, requests)`` (the default,
+        one after the other here) or the same side by side on processes.
 
     Returns
     -------
@@ -60,7 +64,7 @@ def write_season(
     """
     folder = Path(out_dir)
     written = write_season_tables(result, folder)
-    charts = {stem: chart for stem, chart in _chart_pngs(result, units, chart_cache or ChartCache(None)).items()}
+    charts = _chart_pngs(result, units, chart_cache or ChartCache(None), draw_charts)
     for stem, chart in charts.items():
         path = folder / f"{stem}.png"
         path.write_bytes(chart)
@@ -72,7 +76,7 @@ def write_season(
     return written
 
 
-def _chart_pngs(result: SeasonResult, units: str, chart_cache: ChartCache) -> dict[str, bytes]:
+def _chart_pngs(result: SeasonResult, units: str, chart_cache: ChartCache, draw: ChartMap) -> dict[str, bytes]:
     """The fitness chart and one trend chart per workout done more than once, as PNG bytes."""
     fitness = result.review.fitness
     first, latest = fitness.trend_first_5k_s, fitness.trend_latest_5k_s
@@ -81,16 +85,16 @@ def _chart_pngs(result: SeasonResult, units: str, chart_cache: ChartCache) -> di
     frame = fitness_frame(fitness)
     trend_table = pd.DataFrame({"trend_5k_s": list(trend or ())})
     draw_fitness = functools.partial(_fitness_figure, frame, trend, title)
-    charts = {FITNESS_CHART: chart_cache.png((frame, trend_table), title, draw_fitness, CHART_DPI)}
+    requests = {FITNESS_CHART: ChartRequest((frame, trend_table), title, draw_fitness, CHART_DPI)}
     for group in result.review.groups:
         if len(group.sessions) >= 2:
             sessions, reps = group_frames(group)
             label = group_label(group)
             draw_group = functools.partial(_group_figure, sessions, reps, label, units)
-            charts[group_chart_stem(group)] = chart_cache.png(
+            requests[group_chart_stem(group)] = ChartRequest(
                 (sessions, reps), f"{label} {units}", draw_group, CHART_DPI
             )
-    return charts
+    return dict(zip(requests, chart_cache.pngs(list(requests.values()), draw), strict=True))
 
 
 def _fitness_figure(frame: pd.DataFrame, trend: tuple[float, float] | None, title: str) -> Figure:
