@@ -1,0 +1,77 @@
+"""The track stage's fast paths give the numbers of the plain computations they replace: numpy's
+median and quantile, the centre search's score per centre, the finite differences of the fit."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from hardkick_analyze import trackshape
+from hardkick_analyze.track import stadium_offset_m
+from hardkick_analyze.track.lanes import trimmed_mean
+from hardkick_analyze.track.recognise import JACOBIAN_STEPS, _residuals
+from hardkick_analyze.track.search import SEARCH_TRUNCATION_M, _search, to_axis_frame
+from hardkick_analyze.units import median
+
+
+def _samples(seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    arrays = [rng.normal(size=n) * scale for n in (1, 2, 3, 4, 7, 50, 699, 700) for scale in (1e-3, 1.0, 1e3)]
+    return arrays + [np.round(a, 1) for a in arrays] + [np.array([-0.0, -0.0]), np.array([-0.0])]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_median_is_numpys_to_the_bit(seed):
+    for values in _samples(seed):
+        expected = float(np.median(values))
+        assert median(values) == expected
+        assert math.copysign(1.0, median(values)) == math.copysign(1.0, expected)
+    assert math.isnan(median(np.array([1.0, np.nan, 2.0])))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_trimmed_mean_is_the_mean_between_numpys_quantiles(seed):
+    for values in _samples(seed):
+        low, high = np.quantile(values, [0.2, 0.8])
+        inside = values[(values >= low) & (values <= high)]
+        assert trimmed_mean(values) == (float(np.mean(inside)) if len(inside) else float(np.median(values)))
+
+
+def test_a_position_without_coordinates_is_nowhere_on_the_track():
+    s, offset = trackshape.project_xy_m(np.array([np.nan, 0.0]), np.array([np.nan, -36.8]))
+    assert math.isnan(s[0]) and math.isnan(offset[0])
+    assert s[1] == pytest.approx(trackshape.lap_length_m(1) - trackshape.STRAIGHT_M / 2.0)
+    assert offset[1] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_the_centre_search_scores_every_centre_as_the_offset_does():
+    rng = np.random.default_rng(3)
+    s = rng.uniform(0.0, 400.0, 150)
+    u, v = trackshape.position_xy_m(s, offset_m=rng.normal(0.0, 3.0, 150))
+    u, v = u + 7.0, v - 4.0
+    along, across = np.arange(-20.0, 20.1, 6.0), np.arange(-15.0, 15.1, 6.0)
+    score, cu, cv = _search(u, v, along, across)
+    centres = [(a, c) for a in along for c in across]
+    plain = [np.mean(np.minimum(stadium_offset_m(u - a, v - c) ** 2, SEARCH_TRUNCATION_M**2)) for a, c in centres]
+    best = int(np.argmin(plain))
+    assert (cu, cv) == centres[best] == (4.0, -3.0)
+    assert score == pytest.approx(plain[best], rel=1e-12)
+
+
+def test_the_fits_jacobian_is_the_finite_difference_of_the_offsets_one_parameter_at_a_time():
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(-120.0, 120.0, 300), rng.uniform(-80.0, 80.0, 300)
+    params = np.array([3.0, -2.0, 0.4, 1.01, 1.5])
+
+    def plain(p: np.ndarray) -> np.ndarray:
+        u, v = to_axis_frame(x, y, p)
+        return stadium_offset_m(u, v, float(p[3])) - p[4]
+
+    residual, jacobian = _residuals(params, x, y)
+    assert np.array_equal(residual, plain(params))
+    for k, step in enumerate(JACOBIAN_STEPS):
+        shifted = params.copy()
+        shifted[k] += step
+        assert np.array_equal(jacobian[:, k], (plain(shifted) - plain(params)) / step)
