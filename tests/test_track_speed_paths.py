@@ -11,7 +11,7 @@ import pytest
 from hardkick_analyze import trackshape
 from hardkick_analyze.track import stadium_offset_m
 from hardkick_analyze.track.lanes import trimmed_mean
-from hardkick_analyze.track.recognise import JACOBIAN_STEPS, _residuals
+from hardkick_analyze.track.recognise import JACOBIAN_STEPS, _could_be_on_one_track, _residuals
 from hardkick_analyze.track.search import SEARCH_TRUNCATION_M, _search, to_axis_frame
 from hardkick_analyze.units import median
 
@@ -75,3 +75,20 @@ def test_the_fits_jacobian_is_the_finite_difference_of_the_offsets_one_parameter
         shifted = params.copy()
         shifted[k] += step
         assert np.array_equal(jacobian[:, k], (plain(shifted) - plain(params)) / step)
+
+
+def test_a_road_run_is_no_track_before_any_search():
+    along = np.linspace(0.0, 5000.0, 1500)
+    assert not _could_be_on_one_track(along * 0.6, along * 0.8)
+
+
+@pytest.mark.parametrize("far_m", [300.0, 2000.0])
+def test_fast_running_mostly_on_a_track_always_could_be(far_m):
+    # 60 % of the fast positions on the track's outermost lane and gate, the rest in one place
+    # far away: the medians fall on the track's side, and the track is not ruled out.
+    rng = np.random.default_rng(5)
+    s = rng.uniform(0.0, 400.0, 600)
+    x, y = trackshape.position_xy_m(s, offset_m=trackshape.lane_offset_m(8) + 14.0)
+    east = np.concatenate([x + 500.0, np.full(400, 500.0 + far_m)])
+    north = np.concatenate([y - 300.0, np.full(400, -300.0 - far_m)])
+    assert _could_be_on_one_track(east, north)

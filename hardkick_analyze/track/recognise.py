@@ -43,7 +43,7 @@ from .. import trackshape
 from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
-from ..units import MOVING_SPEED_MPS, robust_sd
+from ..units import MOVING_SPEED_MPS, median, robust_sd
 from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, on_track_steps, recorded_fixes, reps_lane
 from .search import HALF_STRAIGHT_M, best_candidate, thin, to_axis_frame
 
@@ -90,6 +90,9 @@ MIN_LAPS = 2.0
 #: track sessions, 0.98-1.02 on the real ones; a 200 m indoor track fits 0.5.
 SCALE_LIMITS = (0.92, 1.08)
 OFFSET_LIMITS_M = (-3.0, trackshape.lane_offset_m(LANES) + 3.0)
+#: Every position counted on the track is within this distance of its centre: half a straight,
+#: lane 1's radius, the lanes and the widest gate, and a metre for rounding [m].
+TRACK_REACH_M = HALF_STRAIGHT_M + LANE1_RADIUS_M + trackshape.lane_offset_m(LANES) + MAX_GATE_M + 1.0
 #: A file recorded in a track mode is trusted with these looser limits.
 TRUSTED_MIN_COVERAGE = 0.5
 TRUSTED_MAX_RESIDUAL_RMS_M = 10.0
@@ -224,6 +227,9 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     if moving.sum() < 60:
         return None, None
     fast = moving & (speed >= np.quantile(speed[moving], FAST_QUANTILE))
+    trusted = activity.metadata.sub_sport == "track"
+    if not trusted and not _could_be_on_one_track(x[fast], y[fast]):
+        return None, None
     best = best_candidate(x, y, np.flatnonzero(fast), grid.dt_s)
     if best is None:
         return None, None
@@ -235,7 +241,6 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     # is fitted afterwards as evidence only (GPS error trades it against the mean offset), and
     # only for a fit that passes the other limits.
     params, sigma = _refine(best, x[fit_idx], y[fit_idx], scale_sd=FIXED)
-    trusted = activity.metadata.sub_sport == "track"
     measured = _measure(params, sigma, x, y, speed, fast, trusted=trusted)
     if measured is None:
         return None, None
@@ -245,6 +250,19 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
         return None, None
     fit = _track_fit(measured, scale, speed, fixes, origin, grid.dt_s, trusted=trusted)
     return fit, (measured.positions if fit.direction == "anticlockwise" else None)
+
+
+def _could_be_on_one_track(east_m: np.ndarray, north_m: np.ndarray) -> bool:
+    """Whether :data:`MIN_FAST_ON_TRACK` of the fast positions [m] could be on one track.
+
+    A position on the track is within :data:`TRACK_REACH_M` of its centre. When more than half
+    of the positions are, so are their median east and north, each on its own axis; the
+    positions on the track are then within ``(1 + sqrt 2)`` times that of the medians. A run on
+    the roads fails this at once, and pays no search.
+    """
+    reach = (1.0 + math.sqrt(2.0)) * TRACK_REACH_M
+    near = np.hypot(east_m - median(east_m), north_m - median(north_m)) <= reach
+    return len(near) > 0 and float(near.mean()) >= MIN_FAST_ON_TRACK
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
