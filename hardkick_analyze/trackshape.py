@@ -159,19 +159,22 @@ def project_xy_m(x_m: ArrayLike, y_m: ArrayLike, lane: int = 1) -> tuple[np.ndar
     bend1_end, back_end, bend2_end, lap = _sections(radius)
     x, y = np.broadcast_arrays(np.asarray(x_m, dtype=np.float64), np.asarray(y_m, dtype=np.float64))
     half = STRAIGHT_M / 2.0
-    # Every formula on every point, then the one of its section chosen (cheaper than masks).
+    # The straights' formulas on every point, then the bends' on the points off the straights
+    # (NaN included: a point without a position has none).
     straight = np.abs(x) <= half
     home = y < 0
-    s_straight = np.where(home, bend2_end + (x + half), bend1_end + (half - x))
-    offset_straight = np.where(home, -y, y) - radius
-    east = x > half
-    from_bend_centre = np.where(east, x - half, x + half)
-    angle = np.arctan2(y, from_bend_centre)
+    s = np.asarray(np.where(home, bend2_end + (x + half), bend1_end + (half - x)))
+    offset = np.asarray(np.where(home, -y, y) - radius)
+    bend = ~straight
+    bx, by = x[bend], y[bend]
+    east = bx > half
+    from_centre = np.where(east, bx - half, bx + half)
+    angle = np.arctan2(by, from_centre)
     # Bend 1 from its bottom (-pi/2), in (-pi/2, pi/2]; bend 2 from its top (+pi/2) turning
     # anticlockwise, in [0, pi].
-    s_bend = np.where(
+    s[bend] = np.where(
         east, radius * (angle + np.pi / 2.0), back_end + radius * np.mod(angle - np.pi / 2.0, 2.0 * np.pi)
     )
-    offset_bend = np.hypot(from_bend_centre, y) - radius
-    # The end of the home straight is the finish line, s = 0; a point without a position has none.
-    return np.mod(np.where(straight, s_straight, s_bend), lap), np.where(straight, offset_straight, offset_bend)
+    offset[bend] = np.hypot(from_centre, by) - radius
+    # The end of the home straight is the finish line, s = 0.
+    return np.mod(s, lap), offset

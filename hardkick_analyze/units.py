@@ -26,6 +26,7 @@ __all__ = [
     "median_standard_error",
     "parse_clock",
     "parse_pace",
+    "quantile",
     "robust_sd",
 ]
 
@@ -60,6 +61,23 @@ def median(values: npt.ArrayLike) -> float:
         return float(0.0 + np.partition(array, half)[half])
     middle = np.partition(array, (half - 1, half))
     return float((0.0 + middle[half - 1] + middle[half]) / 2.0)
+
+
+def quantile(values: np.ndarray, q: float) -> float:
+    """``np.quantile(values, q)`` (its default, linear interpolation: the same number), without
+    its overhead on short arrays: the one or two values around it partitioned into place."""
+    n = len(values)
+    if n < 2 or np.isnan(values).any():
+        return float(np.quantile(values, q))
+    index = (n - 1) * q
+    below = math.floor(index)
+    if below >= n - 1:
+        return float(np.max(values))
+    low, high = np.partition(values, (below, below + 1))[below : below + 2]
+    # np.quantile's interpolation, from the nearer end.
+    weight = index - below
+    step = high - low
+    return float(high - step * (1.0 - weight) if weight >= 0.5 else low + step * weight)
 
 
 def median_standard_error(sd: float, independent: float) -> float:

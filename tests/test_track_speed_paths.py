@@ -13,7 +13,7 @@ from hardkick_analyze.track import stadium_offset_m
 from hardkick_analyze.track.lanes import trimmed_mean
 from hardkick_analyze.track.recognise import JACOBIAN_STEPS, _could_be_on_one_track, _residuals
 from hardkick_analyze.track.search import SEARCH_TRUNCATION_M, _search, to_axis_frame
-from hardkick_analyze.units import median
+from hardkick_analyze.units import median, quantile
 
 
 def _samples(seed: int) -> list[np.ndarray]:
@@ -29,6 +29,14 @@ def test_median_is_numpys_to_the_bit(seed):
         assert median(values) == expected
         assert math.copysign(1.0, median(values)) == math.copysign(1.0, expected)
     assert math.isnan(median(np.array([1.0, np.nan, 2.0])))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_quantile_is_numpys_to_the_bit(seed):
+    for values in _samples(seed):
+        for q in (0.0, 0.2, 1.0 - 0.2, 0.5, 0.9, 1.0):
+            assert quantile(values, q) == float(np.quantile(values, q))
+    assert math.isnan(quantile(np.array([1.0, np.nan, 2.0]), 0.5))
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -43,7 +43,7 @@ from .. import trackshape
 from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
-from ..units import MOVING_SPEED_MPS, median, robust_sd
+from ..units import MOVING_SPEED_MPS, median, quantile, robust_sd
 from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, on_track_steps, recorded_fixes, reps_lane
 from .search import HALF_STRAIGHT_M, best_candidate, thin, to_axis_frame
 
@@ -226,7 +226,7 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS) & ~frame["stopped"].to_numpy(dtype=bool)
     if moving.sum() < 60:
         return None, None
-    fast = moving & (speed >= np.quantile(speed[moving], FAST_QUANTILE))
+    fast = moving & (speed >= quantile(speed[moving], FAST_QUANTILE))
     trusted = activity.metadata.sub_sport == "track"
     if not trusted and not _could_be_on_one_track(x[fast], y[fast]):
         return None, None
@@ -436,4 +436,8 @@ def _offsets(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     u, v = de * sin_b + dn * cos_b, -de * cos_b + dn * sin_b
     scale = params[:, 3:4]
     along = np.maximum(np.abs(u) - HALF_STRAIGHT_M * scale, 0.0)
-    return np.hypot(along, v) - LANE1_RADIUS_M * scale - params[:, 4:5]
+    # hypot(0, v) is |v| to the bit; hypot itself is slow, and only needed off the straights.
+    distance = np.abs(v)
+    bend = along > 0.0
+    distance[bend] = np.hypot(along[bend], v[bend])
+    return distance - LANE1_RADIUS_M * scale - params[:, 4:5]
