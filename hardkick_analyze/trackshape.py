@@ -152,29 +152,29 @@ def project_xy_m(x_m: ArrayLike, y_m: ArrayLike, lane: int = 1) -> tuple[np.ndar
     s_m
         Along-track distance of the nearest running-line point, in ``[0, lap)`` [m].
     offset_m
-        Signed cross-track distance from the running line, positive outwards [m].
+        Signed cross-track distance from the running line, positive outwards [m]. Both NaN for
+        a NaN point.
     """
     radius = running_line_radius_m(lane)
     bend1_end, back_end, bend2_end, lap = _sections(radius)
     x, y = np.broadcast_arrays(np.asarray(x_m, dtype=np.float64), np.asarray(y_m, dtype=np.float64))
     half = STRAIGHT_M / 2.0
-    s = np.empty(x.shape)
-    offset = np.empty(x.shape)
+    # The straights' formulas on every point, then the bends' on the points off the straights
+    # (NaN included: a point without a position has none).
     straight = np.abs(x) <= half
-    home = straight & (y < 0)
-    back = straight & (y >= 0)
-    s[home] = bend2_end + (x[home] + half)
-    offset[home] = -y[home] - radius
-    s[back] = bend1_end + (half - x[back])
-    offset[back] = y[back] - radius
-    east = x > half
-    angle = np.arctan2(y[east], x[east] - half)  # in (-pi/2, pi/2]
-    s[east] = radius * (angle + np.pi / 2.0)
-    offset[east] = np.hypot(x[east] - half, y[east]) - radius
-    west = x < -half
-    # Measured from the top of bend 2 (+pi/2) turning anticlockwise, in [0, pi].
-    angle = np.mod(np.arctan2(y[west], x[west] + half) - np.pi / 2.0, 2.0 * np.pi)
-    s[west] = back_end + radius * angle
-    offset[west] = np.hypot(x[west] + half, y[west]) - radius
+    home = y < 0
+    s = np.asarray(np.where(home, bend2_end + (x + half), bend1_end + (half - x)))
+    offset = np.asarray(np.where(home, -y, y) - radius)
+    bend = ~straight
+    bx, by = x[bend], y[bend]
+    east = bx > half
+    from_centre = np.where(east, bx - half, bx + half)
+    angle = np.arctan2(by, from_centre)
+    # Bend 1 from its bottom (-pi/2), in (-pi/2, pi/2]; bend 2 from its top (+pi/2) turning
+    # anticlockwise, in [0, pi].
+    s[bend] = np.where(
+        east, radius * (angle + np.pi / 2.0), back_end + radius * np.mod(angle - np.pi / 2.0, 2.0 * np.pi)
+    )
+    offset[bend] = np.hypot(from_centre, by) - radius
     # The end of the home straight is the finish line, s = 0.
     return np.mod(s, lap), offset

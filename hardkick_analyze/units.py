@@ -22,6 +22,7 @@ __all__ = [
     "ON_TRACK_SHARE",
     "format_clock",
     "format_pace",
+    "median",
     "median_standard_error",
     "parse_clock",
     "parse_pace",
@@ -44,7 +45,39 @@ _MEDIAN_EFFICIENCY = math.sqrt(math.pi / 2.0)
 def robust_sd(values: npt.ArrayLike) -> float:
     """The standard deviation read from the median absolute deviation: outliers barely move it."""
     array = np.asarray(values, dtype=np.float64)
-    return _MAD_TO_SD * float(np.median(np.abs(array - np.median(array))))
+    return _MAD_TO_SD * median(np.abs(array - median(array)))
+
+
+def median(values: npt.ArrayLike) -> float:
+    """``np.median`` of values (the same number), without its overhead on the short arrays of a
+    fit's iterations: the middle one or two of them partitioned into place."""
+    array = np.asarray(values, dtype=np.float64)
+    n = array.size
+    if array.ndim != 1 or n == 0 or np.isnan(array).any():
+        return float(np.median(array))
+    half = n // 2
+    # Summed from 0.0 as np.median's mean is, so a median of -0.0 is 0.0 too.
+    if n % 2:
+        return float(0.0 + np.partition(array, half)[half])
+    middle = np.partition(array, (half - 1, half))
+    return float((0.0 + middle[half - 1] + middle[half]) / 2.0)
+
+
+def quantile(values: np.ndarray, q: float) -> float:
+    """``np.quantile(values, q)`` (its default, linear interpolation: the same number), without
+    its overhead on short arrays: the one or two values around it partitioned into place."""
+    n = len(values)
+    if n < 2 or np.isnan(values).any():
+        return float(np.quantile(values, q))
+    index = (n - 1) * q
+    below = math.floor(index)
+    if below >= n - 1:
+        return float(np.max(values))
+    low, high = np.partition(values, (below, below + 1))[below : below + 2]
+    # np.quantile's interpolation, from the nearer end.
+    weight = index - below
+    step = high - low
+    return float(high - step * (1.0 - weight) if weight >= 0.5 else low + step * weight)
 
 
 def quantile(values: np.ndarray, q: float) -> float:

@@ -1,5 +1,5 @@
 """The track stage, between the grid and the segmentation: recognise a 400 m track in the GPS
-trace and measure the distance on its running lines (:mod:`.fit` detects, :mod:`.correct`
+trace and measure the distance on its running lines (:mod:`.recognise` detects, :mod:`.correct`
 corrects).
 
 Watches correct GPS on a track only live, in a track mode the runner has to remember; on a
@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..clean import SessionGrid
 from ..models import Activity
 from .correct import TRACK_COLUMNS, TrackCorrection, correct_grid, track_correction
-from .recognise import TrackFit, fit_track, stadium_offset_m
+from .recognise import TrackFit, fit_track, fit_track_positions, stadium_offset_m
 
 __all__ = [
     "TRACK_COLUMNS",
@@ -46,7 +46,7 @@ def correct_session(
         The corrected grid and the fit, or the input grid and None when the session was not
         run on a 400 m track.
     """
-    fit = fit_track(grid, activity) if enabled else None
+    fit, positions = fit_track_positions(grid, activity) if enabled else (None, None)
     if fit is None:
         return grid, None
-    return correct_grid(grid, fit), fit
+    return correct_grid(grid, fit, positions), fit

@@ -13,7 +13,7 @@ recoveries), which are usually run in different lanes. GPS error moves a single 
 width easily, the mean of all reps rarely; so every stretch keeps its kind's lane unless it is
 clearly elsewhere. The reps' lane has a prior: lane 1, where fast running goes at a track,
 unless the positions say clearly otherwise (how clearly: the scatter of the reps' own mean
-offsets, see :func:`~.fit.reps_lane`).
+offsets, see :func:`~.lanes.reps_lane`).
 
 The along-track distance sets the scale, the measured distance the detail:
 
@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from .. import trackshape
 from ..clean import SessionGrid, distance_speeds
@@ -59,7 +58,7 @@ from .lanes import (
     recorded_fixes,
     trimmed_mean,
 )
-from .recognise import LAP_M, TrackFit
+from .recognise import LAP_M, TrackFit, TrackPositions
 
 __all__ = ["TRACK_COLUMNS", "TrackCorrection", "correct_grid", "track_correction"]
 
@@ -84,7 +83,7 @@ SCALE_LIMITS = (0.8, 1.25)
 LANE_STEP = (trackshape.lap_length_m(2) - trackshape.lap_length_m(1)) / LAP_M
 
 
-def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
+def correct_grid(grid: SessionGrid, fit: TrackFit, positions: TrackPositions | None = None) -> SessionGrid:
     """The session with its on-track distance measured on the track's running lines.
 
     Parameters
@@ -93,6 +92,9 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
         The session on its uniform grid (:func:`hardkick_analyze.clean.make_grid`); not modified.
     fit
         Where the track is (:func:`hardkick_analyze.track.fit_track`).
+    positions
+        The grid's positions on that track, when the fit measured them already
+        (:func:`~.recognise.fit_track_positions`); else they are projected here.
 
     Returns
     -------
@@ -107,17 +109,19 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
     """
     frame = grid.frame
     dt = grid.dt_s
-    u, v = fit.track_xy_m(frame["x_m"].to_numpy(dtype=np.float64), frame["y_m"].to_numpy(dtype=np.float64))
-    finite = np.isfinite(u) & np.isfinite(v)
-    s1 = np.full(len(u), np.nan)
-    offset = np.full(len(u), np.nan)
-    s1[finite], offset[finite] = trackshape.project_xy_m(u[finite], v[finite])
+    if positions is None:
+        positions = TrackPositions.of(
+            fit, frame["x_m"].to_numpy(dtype=np.float64), frame["y_m"].to_numpy(dtype=np.float64)
+        )
+    s1, offset = positions.s_m, positions.offset_m
+    finite = np.isfinite(offset)
     on_track = _persistent(finite & on_track_band(offset, fit.gate_m), dt)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    lane = _lanes(offset, s1, on_track, speed, recorded_fixes(grid), dt, fit.lane)
+    fast = fast_running(speed, on_track, dt)
+    lane = _lanes(offset, s1, on_track, fast, speed, recorded_fixes(grid), dt, fit.lane)
     path = _path_length(s1, on_track, lane)
     measured = frame["distance_m"].to_numpy(dtype=np.float64)
-    distance, source = _track_distance(measured, path, on_track, speed, dt)
+    distance, source = _track_distance(measured, path, on_track, fast, dt)
     stopped = frame["stopped"].to_numpy(dtype=bool)
     speed_mps, raw_speed_mps = distance_speeds(distance, stopped, dt, derived=grid.speed_source.startswith("derived"))
     columns: dict[str, Any] = {
@@ -130,7 +134,7 @@ def correct_grid(grid: SessionGrid, fit: TrackFit) -> SessionGrid:
         "track_offset_m": np.where(on_track, offset, np.nan),
         "track_lane": np.where(on_track, lane, np.nan),
     }
-    corrected = frame.assign(**{k: pd.Series(v, index=frame.index) for k, v in columns.items()})
+    corrected = frame.assign(**columns)
     return dataclasses.replace(grid, frame=corrected, speed_source=f"{source} ({grid.speed_source})")
 
 
@@ -157,13 +161,13 @@ class TrackCorrection:
 
 
 def _track_distance(
-    measured: np.ndarray, path: np.ndarray, on_track: np.ndarray, speed: np.ndarray, dt_s: float
+    measured: np.ndarray, path: np.ndarray, on_track: np.ndarray, fast_on_track: np.ndarray, dt_s: float
 ) -> tuple[np.ndarray, str]:
     """The session's distance [m] with its on-track steps rescaled to the track (or, when no
     scale can be read from the fast running, taken along the track), and how it was made."""
     step_on = on_track[1:] & on_track[:-1]
     measured_steps = np.nan_to_num(np.diff(measured))
-    fast = fast_running(speed, on_track, dt_s) & _settled(on_track, dt_s)
+    fast = fast_on_track & _settled(on_track, dt_s)
     fast_steps = step_on & fast[1:] & fast[:-1]
     scale = _scale(measured_steps, np.diff(path), fast_steps)
     if scale is not None:
@@ -256,16 +260,16 @@ def _lanes(
     offset: np.ndarray,
     s1: np.ndarray,
     on: np.ndarray,
+    fast: np.ndarray,
     speed: np.ndarray,
     fixes: np.ndarray,
     dt_s: float,
     reps_lane: int,
 ) -> np.ndarray:
-    """Lane of each on-track sample: ``reps_lane`` for the fast running, the likeliest lane of
+    """Lane of each on-track sample: ``reps_lane`` for the ``fast`` running, the likeliest lane of
     the rest for the rest, unless a stretch is clearly in another (offsets of the recorded
-    ``fixes`` only, those on the bends unbiased as in :func:`~.fit.reps_lane`)."""
+    ``fixes`` only, those on the bends unbiased as in :func:`~.lanes.reps_lane`)."""
     lane = np.full(len(offset), np.nan)
-    fast = fast_running(speed, on, dt_s)
     moving = speed > MOVING_SPEED_MPS
     bend = on_bend(s1)
     for kind in (fast, ~fast):

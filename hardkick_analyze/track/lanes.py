@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import trackshape
 from ..clean import SessionGrid, rolling_mean
-from ..units import MOVING_SPEED_MPS, median_standard_error, robust_sd
+from ..units import MOVING_SPEED_MPS, median, median_standard_error, quantile, robust_sd
 
 __all__ = [
     "GPS_CORRELATION_S",
@@ -73,7 +73,7 @@ def fast_running(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
     moving = smooth[on & (speed > MOVING_SPEED_MPS)]
     if not len(moving):
         return np.zeros(len(speed), dtype=bool)
-    return on & (smooth >= FAST_SHARE * float(np.quantile(moving, FAST_LEVEL_QUANTILE)))
+    return on & (smooth >= FAST_SHARE * quantile(moving, FAST_LEVEL_QUANTILE))
 
 
 def reps_lane(
@@ -172,9 +172,9 @@ def on_bend(s1: np.ndarray) -> np.ndarray:
 
 def trimmed_mean(values: np.ndarray, share: float = 0.2) -> float:
     """Mean of ``values`` without the lowest and highest ``share`` of them."""
-    low, high = np.quantile(values, [share, 1.0 - share])
+    low, high = (quantile(values, q) for q in (share, 1.0 - share))
     inside = values[(values >= low) & (values <= high)]
-    return float(np.mean(inside)) if len(inside) else float(np.median(values))
+    return float(np.mean(inside)) if len(inside) else median(values)
 
 
 def on_track_steps(s_m: np.ndarray, on: np.ndarray) -> np.ndarray:

@@ -13,14 +13,17 @@ The fit, on the positions of the uniform grid:
 1. Candidate bearings: the straights show as peaks in the histogram of travel directions of the
    fast running (modulo 180 degrees), plus the principal axis of those positions.
 2. Candidate centres: for each bearing, a grid search over centres, scoring a truncated squared
-   distance of the fast positions to the running line (roads and warm-up loops cost a constant).
+   distance of the fast positions to the running line (roads and warm-up loops cost a constant;
+   :mod:`.search`).
 3. Refinement: iteratively reweighted (Huber) Gauss-Newton of every moving position's distance
-   to the line over centre, bearing, scale and mean offset; positions further than a gate are
-   off the track and weigh nothing.
+   to the line over centre, bearing and mean offset at scale 1; positions further than a gate
+   are off the track and weigh nothing. The Jacobian is the offset's derivative in closed form.
 4. Acceptance: small residuals, most of the fast running on the line, the whole lap covered,
-   a scale near 1 and a mean offset inside the lanes. A FIT file recorded in a track mode
-   (``sub_sport`` track) is trusted with looser limits. A 200 m indoor track has half the scale
-   and is rejected, as is any other oval.
+   a mean offset inside the lanes, and then (refined once more with the scale free, for a fit
+   that passes the rest) a scale near 1. A FIT file recorded in a track mode (``sub_sport``
+   track) is trusted with looser limits. A 200 m indoor track has half the scale and is
+   rejected, as is any other oval. The positions measured for the acceptance are handed to the
+   correction (:func:`fit_track_positions`), which does not project them again.
 
 The running direction (anticlockwise is the rule, clockwise happens) is read from the sign of
 the along-track motion; the track frame is mirrored for a clockwise session so that the rest of
@@ -39,34 +42,22 @@ from .. import trackshape
 from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
-from ..units import MOVING_SPEED_MPS, robust_sd
+from ..units import MOVING_SPEED_MPS, median, quantile, robust_sd
 from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, on_track_steps, recorded_fixes, reps_lane
+from .search import HALF_STRAIGHT_M, best_candidate, thin, to_axis_frame
 
-__all__ = ["LAP_M", "TrackFit", "fit_track", "stadium_offset_m"]
+__all__ = ["LAP_M", "TrackFit", "TrackPositions", "fit_track", "fit_track_positions", "stadium_offset_m"]
 
 TrackSource = Literal["fit", "sub_sport"]
 Direction = Literal["anticlockwise", "clockwise"]
 
-#: Half the length of a straight [m].
-HALF_STRAIGHT_M = trackshape.STRAIGHT_M / 2.0
 #: Lap of lane 1 [m].
 LAP_M = trackshape.lap_length_m(1)
 #: Fast running, the part the candidates come from: above this quantile of the moving speed
 #: (reps are 10-25 % of a session's moving time; a warm-up jog on the roads is below it).
 FAST_QUANTILE = 0.9
-#: Positions used by the fit, at most this many (evenly thinned): by the refinement, the fine
-#: and the coarse centre search [-].
+#: Positions used by the refinement, at most this many (evenly thinned) [-].
 MAX_FIT_POINTS = 1500
-MAX_SEARCH_POINTS = 400
-COARSE_SEARCH_POINTS = 150
-#: Centre search: half-widths along and across the candidate axis, the coarse and the fine
-#: step [m].
-SEARCH_ALONG_M = 70.0
-SEARCH_ACROSS_M = 45.0
-COARSE_STEP_M = 6.0
-SEARCH_STEP_M = 2.0
-#: Truncation of the squared distance in the centre search [m].
-SEARCH_TRUNCATION_M = 6.0
 #: Refinement: Huber threshold in robust standard deviations, positions beyond the gate weigh
 #: nothing, iterations.
 HUBER_K = 1.5
@@ -96,6 +87,9 @@ MIN_LAPS = 2.0
 #: track sessions, 0.98-1.02 on the real ones; a 200 m indoor track fits 0.5.
 SCALE_LIMITS = (0.92, 1.08)
 OFFSET_LIMITS_M = (-3.0, trackshape.lane_offset_m(LANES) + 3.0)
+#: Every position counted on the track is within this distance of its centre: half a straight,
+#: lane 1's radius, the lanes and the widest gate, and a metre for rounding [m].
+TRACK_REACH_M = HALF_STRAIGHT_M + LANE1_RADIUS_M + trackshape.lane_offset_m(LANES) + MAX_GATE_M + 1.0
 #: A file recorded in a track mode is trusted with these looser limits.
 TRUSTED_MIN_COVERAGE = 0.5
 TRUSTED_MAX_RESIDUAL_RMS_M = 10.0
@@ -167,7 +161,7 @@ class TrackFit:
         A clockwise session is mirrored, so the runner always goes anticlockwise in this frame.
         """
         mirror = -1.0 if self.direction == "clockwise" else 1.0
-        u, v = _to_axis_frame(np.asarray(x_m, dtype=np.float64), np.asarray(y_m, dtype=np.float64), self._params())
+        u, v = to_axis_frame(np.asarray(x_m, dtype=np.float64), np.asarray(y_m, dtype=np.float64), self._params())
         return u, mirror * v
 
     def _params(self) -> np.ndarray:
@@ -181,6 +175,22 @@ def stadium_offset_m(u_m: np.ndarray, v_m: np.ndarray, scale: float = 1.0) -> np
     """
     along = np.maximum(np.abs(u_m) - HALF_STRAIGHT_M * scale, 0.0)
     return np.hypot(along, v_m) - LANE1_RADIUS_M * scale
+
+
+@dataclass(frozen=True, slots=True)
+class TrackPositions:
+    """The grid's positions on a fitted track, in the frame of :meth:`TrackFit.track_xy_m`: along
+    lane 1's running line from the finish line and across it, positive outwards [m]; NaN where
+    the grid has no position."""
+
+    s_m: np.ndarray
+    offset_m: np.ndarray
+
+    @classmethod
+    def of(cls, fit: TrackFit, x_m: np.ndarray, y_m: np.ndarray) -> TrackPositions:
+        """Positions east/north [m] on the track ``fit``."""
+        s, offset = trackshape.project_xy_m(*fit.track_xy_m(x_m, y_m))
+        return cls(s_m=s, offset_m=offset)
 
 
 def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
@@ -199,101 +209,171 @@ def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
     TrackFit or None
         None when the file has no positions or the positions are not a run on a 400 m track.
     """
+    return fit_track_positions(grid, activity)[0]
+
+
+def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit | None, TrackPositions | None]:
+    """:func:`fit_track`, and the grid's positions on the track found, measured on the way (None
+    for a clockwise session, whose positions are mirrored, or without a track)."""
     frame = grid.frame
     x = frame["x_m"].to_numpy(dtype=np.float64)
     y = frame["y_m"].to_numpy(dtype=np.float64)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    origin = position_origin_deg(activity.track)
+    # Without a position origin (no GPS) the grid has no positions, and nothing is moving here.
     moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS) & ~frame["stopped"].to_numpy(dtype=bool)
-    if origin is None or moving.sum() < 60:
-        return None
-    fast = moving & (speed >= np.quantile(speed[moving], FAST_QUANTILE))
-    fast_idx = np.flatnonzero(fast)
-    best = _best_candidate(x, y, fast_idx, grid.dt_s)
+    if moving.sum() < 60:
+        return None, None
+    fast = moving & (speed >= quantile(speed[moving], FAST_QUANTILE))
+    trusted = activity.metadata.sub_sport == "track"
+    if not trusted and not _could_be_on_one_track(x[fast], y[fast]):
+        return None, None
+    best = best_candidate(x, y, np.flatnonzero(fast), grid.dt_s)
     if best is None:
-        return None
+        return None, None
     # The positions recorded, not the ones interpolated between them: between fixes far apart
     # (smart recording) a straight line cuts the bends, and the track would look small.
     fixes = recorded_fixes(grid)
-    fit_idx = _thin(np.flatnonzero(moving & fixes if (moving & fixes).sum() >= 60 else moving), MAX_FIT_POINTS)
+    fit_idx = thin(np.flatnonzero(moving & fixes if (moving & fixes).sum() >= 60 else moving), MAX_FIT_POINTS)
     # The track is standard: its centre, bearing and the lanes are fitted at scale 1. The scale
-    # is fitted afterwards as evidence only (GPS error trades it against the mean offset).
+    # is fitted afterwards as evidence only (GPS error trades it against the mean offset), and
+    # only for a fit that passes the other limits.
     params, sigma = _refine(best, x[fit_idx], y[fit_idx], scale_sd=FIXED)
-    scaled, _ = _refine(params, x[fit_idx], y[fit_idx], scale_sd=SCALE_PRIOR_SD)
-    trusted = activity.metadata.sub_sport == "track"
-    return _judge(params, float(scaled[3]), sigma, x, y, speed, fast, fixes, origin, grid.dt_s, trusted=trusted)
+    measured = _measure(params, sigma, x, y, speed, fast, trusted=trusted)
+    if measured is None:
+        return None, None
+    scale = float(_refine(params, x[fit_idx], y[fit_idx], scale_sd=SCALE_PRIOR_SD)[0][3])
+    origin = position_origin_deg(activity.track)
+    if origin is None or not SCALE_LIMITS[0] <= scale <= SCALE_LIMITS[1]:
+        return None, None
+    fit = _track_fit(measured, scale, speed, fixes, origin, grid.dt_s, trusted=trusted)
+    return fit, (measured.positions if fit.direction == "anticlockwise" else None)
 
 
-def _best_candidate(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: float) -> np.ndarray | None:
-    """Centre, bearing, scale 1 and offset 0 of the best coarse candidate (None: no fast running).
+def _could_be_on_one_track(east_m: np.ndarray, north_m: np.ndarray) -> bool:
+    """Whether :data:`MIN_FAST_ON_TRACK` of the fast positions [m] could be on one track.
 
-    For each candidate bearing, centres are searched on a coarse grid with a few of the fast
-    positions, then on a fine grid around the best with more of them.
+    A position on the track is within :data:`TRACK_REACH_M` of its centre. When more than half
+    of the positions are, so are their median east and north, each on its own axis; the
+    positions on the track are then within ``(1 + sqrt 2)`` times that of the medians. A run on
+    the roads fails this at once, and pays no search.
     """
-    if len(fast_idx) < 20:
+    reach = (1.0 + math.sqrt(2.0)) * TRACK_REACH_M
+    near = np.hypot(east_m - median(east_m), north_m - median(north_m)) <= reach
+    return len(near) > 0 and float(near.mean()) >= MIN_FAST_ON_TRACK
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Measures:
+    """A fit measured on every moving position (:func:`_measure`)."""
+
+    params: np.ndarray
+    positions: TrackPositions
+    on: np.ndarray
+    along_m: float
+    gate_m: float
+    residual_rms_m: float
+    coverage: float
+    fast_share: float
+    on_track_share: float
+
+
+def _measure(
+    params: np.ndarray,
+    sigma: float,
+    x: np.ndarray,
+    y: np.ndarray,
+    speed: np.ndarray,
+    fast: np.ndarray,
+    *,
+    trusted: bool,
+) -> _Measures | None:
+    """Measure the fit on every moving position; None when it fails a limit other than the
+    scale's."""
+    moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS)
+    cx, cy, bearing, _, mean_offset = (float(p) for p in params)
+    gate = float(np.clip(GATE_SD * sigma, MIN_GATE_M, MAX_GATE_M))
+    # Measured in the frame the fit reports (its bearing in [0, 180) degrees), where the
+    # correction reads the same positions.
+    u, v = to_axis_frame(x, y, np.array([cx, cy, math.radians(math.degrees(bearing) % 180.0)]))
+    s, offset = trackshape.project_xy_m(u, v)
+    on = moving & on_track_band(offset, gate)
+    on_count = int(on.sum())
+    if on_count < 20:
         return None
-    coarse = _thin(fast_idx, COARSE_SEARCH_POINTS)
-    fine = _thin(fast_idx, MAX_SEARCH_POINTS)
-    best_score, best = math.inf, None
-    for bearing in _candidate_bearings(x, y, fast_idx, dt_s):
-        frame = np.array([0.0, 0.0, bearing, 1.0, 0.0])
-        u, v = _to_axis_frame(x[coarse], y[coarse], frame)
-        along = np.arange(-SEARCH_ALONG_M, SEARCH_ALONG_M + 1e-9, COARSE_STEP_M) + float(np.median(u))
-        across = np.arange(-SEARCH_ACROSS_M, SEARCH_ACROSS_M + 1e-9, COARSE_STEP_M) + float(np.median(v))
-        _, cu, cv = _search(u, v, along, across)
-        u, v = _to_axis_frame(x[fine], y[fine], frame)
-        steps = np.arange(-COARSE_STEP_M, COARSE_STEP_M + 1e-9, SEARCH_STEP_M)
-        score, cu, cv = _search(u, v, cu + steps, cv + steps)
-        if score < best_score:
-            best_score = score
-            # Back from the axis frame to east/north.
-            east = cu * math.sin(bearing) - cv * math.cos(bearing)
-            north = cu * math.cos(bearing) + cv * math.sin(bearing)
-            best = np.array([east, north, bearing, 1.0, 0.0])
-    return best
+    residual = offset[on] - mean_offset
+    rms = float(np.sqrt(np.mean(residual**2)))
+    bins = np.floor(s[on] / LAP_M * COVERAGE_BINS).astype(int) % COVERAGE_BINS
+    coverage = float(np.mean(np.bincount(bins, minlength=COVERAGE_BINS) >= COVERAGE_MIN_SAMPLES))
+    fast_share = float(on[fast].mean()) if fast.any() else 0.0
+    along = float(on_track_steps(s, on).sum())
+    if not _accepted(rms, coverage, mean_offset, fast_share, abs(along) / LAP_M, trusted=trusted):
+        return None
+    return _Measures(
+        params=params,
+        positions=TrackPositions(s_m=s, offset_m=offset),
+        on=on,
+        along_m=along,
+        gate_m=gate,
+        residual_rms_m=rms,
+        coverage=coverage,
+        fast_share=fast_share,
+        on_track_share=on_count / float(moving.sum()),
+    )
 
 
-def _search(u: np.ndarray, v: np.ndarray, along: np.ndarray, across: np.ndarray) -> tuple[float, float, float]:
-    """The centre among ``along`` x ``across`` whose line the positions fit best: its score and
-    place [m**2, m, m]."""
-    cu, cv = (axis.ravel() for axis in np.meshgrid(along, across, indexing="ij"))
-    offset = stadium_offset_m(u[None, :] - cu[:, None], v[None, :] - cv[:, None])
-    score = np.mean(np.minimum(offset**2, SEARCH_TRUNCATION_M**2), axis=1)
-    k = int(np.argmin(score))
-    return float(score[k]), float(cu[k]), float(cv[k])
+def _track_fit(
+    measured: _Measures,
+    scale: float,
+    speed: np.ndarray,
+    fixes: np.ndarray,
+    origin: tuple[float, float],
+    dt_s: float,
+    *,
+    trusted: bool,
+) -> TrackFit:
+    """The accepted fit, with the lane of the fast running read on the recorded ``fixes``."""
+    cx, cy, bearing, _, mean_offset = (float(p) for p in measured.params)
+    lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
+    on = measured.on
+    reps = fast_running(speed, on, dt_s)
+    reps = reps if reps.any() else on
+    lane, lane_probability = reps_lane(measured.positions.offset_m, measured.positions.s_m, reps, fixes, dt_s)
+    rms, coverage = measured.residual_rms_m, measured.coverage
+    return TrackFit(
+        centre_x_m=cx,
+        centre_y_m=cy,
+        centre_lat_deg=float(lat[0]),
+        centre_lon_deg=float(lon[0]),
+        bearing_deg=math.degrees(bearing) % 180.0,
+        direction="clockwise" if measured.along_m < 0 else "anticlockwise",
+        scale=scale,
+        mean_offset_m=mean_offset,
+        lane=lane,
+        lane_probability=lane_probability,
+        residual_rms_m=rms,
+        gate_m=measured.gate_m,
+        on_track_share=measured.on_track_share,
+        fast_on_track_share=measured.fast_share,
+        coverage=coverage,
+        laps=abs(measured.along_m) / LAP_M,
+        quality=float(np.clip(coverage * measured.fast_share * (1.0 - rms / MAX_RESIDUAL_RMS_M), 0.0, 1.0)),
+        source="sub_sport" if trusted else "fit",
+    )
 
 
-def _candidate_bearings(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: float) -> list[float]:
-    """Bearings the straights may have [rad]: peaks of the travel direction, the principal axis."""
-    step = max(round(2.0 / dt_s), 1)
-    later = fast_idx + step
-    later = later[later < len(x)]
-    start = later - step
-    de, dn = x[later] - x[start], y[later] - y[start]
-    length = np.hypot(de, dn)
-    keep = np.isfinite(length) & (length > 3.0)
-    bearings: list[float] = []
-    if keep.sum() >= 10:
-        direction = np.mod(np.degrees(np.arctan2(de[keep], dn[keep])), 180.0)
-        counts = np.bincount(np.floor(direction).astype(int) % 180, minlength=180).astype(np.float64)
-        # Circular smoothing over +-3 degrees: GPS wobbles the direction of a straight.
-        kernel = np.ones(7)
-        smooth = np.convolve(np.concatenate([counts[-3:], counts, counts[:3]]), kernel, mode="valid")
-        for _ in range(3):
-            peak = int(np.argmax(smooth))
-            if smooth[peak] <= 0:
-                break
-            bearings.append(math.radians(peak + 0.5))
-            for k in range(-15, 16):
-                smooth[(peak + k) % 180] = 0.0
-    px, py = x[fast_idx], y[fast_idx]
-    finite = np.isfinite(px) & np.isfinite(py)
-    if finite.sum() >= 3:
-        cov = np.cov(np.vstack([px[finite], py[finite]]))
-        values, vectors = np.linalg.eigh(cov)
-        major = vectors[:, int(np.argmax(values))]
-        bearings.append(math.atan2(major[0], major[1]) % math.pi)
-    return bearings
+def _accepted(
+    rms: float, coverage: float, mean_offset: float, fast_share: float, laps: float, *, trusted: bool
+) -> bool:
+    """Whether a fit passes the limits other than the scale's (looser for a file recorded in a
+    track mode)."""
+    max_rms = TRUSTED_MAX_RESIDUAL_RMS_M if trusted else MAX_RESIDUAL_RMS_M
+    min_coverage = TRUSTED_MIN_COVERAGE if trusted else MIN_COVERAGE
+    return (
+        rms <= max_rms
+        and coverage >= min_coverage
+        and OFFSET_LIMITS_M[0] <= mean_offset <= OFFSET_LIMITS_M[1]
+        and (trusted or (fast_share >= MIN_FAST_ON_TRACK and laps >= MIN_LAPS))
+    )
 
 
 def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float) -> tuple[np.ndarray, float]:
@@ -305,20 +385,15 @@ def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float)
     sigma = REFINE_GATE_M / 3.0
     priors = np.array([0.0, 0.0, 0.0, scale_sd, OFFSET_PRIOR_SD_M])
     prior_centre = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
-    steps = np.array([0.01, 0.01, 1e-5, 1e-5, 0.01])
     for _ in range(REFINE_ITERATIONS):
-        residual = _residuals(params, x, y)
-        near = np.abs(residual) < REFINE_GATE_M
+        residual, jacobian = _residuals(params, x, y)
+        size = np.abs(residual)
+        near = size < REFINE_GATE_M
         if near.sum() < 10:
             break
         sigma = max(robust_sd(residual[near]), 0.3)
-        scaled = np.abs(residual) / (HUBER_K * sigma)
+        scaled = size / (HUBER_K * sigma)
         weight = np.where(near, np.minimum(1.0, 1.0 / np.maximum(scaled, 1e-12)), 0.0)
-        jacobian = np.empty((len(x), len(params)))
-        for k, h in enumerate(steps):
-            shifted = params.copy()
-            shifted[k] += h
-            jacobian[:, k] = (_residuals(shifted, x, y) - residual) / h
         normal = jacobian.T @ (jacobian * weight[:, None]) / sigma**2
         gradient = jacobian.T @ (weight * residual) / sigma**2
         for k, sd in enumerate(priors):
@@ -332,102 +407,38 @@ def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float)
         params += delta
         if np.all(np.abs(delta[:2]) < 1e-3) and abs(delta[2]) < 1e-6:
             break
-    residual = _residuals(params, x, y)
+    residual, _ = _residuals(params, x, y)
     near = np.abs(residual) < REFINE_GATE_M
     if near.sum() >= 10:
         sigma = max(robust_sd(residual[near]), 0.3)
     return params, sigma
 
 
-def _judge(
-    params: np.ndarray,
-    scale: float,
-    sigma: float,
-    x: np.ndarray,
-    y: np.ndarray,
-    speed: np.ndarray,
-    fast: np.ndarray,
-    fixes: np.ndarray,
-    origin: tuple[float, float],
-    dt_s: float,
-    *,
-    trusted: bool,
-) -> TrackFit | None:
-    """Measure the fit on every moving position and accept or reject it; the lane on the
-    recorded ``fixes`` of the fast running."""
-    moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS)
-    cx, cy, bearing, _, mean_offset = (float(p) for p in params)
-    gate = float(np.clip(GATE_SD * sigma, MIN_GATE_M, MAX_GATE_M))
-    u, v = _to_axis_frame(x, y, np.array([cx, cy, bearing, 1.0, 0.0]))
-    s, offset = trackshape.project_xy_m(u, v)
-    on = moving & on_track_band(offset, gate)
-    if on.sum() < 20:
-        return None
-    residual = offset[on] - mean_offset
-    rms = float(np.sqrt(np.mean(residual**2)))
-    bins = np.floor(s[on] / LAP_M * COVERAGE_BINS).astype(int) % COVERAGE_BINS
-    coverage = float(np.mean(np.bincount(bins, minlength=COVERAGE_BINS) >= COVERAGE_MIN_SAMPLES))
-    fast_share = float(on[fast].mean()) if fast.any() else 0.0
-    along = on_track_steps(s, on)
-    laps = float(abs(along.sum())) / LAP_M
-    quality = float(np.clip(coverage * fast_share * (1.0 - rms / MAX_RESIDUAL_RMS_M), 0.0, 1.0))
-    if not _accepted(rms, coverage, scale, mean_offset, fast_share, laps, trusted=trusted):
-        return None
-    lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
-    reps = fast_running(speed, on, dt_s)
-    reps = reps if reps.any() else on
-    lane, lane_probability = reps_lane(offset, s, reps, fixes, dt_s)
-    return TrackFit(
-        centre_x_m=cx,
-        centre_y_m=cy,
-        centre_lat_deg=float(lat[0]),
-        centre_lon_deg=float(lon[0]),
-        bearing_deg=math.degrees(bearing) % 180.0,
-        direction="clockwise" if along.sum() < 0 else "anticlockwise",
-        scale=scale,
-        mean_offset_m=mean_offset,
-        lane=lane,
-        lane_probability=lane_probability,
-        residual_rms_m=rms,
-        gate_m=gate,
-        on_track_share=float(on.sum() / moving.sum()),
-        fast_on_track_share=fast_share,
-        coverage=coverage,
-        laps=laps,
-        quality=quality,
-        source="sub_sport" if trusted else "fit",
-    )
+def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Offsets of the positions from the line of ``params`` about the mean offset [m], and their
+    derivatives by the parameters (positions x 5).
 
-
-def _accepted(
-    rms: float, coverage: float, scale: float, mean_offset: float, fast_share: float, laps: float, *, trusted: bool
-) -> bool:
-    """Whether a fit passes the limits (looser for a file recorded in a track mode)."""
-    max_rms = TRUSTED_MAX_RESIDUAL_RMS_M if trusted else MAX_RESIDUAL_RMS_M
-    min_coverage = TRUSTED_MIN_COVERAGE if trusted else MIN_COVERAGE
-    return (
-        rms <= max_rms
-        and coverage >= min_coverage
-        and SCALE_LIMITS[0] <= scale <= SCALE_LIMITS[1]
-        and OFFSET_LIMITS_M[0] <= mean_offset <= OFFSET_LIMITS_M[1]
-        and (trusted or (fast_share >= MIN_FAST_ON_TRACK and laps >= MIN_LAPS))
-    )
-
-
-def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    u, v = _to_axis_frame(x, y, params)
-    return stadium_offset_m(u, v, float(params[3])) - params[4]
-
-
-def _to_axis_frame(x: np.ndarray, y: np.ndarray, params: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """East/north [m] into (along the straights, across them) about the centre [m]."""
+    The offset is ``hypot(a, v) - R s - o`` with ``a = max(|u| - h s, 0)`` (:func:`stadium_offset_m`);
+    its derivative by ``u`` is ``sign(u) a / hypot(a, v)``, by ``v`` ``v / hypot(a, v)``; ``u`` and
+    ``v`` move against the centre and turn with the bearing (``du/db = -v``, ``dv/db = u``).
+    """
     de, dn = x - params[0], y - params[1]
     sin_b, cos_b = math.sin(params[2]), math.cos(params[2])
-    return de * sin_b + dn * cos_b, -de * cos_b + dn * sin_b
-
-
-def _thin(indices: np.ndarray, at_most: int) -> np.ndarray:
-    """At most ``at_most`` of ``indices``, evenly spread."""
-    if len(indices) <= at_most:
-        return indices
-    return indices[np.linspace(0, len(indices) - 1, at_most).round().astype(int)]
+    u, v = de * sin_b + dn * cos_b, -de * cos_b + dn * sin_b
+    scale = float(params[3])
+    along = np.maximum(np.abs(u) - HALF_STRAIGHT_M * scale, 0.0)
+    distance = np.abs(v)
+    bend = along > 0.0
+    distance[bend] = np.hypot(along[bend], v[bend])
+    residual = distance - LANE1_RADIUS_M * scale - params[4]
+    inverse = 1.0 / np.maximum(distance, 1e-9)
+    along_share = along * inverse
+    by_u = np.copysign(along_share, u)
+    by_v = v * inverse
+    jacobian = np.empty((len(x), 5))
+    jacobian[:, 0] = cos_b * by_v - sin_b * by_u
+    jacobian[:, 1] = -cos_b * by_u - sin_b * by_v
+    jacobian[:, 2] = u * by_v - v * by_u
+    jacobian[:, 3] = -HALF_STRAIGHT_M * along_share - LANE1_RADIUS_M
+    jacobian[:, 4] = -1.0
+    return residual, jacobian
