@@ -80,26 +80,6 @@ def quantile(values: np.ndarray, q: float) -> float:
     return float(high - step * (1.0 - weight) if weight >= 0.5 else low + step * weight)
 
 
-def quantile(values: np.ndarray, q: float) -> float:
-    """``np.quantile(values, q)`` of a 1-D float array (linear interpolation, NaN if any is NaN),
-    to the same bit, without its overhead: tens of microseconds on the few samples of a
-    boundary's levels, called hundreds of times a session."""
-    ordered = np.sort(values)
-    last = len(ordered) - 1
-    if math.isnan(ordered[last]):
-        return math.nan
-    virtual = last * q
-    if virtual >= last:
-        return float(ordered[last])
-    if virtual < 0:
-        return float(ordered[0])
-    below = math.floor(virtual)
-    low, high = float(ordered[below]), float(ordered[below + 1])
-    gamma = virtual - below
-    # numpy's lerp: from the nearer end, so a weight of 1 gives the upper value exactly.
-    return high - (high - low) * (1 - gamma) if gamma >= 0.5 else low + (high - low) * gamma
-
-
 def median_standard_error(sd: float, independent: float) -> float:
     """The standard error of the median of ``independent`` values spread by ``sd``."""
     return _MEDIAN_EFFICIENCY * sd / math.sqrt(independent)
