@@ -208,22 +208,42 @@ def _untold_reading(
     """The session read with its own plan (the structure written again from the reps as placed:
     an effort's first edges are rough), or as a preset where it is the hard-kick session with
     as many reps, give or take one. A reading is scored (one result per rep) only once it may
-    be kept."""
+    be kept.
+
+    The session's own reading never holds more reps than its plan, so a preset read as the
+    hard-kick session with at least that many reps (less one) is kept whatever the session's own
+    reading finds: the presets are tried first, and such a reading (the first preset's, each
+    before it never kept) spares reading the session's own plan at all.
+    """
     if not plans:
         return _nothing_found(grid), []
-    segmentation = segment(plans[0])
-    if plans[0].source == "detected":
-        refined = workout_from_efforts(grid, _placed_efforts(speed, segmentation))
-        if refined is not None and refined != plans[0]:  # the same plan reads the same
-            segmentation = segment(refined)
-    found = len(segmentation.reps)
-    for plan in plans[1:]:
-        other = segment(plan)
+    own, presets = plans[0], plans[1:]
+    read = functools.cache(segment)
+    scored: dict[int, list[RepResult]] = {}
+
+    def kept(k: int, found: int) -> tuple[Segmentation, list[RepResult]] | None:
+        """Preset ``k``'s reading when it is the hard-kick session with at least ``found - 1`` reps."""
+        other = read(presets[k])
         if not other.reps or len(other.reps) < found - 1:
-            continue
-        other_reps = score_reps(other)
-        if is_hard_kick(other, other_reps):
-            return other, other_reps
+            return None
+        if k not in scored:
+            scored[k] = score_reps(other)
+        return (other, scored[k]) if is_hard_kick(other, scored[k]) else None
+
+    for k in range(len(presets)):
+        if (reading := kept(k, len(own.reps))) is not None:
+            return reading
+        if read(presets[k]).reps and k not in scored:
+            break  # kept or not depending on how many reps the session's own reading finds
+    segmentation = read(own)
+    if own.source == "detected":
+        refined = workout_from_efforts(grid, _placed_efforts(speed, segmentation))
+        if refined is not None and refined != own:  # the same plan reads the same
+            segmentation = read(refined)
+    found = len(segmentation.reps)
+    for k in range(len(presets)):
+        if (reading := kept(k, found)) is not None:
+            return reading
     return segmentation, score_reps(segmentation)
 
 
