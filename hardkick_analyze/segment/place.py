@@ -160,6 +160,8 @@ def resolve(grid: SessionGrid, placed: list[Placed]) -> tuple[list[RepBounds], S
         boundaries), ``speed_scale`` the same for the integrated speed, ``start_line_m`` the
         start line on a recognised track.
     """
+    if not placed:
+        return [], Scales(distance_scale=None, speed_scale=None, sharp_reps=0, start_line_m=None)
     time = grid.time_s
     distance = grid.frame["distance_m"].to_numpy()
     speed = grid.frame["speed_mps"].to_numpy(dtype=np.float64)
