@@ -20,6 +20,7 @@ import pandas as pd
 
 from .geo import local_xy_m
 from .models import Activity
+from .units import median
 
 __all__ = ["GRID_STEP_S", "SessionGrid", "distance_speeds", "make_grid", "position_origin_deg", "rolling_mean"]
 
@@ -192,10 +193,11 @@ def distance_speeds(
 
 def position_origin_deg(track: pd.DataFrame) -> tuple[float, float] | None:
     """Origin of the grid's local ``x_m``/``y_m`` frame: the median position [deg], None without GPS."""
-    valid = track["lat_deg"].notna().to_numpy() & track["lon_deg"].notna().to_numpy()
+    lat, lon = track["lat_deg"].to_numpy(dtype=np.float64), track["lon_deg"].to_numpy(dtype=np.float64)
+    valid = ~np.isnan(lat) & ~np.isnan(lon)
     if valid.sum() < 2:
         return None
-    return float(np.median(track["lat_deg"].to_numpy()[valid])), float(np.median(track["lon_deg"].to_numpy()[valid]))
+    return median(lat[valid]), median(lon[valid])
 
 
 def estimate_lag(device_speed: np.ndarray, reference_speed: np.ndarray, dt_s: float) -> tuple[float, float]:
