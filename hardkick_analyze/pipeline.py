@@ -20,7 +20,7 @@ from .readers import read_activity
 from .readers.source import PathOrFile
 from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
 from .score import score_rep
-from .segment import segment_session
+from .segment import kicks_possible, segment_session
 from .segment.detect import FoundEfforts, find_efforts
 from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
 from .segment.laps import LapTable, lap_table, laps_as_efforts
@@ -121,14 +121,16 @@ def _reading(
     efforts = find_efforts(grid, speed)
     # A plan's reading is segmenting the session with it, then scoring its reps; only the
     # readings that may be kept are scored.
+    sweep = functools.cache(functools.partial(effort_sweep, speed))
+    found = (efforts.reps, efforts.candidates)
     segment = functools.partial(
         _segmented,
         activity,
         grid,
         track,
-        sweep=functools.cache(functools.partial(effort_sweep, speed)),
+        sweep=sweep,
         laps=laps,
-        efforts=(efforts.reps, efforts.candidates),
+        efforts=found,
         given_pace=given_pace,
         use_laps=use_laps,
     )
@@ -141,7 +143,11 @@ def _reading(
         segmentation = _given_reading(segment, given)
         return segmentation, score_reps(segmentation), efforts
     plans = _untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
-    segmentation, reps = _untold_reading(segment, score_reps, grid, speed, plans)
+
+    def may_kick(plan: Workout) -> bool:
+        return kicks_possible(activity, grid, plan, efforts=found, use_laps=use_laps, sweep=sweep(), laps=laps)
+
+    segmentation, reps = _untold_reading(segment, score_reps, may_kick, grid, speed, plans)
     return segmentation, reps, efforts
 
 
@@ -201,6 +207,7 @@ def _given_reading(segment: Callable[[Workout], Segmentation], given: Workout) -
 def _untold_reading(
     segment: Callable[[Workout], Segmentation],
     score_reps: Callable[[Segmentation], list[RepResult]],
+    may_kick: Callable[[Workout], bool],
     grid: SessionGrid,
     speed: DetectionSpeed,
     plans: list[Workout],
@@ -213,16 +220,20 @@ def _untold_reading(
     The session's own reading never holds more reps than its plan, so a preset read as the
     hard-kick session with at least that many reps (less one) is kept whatever the session's own
     reading finds: the presets are tried first, and such a reading (the first preset's, each
-    before it never kept) spares reading the session's own plan at all.
+    before it never kept) spares reading the session's own plan at all. A preset none of whose
+    kicks any effort of the session can be (``may_kick``) is never the hard-kick session, and
+    is not read.
     """
     if not plans:
         return _nothing_found(grid), []
     own, presets = plans[0], plans[1:]
-    read = functools.cache(segment)
+    read, may_kick = functools.cache(segment), functools.cache(may_kick)
     scored: dict[int, list[RepResult]] = {}
 
     def kept(k: int, found: int) -> tuple[Segmentation, list[RepResult]] | None:
         """Preset ``k``'s reading when it is the hard-kick session with at least ``found - 1`` reps."""
+        if not may_kick(presets[k]):
+            return None
         other = read(presets[k])
         if not other.reps or len(other.reps) < found - 1:
             return None
@@ -233,7 +244,7 @@ def _untold_reading(
     for k in range(len(presets)):
         if (reading := kept(k, len(own.reps))) is not None:
             return reading
-        if read(presets[k]).reps and k not in scored:
+        if may_kick(presets[k]) and read(presets[k]).reps and k not in scored:
             break  # kept or not depending on how many reps the session's own reading finds
     segmentation = read(own)
     if own.source == "detected":

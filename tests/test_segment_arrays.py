@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from hardkick_analyze.clean import SessionGrid
 from hardkick_analyze.models import PlannedRep, Recovery
-from hardkick_analyze.segment.align import align, align_many
+from hardkick_analyze.segment.align import align, align_many, may_match
 from hardkick_analyze.segment.boundaries import _crossing
 from hardkick_analyze.segment.detect import MERGE_GAP_S, MERGE_MIN_SHARE, _islands
 from hardkick_analyze.segment.efforts import (
@@ -247,6 +247,27 @@ def test_batched_alignment_is_each_sets_own():
         )
         assert alignment == alone
     assert any(a.pairs for a in batched) and any(a.extras for a in batched)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_kick_reps_no_effort_may_match_are_never_matched(seed):
+    """may_match's bound: an alignment never matches a rep to an effort dearer than leaving
+    both out, so when no effort may match a kick rep, no alignment holds a kick."""
+    rng = np.random.default_rng(seed)
+    plain, kick = PlannedRep(distance_m=400.0), PlannedRep(distance_m=400.0, kick_m=100.0)
+    plan = [plain] * int(rng.integers(1, 6)) + [kick] * 2
+    sets = [[_candidate(rng, 400.0 * k) for k in range(int(rng.integers(1, 12)))] for _ in range(20)]
+    reference = np.where(rng.uniform(size=(20, len(plan))) < 0.5, np.nan, rng.uniform(3.0, 6.0, (20, len(plan))))
+    missing = [0.5] * (len(plan) - 2) + [6.0, 6.0]
+    kicks_matched = [
+        any(plan[i].has_kick for i, _ in alignment.pairs)
+        for alignment in align_many(sets, plan, reference_speed_mps=reference, missing_costs=missing)
+    ]
+    for candidates, matched in zip(sets, kicks_matched, strict=True):
+        if not may_match(candidates, [kick], 6.0):
+            assert not matched
+    # The bound is tight enough to say something either way on these sets.
+    assert any(kicks_matched) and not all(may_match(c, [kick], 6.0) for c in sets)
 
 
 def test_a_groups_recovery_on_a_tie_is_the_first_run_not_the_hash_order():

@@ -16,6 +16,6 @@ Either way, each boundary is placed where the speed ramp leaves its level (see
 
 from __future__ import annotations
 
-from .segmenter import segment_session
+from .segmenter import kicks_possible, segment_session
 
-__all__ = ["segment_session"]
+__all__ = ["kicks_possible", "segment_session"]

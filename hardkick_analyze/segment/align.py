@@ -16,7 +16,7 @@ import numpy as np
 from ..models import PlannedRep
 from .efforts import Candidate
 
-__all__ = ["Alignment", "align", "align_many"]
+__all__ = ["Alignment", "align", "align_many", "may_match"]
 
 #: Spread of log(measured / planned distance) for a true match: GPS bias, cut corners, the
 #: seconds of acceleration the detection threshold leaves out.
@@ -120,6 +120,20 @@ def _per_rep(reference: float | Sequence[float | None] | None, n: int) -> np.nda
     if reference is None or isinstance(reference, (int, float)):
         return np.full(n, np.nan if not reference else float(reference))
     return np.array([np.nan if r is None else float(r) for r in reference], dtype=np.float64)
+
+
+def may_match(candidates: Sequence[Candidate], plan: Sequence[PlannedRep], missing_cost: float) -> bool:
+    """Whether an alignment may match any of ``candidates`` to a rep of ``plan`` left missing at
+    ``missing_cost``, with no reference speed (kick reps never have one).
+
+    A matched pair never costs more than leaving its rep missing and its effort extra: the
+    alignment's cost to the left of a cell grows by at most :data:`EXTRA_COST` a column, so a
+    match dearer than ``missing_cost + EXTRA_COST`` is never the best step.
+    """
+    if not candidates or not plan:
+        return False
+    match = _match_costs(_features([candidates]), _plan_arrays(plan), np.full((1, len(plan)), np.nan))
+    return bool((match <= missing_cost + EXTRA_COST + 1e-6).any())
 
 
 def align(

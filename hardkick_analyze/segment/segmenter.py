@@ -13,13 +13,13 @@ import numpy as np
 from ..clean import SessionGrid
 from ..models import Activity, PlannedRep, Workout
 from ..results import Calibration, Effort, RepBounds, Segmentation
-from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align, align_many
+from .align import FLEXIBLE_MISSING_COST, MISSING_COST, Alignment, align, align_many, may_match
 from .efforts import Candidate, DetectionSpeed, detection_speed
 from .laps import LapTable, lap_candidates, lap_table, structured
 from .place import Scales, place_rep, resolve
 from .sweep import OFF_SHARE, EffortSweep, effort_sweep
 
-__all__ = ["segment_session"]
+__all__ = ["kicks_possible", "segment_session"]
 
 #: Shortest effort considered, as a share of the shortest planned rep's expected duration.
 MIN_DURATION_SHARE = 0.35
@@ -99,6 +99,28 @@ def segment_session(
         calibration=_calibration(grid, scales),
         diagnostics=MappingProxyType({"alignment_cost": round(chosen.alignment.cost, 2), **chosen.details}),
     )
+
+
+def kicks_possible(
+    activity: Activity,
+    grid: SessionGrid,
+    workout: Workout,
+    *,
+    efforts: Sequence[Sequence[Candidate]] = (),
+    use_laps: bool = True,
+    sweep: EffortSweep,
+    laps: LapTable,
+) -> bool:
+    """Whether :func:`segment_session` (with the same arguments) may find any of the plan's kick
+    reps: whether any effort it could match (above any threshold of the sweep, found with no plan,
+    or on the watch's laps) is cheap enough to be the run of one of them. When none is, no
+    reading of the plan holds a kick, so a hard-kick preset is never the session; the alignment
+    and placement are spared."""
+    kicks = [rep for rep in workout.reps if rep.has_kick]
+    pool = [*sweep.efforts, *(candidate for found in efforts for candidate in found)]
+    if use_laps and len(activity.laps) >= 2:
+        pool += lap_candidates(activity, grid, sweep.speed, max(_longest_m(r) for r in workout.reps), laps)
+    return may_match(pool, kicks, MISSING_COST)
 
 
 def _best_found(
