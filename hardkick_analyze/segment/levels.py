@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..units import robust_sd
-from .ragged import segment_members, segment_reduce
+from .ragged import segment_members
 
 __all__ = ["Level", "change_points", "speed_levels"]
 
@@ -71,12 +71,12 @@ def change_points(values: np.ndarray, penalty: float, min_size: int) -> list[int
             break
         owner, splits = segment_members(a + min_size, b - min_size + 1)
         gains = cost(a, b)[owner] - cost(a[owner], splits) - cost(splits, b[owner])
-        stop = np.cumsum(np.bincount(owner, minlength=len(a)))
-        best = segment_reduce(np.maximum, gains, stop - (b - a - 2 * min_size + 1), stop)
+        # Each segment's splits are a run of ``gains``, none empty: reduced run by run.
+        first_split = np.cumsum(b - a - 2 * min_size + 1) - (b - a - 2 * min_size + 1)
+        best = np.maximum.reduceat(gains, first_split)
         # The first split of each segment with its best gain, as np.argmax would take.
         position = np.where(gains == best[owner], np.arange(len(gains)), len(gains))
-        first = segment_reduce(np.minimum, position.astype(np.float64), stop - (b - a - 2 * min_size + 1), stop)
-        split = splits[first.astype(np.intp)]
+        split = splits[np.minimum.reduceat(position, first_split)]
         kept = best > penalty
         points += split[kept].tolist()
         a, b = np.concatenate([a[kept], split[kept]]), np.concatenate([split[kept], b[kept]])
