@@ -28,7 +28,7 @@ from hardkick_analyze.segment.efforts import (
     detection_speed,
 )
 from hardkick_analyze.segment.levels import Level, change_points
-from hardkick_analyze.segment.ragged import segment_medians, segment_quantiles
+from hardkick_analyze.segment.ragged import segment_medians, segment_quantiles, unique_pairs
 from hardkick_analyze.segment.structure import _as_one_group
 from hardkick_analyze.segment.sweep import OFF_SHARE, effort_sweep
 from hardkick_analyze.units import quantile
@@ -156,6 +156,16 @@ def test_the_crossing_walked_a_stretch_at_a_time_is_the_whole_sessions(seed):
                 found = _crossing(time, speed, from_s, level, backward=backward, rising=rising)
                 sample = _crossing_over_the_whole_session(time, speed, from_s, level, backward=backward, rising=rising)
                 assert found == sample or (found is None and sample is None)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_unique_pairs_are_numpys_unique_columns(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 300))
+    first, second = rng.integers(0, 12, n) * 0.5, rng.integers(0, 12, n) * 0.25
+    pairs, inverse = unique_pairs(first, second)
+    expected, expected_inverse = np.unique(np.stack([first, second]), axis=1, return_inverse=True)
+    assert np.array_equal(pairs, expected) and np.array_equal(inverse, expected_inverse.ravel())
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -19,7 +19,7 @@ import numpy as np
 from ..clean import SessionGrid
 from .efforts import Candidate, DetectionSpeed, candidates_between, detection_speed, same_size, span_features
 from .levels import Level, speed_levels
-from .ragged import segment_members, segment_quantiles, segment_reduce
+from .ragged import segment_members, segment_quantiles, segment_reduce, unique_pairs
 
 __all__ = ["FoundEfforts", "find_efforts"]
 
@@ -102,7 +102,7 @@ def find_efforts(grid: SessionGrid, speed: DetectionSpeed | None = None) -> Foun
         return FoundEfforts()
     waters = np.unique(np.round(np.quantile(running, WATER_QUANTILES), 2))
     flooded, start_s, end_s = _islands(levels, waters)
-    spans, island = np.unique(np.stack([start_s, end_s]), axis=1, return_inverse=True)
+    spans, island = unique_pairs(start_s, end_s)
     verdicts = _verdicts(speed, spans[0], spans[1])
     found = [verdicts[k] for k in island.ravel().tolist()]
     by_water: list[list[Candidate]] = [[] for _ in waters]

