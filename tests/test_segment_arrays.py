@@ -30,7 +30,7 @@ from hardkick_analyze.segment.efforts import (
 from hardkick_analyze.segment.levels import Level, change_points
 from hardkick_analyze.segment.ragged import segment_medians, segment_quantiles, unique_pairs
 from hardkick_analyze.segment.structure import _as_one_group
-from hardkick_analyze.segment.sweep import OFF_SHARE, effort_sweep
+from hardkick_analyze.segment.sweep import OFF_SHARE, _runs_above, effort_sweep
 from hardkick_analyze.units import quantile
 
 
@@ -166,6 +166,26 @@ def test_unique_pairs_are_numpys_unique_columns(seed):
     pairs, inverse = unique_pairs(first, second)
     expected, expected_inverse = np.unique(np.stack([first, second]), axis=1, return_inverse=True)
     assert np.array_equal(pairs, expected) and np.array_equal(inverse, expected_inverse.ravel())
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_runs_above_every_level_are_each_rows_rises_and_falls(seed):
+    rng = np.random.default_rng(seed)
+    values = np.round(rng.uniform(0.0, 6.0, int(rng.integers(1, 400))), 1)
+    values[rng.uniform(size=len(values)) < 0.05] = np.nan
+    levels = np.unique(np.round(rng.uniform(0.5, 5.5, int(rng.integers(1, 30))), 1))
+    padded = np.zeros((len(levels), len(values) + 2), dtype=np.int8)
+    padded[:, 1:-1] = values[None, :] >= levels[:, None]
+    edges = np.diff(padded, axis=1).ravel()
+    changes = np.flatnonzero(edges)
+    rises = edges[changes] == 1
+    level, first = np.divmod(changes[rises], len(values) + 1)
+    found = _runs_above(values, levels)
+    assert [a.tolist() for a in found] == [
+        level.tolist(),
+        first.tolist(),
+        (changes[~rises] % (len(values) + 1)).tolist(),
+    ]
 
 
 @pytest.mark.parametrize("seed", range(6))

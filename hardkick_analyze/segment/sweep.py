@@ -63,15 +63,7 @@ def effort_sweep(speed: DetectionSpeed) -> EffortSweep:
             speed=speed, on_mps=np.zeros(0), efforts=(), found_at=np.zeros(0, int), effort=np.zeros(0, int)
         )
     on = np.unique(np.round(np.quantile(moving, THRESHOLD_QUANTILES), 2))
-    # One row per threshold, the samples above its off level between two zeros: each row's
-    # rises and falls are its runs' first samples and ends, in row then time order.
-    padded = np.zeros((len(on), len(values) + 2), dtype=np.int8)
-    padded[:, 1:-1] = values[None, :] >= (on * OFF_SHARE)[:, None]
-    edges = np.diff(padded, axis=1).ravel()
-    changes = np.flatnonzero(edges)
-    rises = edges[changes] == 1
-    level, first = np.divmod(changes[rises], len(values) + 1)
-    stop = changes[~rises] % (len(values) + 1)
+    level, first, stop = _runs_above(values, on * OFF_SHARE)
     # A run counts when it lasts two samples or more and reaches the start threshold.
     peak = segment_reduce(np.maximum, values, first, stop)
     counted = (stop - first >= 2) & (peak >= on[level])
@@ -80,3 +72,29 @@ def effort_sweep(speed: DetectionSpeed) -> EffortSweep:
     time = speed.time_s
     efforts = candidates_between(speed, time[runs[0]], time[runs[1] - 1])
     return EffortSweep(speed=speed, on_mps=on, efforts=tuple(efforts), found_at=level, effort=effort.ravel())
+
+
+def _runs_above(values: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every run of samples at or above each of the rising ``levels``: its level's position,
+    its first sample and its end (exclusive), in level then time order.
+
+    A sample is above the levels below the count of levels it reaches, so a run of level ``t``
+    starts where that count rises past ``t`` and ends where it falls back: the runs come from
+    the count's changes, with no pass over a levels x samples array.
+    """
+    reached = np.searchsorted(levels, values, side="right")
+    reached[np.isnan(values)] = 0
+    count = np.concatenate([[0], reached, [0]])
+    change = np.diff(count)  # at position j: from sample j - 1 to sample j
+
+    def runs_at(places: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        sizes = highs - lows
+        at = np.repeat(places, sizes)
+        level = np.repeat(lows - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+        order = np.lexsort((at, level))
+        return level[order], at[order]
+
+    up, down = np.flatnonzero(change > 0), np.flatnonzero(change < 0)
+    level, first = runs_at(up, count[up], count[up + 1])
+    _, stop = runs_at(down, count[down + 1], count[down])
+    return level, first, stop
