@@ -68,6 +68,8 @@ _STAGE_FUNCTIONS = {
         "workout_from_efforts",
         "laps_as_efforts",
         "_placed_efforts",
+        "kicks_possible",
+        "lap_table",
     ),
     "score": ("_score_reps", "score_session", "session_verdicts", "sparse_recording_warnings", "grid_columns"),
 }
