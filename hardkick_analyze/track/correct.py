@@ -194,7 +194,7 @@ def track_correction(grid: SessionGrid, fit: TrackFit) -> TrackCorrection:
     lanes = frame["track_lane"].to_numpy(dtype=np.float64) if "track_lane" in frame else np.array([])
     return TrackCorrection(
         fit=fit,
-        lanes=tuple(sorted({int(n) for n in lanes[np.isfinite(lanes)]})),
+        lanes=tuple(int(n) for n in np.unique(lanes[np.isfinite(lanes)]).tolist()),
         on_track_m=track_m,
         device_scale=device_scale,
         rep_error_pct=100.0 * relative,
