@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from hardkick_analyze.cli.season import _draw_side_by_side
+from hardkick_analyze.cli.season_charts import draw_side_by_side
 from hardkick_analyze.present.season import files
 from hardkick_analyze.present.season.chart_cache import ChartCache, ChartRequest
 from hardkick_analyze.season import analyze_season
@@ -90,7 +90,7 @@ def test_the_command_draws_charts_side_by_side_with_the_same_bytes_as_one_after_
     code = """
 import functools, os
 import pandas as pd
-from hardkick_analyze.cli.season import _draw_side_by_side
+from hardkick_analyze.cli.season_charts import draw_side_by_side
 from hardkick_analyze.present.season.chart_cache import ChartRequest, render_png
 
 def draw(height, title_with_process):
@@ -102,7 +102,7 @@ def draw(height, title_with_process):
 
 for marked in (False, True):
     requests = [ChartRequest((pd.DataFrame({"a": [k]}),), str(k), functools.partial(draw, k, marked), 40) for k in range(4)]
-    side_by_side = _draw_side_by_side(render_png, requests, workers=2)
+    side_by_side = draw_side_by_side(render_png, requests, workers=2)
     here = [render_png(r) for r in requests]
     print(len(side_by_side), sum(a != b for a, b in zip(side_by_side, here)))
 """
@@ -114,5 +114,5 @@ for marked in (False, True):
 def test_one_after_the_other_when_one_worker_is_asked_for():
     drawn = []
     requests = [ChartRequest((pd.DataFrame({"a": [k]}),), str(k), Figure, 40) for k in range(3)]
-    assert len(_draw_side_by_side(lambda r: drawn.append(os.getpid()) or b"", requests, workers=1)) == 3
+    assert len(draw_side_by_side(lambda r: drawn.append(os.getpid()) or b"", requests, workers=1)) == 3
     assert drawn == [os.getpid()] * 3

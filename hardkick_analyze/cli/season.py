@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import functools
 import json
-import multiprocessing
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor
 from contextlib import contextmanager
-from importlib import import_module
 from pathlib import Path
 
 import typer
 
 from ..errors import HardkickError
-from ..present.season.chart_cache import ChartRequest
 from ..present.season.tables import json_entries, reps_table
 from ..present.season.text import render_season_text
-from ..season.batch import ProgressCallback, analyze_season, default_workers, fork_is_safe
+from ..season.batch import ProgressCallback, analyze_season
 from ..season.cache import ResultCache
 from ..season.charts import draw_session_charts
 from ..season.inputs import SessionInput, expand_paths
@@ -27,6 +23,7 @@ from ..season.plan import Plan, read_plan
 from ..season.review import SeasonResult
 from ..season.worker import AnalysisOptions
 from .options import Options
+from .season_charts import draw_side_by_side
 
 __all__ = ["run_season"]
 
@@ -110,28 +107,11 @@ def _write_outputs(result: SeasonResult, inputs: Sequence[SessionInput], plan: P
         from ..present.season.files import write_season
 
         charts = ChartCache(None if options.no_cache else ResultCache(options.cache_dir).directory / "season-charts")
-        draw = functools.partial(_draw_side_by_side, workers=options.workers)
+        draw = functools.partial(draw_side_by_side, workers=options.workers)
         written = write_season(
             result, options.out, units=units, session_charts=session_charts, chart_cache=charts, draw_charts=draw
         )
         typer.echo(f"hk-analyze: wrote {len(written)} files to {options.out}", err=True)
-
-
-def _draw_side_by_side(
-    render: Callable[[ChartRequest], bytes], requests: list[ChartRequest], *, workers: int | None
-) -> list[bytes]:
-    """The season's charts drawn on processes forked from this one, one per core (a chart takes a
-    tenth of a second; a season of many workouts has dozens), else one after the other here."""
-    count = min(workers or default_workers(), default_workers(), len(requests))
-    if count < 2 or not fork_is_safe():
-        return [render(request) for request in requests]
-    # The chart code imported here first: every forked process then starts with it.
-    import_module("hardkick_analyze.plots.season")
-    try:
-        with ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(render, requests))
-    except (BrokenProcessPool, OSError):
-        return [render(request) for request in requests]
 
 
 def _report_failures(result: SeasonResult) -> None:
