@@ -18,19 +18,18 @@ from .models import Activity, PlannedRep, Workout
 from .plan import resolve_targets
 from .readers import read_activity
 from .readers.source import PathOrFile
-from .results import Calibration, Effort, RepResult, Segmentation, SessionReport
+from .results import Effort, RepResult, Segmentation, SessionReport
 from .score import score_rep
 from .segment import kicks_possible, segment_session
 from .segment.detect import FoundEfforts, find_efforts
-from .segment.efforts import Candidate, DetectionSpeed, candidates_between, detection_speed
-from .segment.laps import LapTable, lap_table, laps_as_efforts
-from .segment.structure import workout_from_efforts
+from .segment.efforts import Candidate, detection_speed
+from .segment.laps import LapTable, lap_table
 from .segment.sweep import EffortSweep, effort_sweep
 from .session_score import score_session
 from .track import TrackCorrection, correct_session, track_correction
+from .untold import untold_plans, untold_reading
 from .verdicts import is_hard_kick, session_verdicts, sparse_recording_warnings
-from .watch_plan import workout_from_steps, workout_from_title
-from .workout import PRESETS, describe_workout, goal_5k_to_rep_pace, parse_workout, with_finishes_as_kicks
+from .workout import describe_workout, goal_5k_to_rep_pace, parse_workout, with_finishes_as_kicks
 
 __all__ = ["analyze_session"]
 
@@ -142,12 +141,12 @@ def _reading(
     if given is not None:
         segmentation = _given_reading(segment, given)
         return segmentation, score_reps(segmentation), efforts
-    plans = _untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
+    plans = untold_plans(activity, grid, speed, laps, list(efforts.reps), file_plan=file_plan, use_laps=use_laps)
 
     def may_kick(plan: Workout) -> bool:
         return kicks_possible(activity, grid, plan, efforts=found, use_laps=use_laps, sweep=sweep(), laps=laps)
 
-    segmentation, reps = _untold_reading(segment, score_reps, may_kick, grid, speed, plans)
+    segmentation, reps = untold_reading(segment, score_reps, may_kick, grid, speed, plans)
     return segmentation, reps, efforts
 
 
@@ -204,72 +203,6 @@ def _given_reading(segment: Callable[[Workout], Segmentation], given: Workout) -
     return other if _segments(other) > _segments(segmentation) else segmentation
 
 
-def _untold_reading(
-    segment: Callable[[Workout], Segmentation],
-    score_reps: Callable[[Segmentation], list[RepResult]],
-    may_kick: Callable[[Workout], bool],
-    grid: SessionGrid,
-    speed: DetectionSpeed,
-    plans: list[Workout],
-) -> tuple[Segmentation, list[RepResult]]:
-    """The session read with its own plan (the structure written again from the reps as placed:
-    an effort's first edges are rough), or as a preset where it is the hard-kick session with
-    as many reps, give or take one. A reading is scored (one result per rep) only once it may
-    be kept.
-
-    The session's own reading never holds more reps than its plan, so a preset read as the
-    hard-kick session with at least that many reps (less one) is kept whatever the session's own
-    reading finds: the presets are tried first, and such a reading (the first preset's, each
-    before it never kept) spares reading the session's own plan at all. A preset none of whose
-    kicks any effort of the session can be (``may_kick``) is never the hard-kick session, and
-    is not read.
-    """
-    if not plans:
-        return _nothing_found(grid), []
-    own, presets = plans[0], plans[1:]
-    read, may_kick = functools.cache(segment), functools.cache(may_kick)
-    scored: dict[int, list[RepResult]] = {}
-
-    def kept(k: int, found: int) -> tuple[Segmentation, list[RepResult]] | None:
-        """Preset ``k``'s reading when it is the hard-kick session with at least ``found - 1`` reps."""
-        if not may_kick(presets[k]):
-            return None
-        other = read(presets[k])
-        if not other.reps or len(other.reps) < found - 1:
-            return None
-        if k not in scored:
-            scored[k] = score_reps(other)
-        return (other, scored[k]) if is_hard_kick(other, scored[k]) else None
-
-    for k in range(len(presets)):
-        if (reading := kept(k, len(own.reps))) is not None:
-            return reading
-        if may_kick(presets[k]) and read(presets[k]).reps and k not in scored:
-            break  # kept or not depending on how many reps the session's own reading finds
-    segmentation = read(own)
-    if own.source == "detected":
-        refined = workout_from_efforts(grid, _placed_efforts(speed, segmentation))
-        if refined is not None and refined != own:  # the same plan reads the same
-            segmentation = read(refined)
-    found = len(segmentation.reps)
-    for k in range(len(presets)):
-        if (reading := kept(k, found)) is not None:
-            return reading
-    return segmentation, score_reps(segmentation)
-
-
-def _nothing_found(grid: SessionGrid) -> Segmentation:
-    """The segmentation of a run with no efforts like reps: no plan, no reps."""
-    calibration = Calibration(
-        speed_source=grid.speed_source,
-        speed_lag_s=grid.speed_lag_s,
-        distance_lag_s=grid.distance_lag_s,
-        lag_correlation=grid.lag_correlation,
-    )
-    plan = Workout(spec="", reps=(), source="detected")
-    return Segmentation(method="none", workout=plan, reps=(), calibration=calibration)
-
-
 def _segments(segmentation: Segmentation) -> int:
     """Reps and kicks found."""
     return sum(1 + (b.kick_end_s is not None) for b in segmentation.reps)
@@ -294,33 +227,6 @@ def _segmented(
     return dataclasses.replace(segmentation, workout=resolved)
 
 
-def _untold_plans(
-    activity: Activity,
-    grid: SessionGrid,
-    speed: DetectionSpeed,
-    laps: LapTable,
-    efforts: list[Candidate],
-    *,
-    file_plan: bool,
-    use_laps: bool,
-) -> list[Workout]:
-    """The plans to try when none was given: the watch's, else the one the activity's title
-    spells out, else the structure found (of the efforts the laps mark, when they mark the
-    reps), then the presets; none when the recording holds no efforts like reps."""
-    primary = None
-    if file_plan and activity.workout_steps:
-        primary = workout_from_steps(activity.workout_steps, activity.metadata.workout_name)
-    if file_plan and primary is None and not activity.workout_steps:
-        primary = workout_from_title(activity.metadata.workout_name)
-    if primary is None:
-        marked = laps_as_efforts(activity, grid, speed, efforts, laps) if use_laps else None
-        primary = workout_from_efforts(grid, marked if marked is not None else efforts)
-    if primary is None:
-        return []  # no efforts like reps: no interval session, hard kick or other
-    presets = [dataclasses.replace(parse_workout(name), source="preset") for name in PRESETS]
-    return [primary, *presets]
-
-
 def _unplanned(efforts: Sequence[Candidate], segmentation: Segmentation) -> tuple[Effort, ...]:
     """The efforts like reps that no planned rep took: reps run beyond the plan."""
     taken = [(b.start_s, b.effort_end_s) for b in segmentation.reps]
@@ -336,11 +242,6 @@ def _merged_efforts(extras: Sequence[Effort], unplanned: Sequence[Effort]) -> tu
     merged = list(extras)
     merged += [u for u in unplanned if not any(u.start_s < e.end_s and e.start_s < u.end_s for e in extras)]
     return tuple(sorted(merged, key=lambda e: e.start_s))
-
-
-def _placed_efforts(speed: DetectionSpeed, segmentation: Segmentation) -> list[Candidate]:
-    placed = sorted(segmentation.reps, key=lambda b: b.start_s)
-    return candidates_between(speed, np.array([b.start_s for b in placed]), np.array([b.effort_end_s for b in placed]))
 
 
 def _given_workout(workout: Workout | str | None) -> Workout | None:

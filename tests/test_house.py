@@ -32,7 +32,7 @@ FLOORS: tuple[tuple[str, frozenset[str]], ...] = (
     ("track", frozenset({"track", "results"})),
     ("segment", frozenset({"segment"})),
     ("score", frozenset({"score", "session_score", "grid_columns", "verdicts"})),
-    ("compose", frozenset({"pipeline", "simulate"})),
+    ("compose", frozenset({"pipeline", "untold", "simulate"})),
     ("present", frozenset({"present", "plots"})),
     ("season", frozenset({"season"})),
     ("season presentation", frozenset({"present.season"})),
