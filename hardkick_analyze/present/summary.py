@@ -10,8 +10,9 @@ Numbers are in the units their names say; None where the contract has null.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, TypeVar, Union, get_args, get_origin, get_type_hints
@@ -336,43 +337,73 @@ def _from_dict(cls: type[_T], data: object, where: str) -> _T:
         here = f"{where}.{name}" if where else name
         if cls is SegmentationSummary and name == "diagnostics":
             known = set(hints) - {"diagnostics"}
+            diagnostic = _decoder(Diagnostic)
             values[name] = MappingProxyType(
-                {k: _decode(Diagnostic, v, f"{where}.{k}") for k, v in data.items() if k not in known}
+                {k: diagnostic(v, f"{where}.{k}") for k, v in data.items() if k not in known}
             )
             continue
         if name not in data:
             raise SummaryError(f"{here}: missing")
-        values[name] = _decode(hint, data[name], here)
+        values[name] = _decoder(hint)(data[name], here)
     return cls(**values)
 
 
-def _decode(hint: Any, value: object, where: str) -> Any:
+#: A decoder by field type, made once: a season reads tens of thousands of values, and working out
+#: what a type hint asks for each time took most of the reading.
+_DECODERS: dict[Any, Callable[[object, str], Any]] = {}
+
+
+def _decoder(hint: Any) -> Callable[[object, str], Any]:
+    """What turns a JSON value into ``hint``'s type (a value and where it is, for errors)."""
+    if hint not in _DECODERS:
+        _DECODERS[hint] = _made_decoder(hint)
+    return _DECODERS[hint]
+
+
+def _made_decoder(hint: Any) -> Callable[[object, str], Any]:
     origin = get_origin(hint)
     if origin in (Union, types.UnionType):
-        options = [a for a in get_args(hint) if a is not type(None)]
-        if value is None and len(options) < len(get_args(hint)):
+        return _union_decoder(get_args(hint))
+    if origin is tuple:
+        item = _decoder(get_args(hint)[0])
+
+        def decode_tuple(value: object, where: str) -> tuple[Any, ...]:
+            if not isinstance(value, list):
+                raise SummaryError(f"{where}: expected a list, got {type(value).__name__}")
+            return tuple(item(v, f"{where}[{i}]") for i, v in enumerate(value))
+
+        return decode_tuple
+    if origin is Mapping:
+        entry = _decoder(get_args(hint)[1])
+
+        def decode_mapping(value: object, where: str) -> Mapping[str, Any]:
+            if not isinstance(value, Mapping):
+                raise SummaryError(f"{where}: expected an object, got {type(value).__name__}")
+            return MappingProxyType({str(k): entry(v, f"{where}.{k}") for k, v in value.items()})
+
+        return decode_mapping
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return functools.partial(_from_dict, hint)
+    return functools.partial(_scalar, hint)
+
+
+def _union_decoder(args: tuple[Any, ...]) -> Callable[[object, str], Any]:
+    optional = type(None) in args
+    options = [_decoder(a) for a in args if a is not type(None)]
+
+    def decode_union(value: object, where: str) -> Any:
+        if value is None and optional:
             return None
         if len(options) == 1:
-            return _decode(options[0], value, where)
+            return options[0](value, where)
         for option in options:
             try:
-                return _decode(option, value, where)
+                return option(value, where)
             except SummaryError:
                 continue
         raise SummaryError(f"{where}: unexpected {value!r}")
-    if origin is tuple:
-        if not isinstance(value, list):
-            raise SummaryError(f"{where}: expected a list, got {type(value).__name__}")
-        (item, _) = get_args(hint)
-        return tuple(_decode(item, v, f"{where}[{i}]") for i, v in enumerate(value))
-    if origin is Mapping:
-        if not isinstance(value, Mapping):
-            raise SummaryError(f"{where}: expected an object, got {type(value).__name__}")
-        _, item = get_args(hint)
-        return MappingProxyType({str(k): _decode(item, v, f"{where}.{k}") for k, v in value.items()})
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
-        return _from_dict(hint, value, where)
-    return _scalar(hint, value, where)
+
+    return decode_union
 
 
 def _scalar(hint: Any, value: object, where: str) -> Any:

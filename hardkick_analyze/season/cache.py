@@ -99,7 +99,7 @@ class ResultCache:
             handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    json.dump(stored, stream, allow_nan=False)
+                    stream.write(json.dumps(stored, allow_nan=False))  # dumps: C's encoder, dump: Python's
                 Path(temporary).replace(path)
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
