@@ -43,10 +43,21 @@ class ChartRequest:
 ChartMap = Callable[[Callable[[ChartRequest], bytes], list[ChartRequest]], Iterable[bytes]]
 
 
+#: zlib's level for the PNGs: 3 takes two thirds of the time of the default 6 (a third of a
+#: chart's drawing) for files 7 % larger.
+PNG_COMPRESS_LEVEL = 3
+
+
 def render_png(request: ChartRequest) -> bytes:
     """The request's chart drawn, as PNG bytes (no timestamp: the same chart, the same bytes)."""
     buffer = io.BytesIO()
-    request.draw().savefig(buffer, format="png", dpi=request.dpi, metadata={"Software": None})
+    request.draw().savefig(
+        buffer,
+        format="png",
+        dpi=request.dpi,
+        metadata={"Software": None},
+        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
+    )
     return buffer.getvalue()
 
 
