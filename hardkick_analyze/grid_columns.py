@@ -151,7 +151,25 @@ def window_slice(time: np.ndarray, start_s: float, end_s: float, *, closed: bool
 
 
 def value_at(cols: GridColumns, values: np.ndarray | None, when_s: float) -> float:
-    if values is None or when_s > cols.time_s[-1]:
+    """``values`` at ``when_s``, interpolated between the recorded (finite) samples around it, held
+    before the first and after the last; NaN with none or after the grid's end.
+
+    Read on samples near ``when_s`` only (more as long as a side has no recorded one): the same
+    number as interpolating through every recorded sample of the session.
+    """
+    time = cols.time_s
+    if values is None or when_s > time[-1]:
         return math.nan
-    finite = np.isfinite(values)
-    return float(np.interp(when_s, cols.time_s[finite], values[finite])) if finite.any() else math.nan
+    at = int(np.searchsorted(time, when_s))
+    width = 8
+    while True:
+        first, stop = max(at - width, 0), min(at + width, len(time))
+        finite = np.isfinite(values[first:stop])
+        before = first == 0 or bool(finite[: at - first].any())
+        after = stop == len(time) or bool(finite[at - first :].any())
+        if before and after:
+            break
+        width *= 8
+    if not finite.any():
+        return math.nan
+    return float(np.interp(when_s, time[first:stop][finite], values[first:stop][finite]))

@@ -7,9 +7,12 @@ credit between 0 and 1; a session is scored out of the parts it holds, rescaled 
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
+from hardkick_analyze.grid_columns import value_at
 from hardkick_analyze.models import PlannedRep, Workout
 from hardkick_analyze.results import KickResult, RepResult, Segmentation
 from hardkick_analyze.session_score import kick_decrement_pct, pace_spread_s_per_km, score_session
@@ -125,3 +128,20 @@ def test_credits_reach_zero_past_their_limits():
     assert score.components["consistency"] == 0.0
     assert score.components["kick"] == 0.0
     assert score.total == pytest.approx(15.0)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_value_read_near_its_time_is_the_one_read_through_the_whole_session(seed):
+    rng = np.random.default_rng(seed)
+    for _ in range(200):
+        n = int(rng.integers(1, 400))
+        time = np.arange(n) * 0.5
+        values = rng.normal(150.0, 10.0, n)
+        values[rng.random(n) < rng.choice([0.0, 0.3, 0.9, 1.0])] = np.nan
+        if rng.random() < 0.2:
+            values[: int(rng.integers(0, n))] = np.nan  # nothing recorded before some time
+        when = float(rng.choice([rng.uniform(-5.0, time[-1] + 1.0), time[int(rng.integers(n))]]))
+        finite = np.isfinite(values)
+        expected = np.interp(when, time[finite], values[finite]) if finite.any() and when <= time[-1] else np.nan
+        found = value_at(SimpleNamespace(time_s=time), values, when)
+        assert found == expected or (np.isnan(found) and np.isnan(expected))
