@@ -29,13 +29,15 @@ __all__ = ["PARTS", "main", "shares"]
 
 #: The parts of the analysis counted by ``--shares``: label -> the function whose samples it counts.
 PARTS = {
-    "track stage: fitting the track": "fit_track",
+    "track stage: fitting the track": "fit_track_positions",
     "track stage: correcting the distance": "correct_grid",
     "segment: a plan's alignment, laps and boundaries": "segment_session",
     "... of which the boundaries": ("place_rep", "resolve"),
     "segment: plan-free efforts": "find_efforts",
     "... of which the speed's levels": "speed_levels",
     "segment: the threshold sweep": "effort_sweep",
+    "segment: the session's own plan (structure, laps as reps)": "untold_plans",
+    "segment: which presets may hold a kick": "kicks_possible",
     "clean: the grid": "make_grid",
     "score": "_score_reps",
 }
