@@ -43,7 +43,7 @@ def test_a_small_season_reads_back_as_written(tmp_path):
 def test_shares_count_the_samples_inside_the_analysis(tmp_path):
     raw = tmp_path / "profile.txt"
     raw.write_text(
-        "main (x.py:1);analyze_session (p.py:2);_track_stage (p.py:3);fit_track (f.py:4) 30\n"
+        "main (x.py:1);analyze_session (p.py:2);_track_stage (p.py:3);fit_track_positions (f.py:4) 30\n"
         "main (x.py:1);analyze_session (p.py:2);segment_session (s.py:5);place_rep (pl.py:6) 10\n"
         "main (x.py:1);analyze_session (p.py:2);make_grid (c.py:7) 60\n"
         "main (x.py:1);read_activity (r.py:8) 500\n",
