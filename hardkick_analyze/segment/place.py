@@ -28,7 +28,7 @@ from ..models import PlannedRep
 from ..results import RepBounds
 from ..units import ON_TRACK_SHARE, quantile
 from .boundaries import Ramp, at_fraction, falling_ramp, rising_ramp
-from .efforts import Candidate
+from .efforts import Candidate, window
 
 __all__ = ["Placed", "Scales", "place_rep", "resolve"]
 
@@ -195,7 +195,7 @@ class _Track:
 
     def holds(self, time: np.ndarray, start_s: float, end_s: float) -> bool:
         """Whether the runner was on the track for (nearly) all of ``[start_s, end_s]``."""
-        inside = _inside(time, start_s, end_s)
+        inside = window(time, start_s, end_s)
         return bool(inside.stop > inside.start and self.on_track[inside].mean() >= ON_TRACK_SHARE)
 
 
@@ -230,16 +230,16 @@ def _common_position(positions_m: np.ndarray) -> float | None:
 
 def _line_crossing(time: np.ndarray, s_m: np.ndarray, line_m: float, around_s: float, within_s: float) -> float | None:
     """When the runner passed the line going forward, nearest ``around_s`` and within ``within_s`` [s]."""
-    window = np.flatnonzero((time >= around_s - within_s) & (time <= around_s + within_s))
-    if len(window) < 2:
+    nearby = np.flatnonzero((time >= around_s - within_s) & (time <= around_s + within_s))
+    if len(nearby) < 2:
         return None
-    ahead = trackshape.wrap_half_lap_m(s_m[window] - line_m)
+    ahead = trackshape.wrap_half_lap_m(s_m[nearby] - line_m)
     # A forward crossing: behind the line, then at or past it, by less than a few metres.
     crossing = (ahead[:-1] < 0) & (ahead[1:] >= 0) & (ahead[1:] - ahead[:-1] < 2.0 * LINE_TOLERANCE_M)
     hits = np.flatnonzero(crossing)
     if not len(hits):
         return None
-    times = [float(np.interp(0.0, [ahead[k], ahead[k + 1]], [time[window[k]], time[window[k + 1]]])) for k in hits]
+    times = [float(np.interp(0.0, [ahead[k], ahead[k + 1]], [time[nearby[k]], time[nearby[k + 1]]])) for k in hits]
     return min(times, key=lambda t: abs(t - around_s))
 
 
@@ -325,7 +325,7 @@ def _kick_ramp(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float
     paced_m = planned.expected_distance_m() or 0.0
     share = paced_m / (paced_m + planned.kick_m) if paced_m > 0 else 0.8
     guess = start_s + share * (end_s - start_s)
-    inside = _inside(time, start_s, end_s)
+    inside = window(time, start_s, end_s)
     if inside.stop - inside.start < 4:
         return None
     peak_index = inside.start + int(np.argmax(speed[inside]))
@@ -351,9 +351,9 @@ def _mid_crossing(
         return None
     middle = 0.5 * (before + after)
     # A change between samples k and k + 1, for the samples k inside the search window.
-    window = _inside(time, around_s - SEARCH_S, around_s + SEARCH_S)
-    above = speed[window.start : window.stop + 1] >= middle
-    changes = window.start + np.flatnonzero(np.diff(above.astype(np.int8)) == (1 if rising else -1))
+    near = window(time, around_s - SEARCH_S, around_s + SEARCH_S)
+    above = speed[near.start : near.stop + 1] >= middle
+    changes = near.start + np.flatnonzero(np.diff(above.astype(np.int8)) == (1 if rising else -1))
     if not len(changes):
         return None
     nearest = changes[np.argmin(np.abs(time[changes] - around_s))]
@@ -368,7 +368,7 @@ def _time_at_distance(time: np.ndarray, distance: np.ndarray, from_s: float, met
 
 
 def _integral(time: np.ndarray, values: np.ndarray, start_s: float, end_s: float) -> float:
-    inside = slice(int(np.searchsorted(time, start_s, "right")), int(np.searchsorted(time, end_s, "left")))
+    inside = window(time, start_s, end_s, closed="neither")
     t = np.concatenate([[start_s], time[inside], [end_s]])
     v = np.concatenate([[_interp(time, values, start_s)], values[inside], [_interp(time, values, end_s)]])
     return float(np.trapezoid(np.nan_to_num(v), t))
@@ -380,14 +380,8 @@ def _interp(time: np.ndarray, values: np.ndarray, at: float) -> float:
 
 def _level(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float, q: float = 0.5) -> float:
     """The ``q`` quantile of the speed over ``[start_s, end_s]`` (NaN when no sample is inside)."""
-    inside = _inside(time, start_s, end_s)
+    inside = window(time, start_s, end_s)
     return quantile(speed[inside], q) if inside.stop > inside.start else math.nan
-
-
-def _inside(time: np.ndarray, start_s: float, end_s: float) -> slice:
-    """The grid samples in ``[start_s, end_s]``: a slice of the sorted grid times, not a mask
-    over the whole session."""
-    return slice(int(np.searchsorted(time, start_s, "left")), int(np.searchsorted(time, end_s, "right")))
 
 
 def _trusted_median(ratios: list[float]) -> float | None:

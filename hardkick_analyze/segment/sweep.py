@@ -18,7 +18,7 @@ import numpy as np
 
 from ..units import MOVING_SPEED_MPS
 from .efforts import Candidate, DetectionSpeed, candidates_between
-from .ragged import segment_reduce, unique_pairs
+from .ragged import segment_members, segment_reduce, unique_pairs
 
 __all__ = ["EffortSweep", "effort_sweep"]
 
@@ -88,9 +88,9 @@ def _runs_above(values: np.ndarray, levels: np.ndarray) -> tuple[np.ndarray, np.
     change = np.diff(count)  # at position j: from sample j - 1 to sample j
 
     def runs_at(places: np.ndarray, lows: np.ndarray, highs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        sizes = highs - lows
-        at = np.repeat(places, sizes)
-        level = np.repeat(lows - (np.cumsum(sizes) - sizes), sizes) + np.arange(int(sizes.sum()))
+        # Each place's levels ``lows[k]`` to ``highs[k] - 1``, then in level then time order.
+        owner, level = segment_members(lows, highs)
+        at = places[owner]
         order = np.lexsort((at, level))
         return level[order], at[order]
 
