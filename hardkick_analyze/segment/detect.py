@@ -19,7 +19,7 @@ import numpy as np
 from ..clean import SessionGrid
 from .efforts import Candidate, DetectionSpeed, candidates_between, detection_speed, same_size, span_features
 from .levels import Level, speed_levels
-from .ragged import segment_members, segment_quantiles, segment_reduce, unique_pairs
+from .ragged import run_quantiles, segment_members, segment_reduce, unique_pairs
 
 __all__ = ["FoundEfforts", "find_efforts"]
 
@@ -265,15 +265,19 @@ def _tightened(speed: DetectionSpeed, start_s: np.ndarray, end_s: np.ndarray) ->
     time, values = speed.time_s, speed.speed_mps
     features = span_features(speed, start_s, end_s)
     first, stop = features.first, features.stop
-    owner, index = segment_members(first, stop)
-    top = segment_quantiles(values[index], owner, len(first), 0.75)
+    top = run_quantiles(values, first, stop, 0.75)
     middle = 0.5 * (top + np.fmin(features.before_mps, features.after_mps))
+    owner, index = segment_members(first, stop)
     high = values[index] >= middle[owner]
-    counts = np.bincount(owner[high], minlength=len(first))
+    high_owner, high_index = owner[high], index[high]
+    counts = np.bincount(high_owner, minlength=len(first))
+    # The samples are in order within each island: its first and last high ones open and close its run.
+    opens = np.flatnonzero(np.diff(high_owner, prepend=-1))
+    closes = np.flatnonzero(np.diff(high_owner, append=len(first)))
     lowest = np.full(len(first), len(time))
     highest = np.full(len(first), -1)
-    np.minimum.at(lowest, owner[high], index[high])
-    np.maximum.at(highest, owner[high], index[high])
+    lowest[high_owner[opens]] = high_index[opens]
+    highest[high_owner[closes]] = high_index[closes]
     cut = (stop - first >= 4) & np.isfinite(middle) & (counts >= 2)
     tight_start = np.where(cut, time[np.minimum(lowest, len(time) - 1)], start_s)
     tight_end = np.where(cut, time[np.maximum(highest, 0)], end_s)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid, rolling_mean
-from .ragged import segment_medians, segment_members, segment_reduce
+from .ragged import run_medians, segment_medians, segment_members, segment_reduce
 
 __all__ = [
     "Candidate",
@@ -202,17 +202,56 @@ def _kick_ratios(speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray) -> 
     if not len(usable):
         return ratios
     first, stop = first[usable], stop[usable]
+    distance = speed.distance_m
+    total = distance[stop - 1] - distance[first]
+    if _rises(distance):
+        # The distance covered grows through a span: its tail and body are runs of it.
+        tail = _first_reaching(distance, first, stop, (1.0 - KICK_PROBE_SHARE) * total)
+        body = _first_reaching(distance, first, stop, KICK_BODY_FROM_SHARE * total)
+        top = segment_reduce(np.maximum, speed.speed_mps, tail, stop)
+        base = run_medians(speed.speed_mps, body, tail)
+    else:
+        top, base = _kick_parts_sample_by_sample(speed, first, stop, total)
+    measured = np.isfinite(total) & (total > 0) & np.isfinite(top) & np.isfinite(base) & (base > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios[usable] = np.where(measured, top / base, 1.0)
+    return ratios
+
+
+def _rises(distance_m: np.ndarray) -> bool:
+    """Whether a cumulative distance is recorded throughout and never decreases."""
+    return bool(np.isfinite(distance_m).all() and (distance_m[1:] >= distance_m[:-1]).all())
+
+
+def _first_reaching(distance_m: np.ndarray, first: np.ndarray, stop: np.ndarray, covered_m: np.ndarray) -> np.ndarray:
+    """For each span ``[first[k], stop[k])`` of a rising distance, the first sample from which
+    ``distance_m[i] - distance_m[first[k]] >= covered_m[k]`` (``stop[k]`` if none): the test
+    itself, to the last bit, found by bisection and settled on its neighbours."""
+    start_m = distance_m[first]
+    found = np.clip(np.searchsorted(distance_m, start_m + covered_m, side="left"), first, stop)
+
+    def reaches(i: np.ndarray) -> np.ndarray:
+        return distance_m[np.minimum(i, len(distance_m) - 1)] - start_m >= covered_m
+
+    # ``start + covered`` rounds: the first sample may be one the bisection stepped over or onto.
+    while (back := (found > first) & reaches(found - 1)).any():
+        found = found - back
+    while (on := (found < stop) & ~reaches(found)).any():
+        found = found + on
+    return found
+
+
+def _kick_parts_sample_by_sample(
+    speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray, total: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The top speed of each span's tail and the median speed of its body, sample by sample
+    (a distance with gaps or steps back: the tail and body need not be runs)."""
     owner, index = segment_members(first, stop)
     distance = speed.distance_m
     covered = distance[index] - distance[first][owner]
-    total = distance[stop - 1] - distance[first]
     tail = covered >= ((1.0 - KICK_PROBE_SHARE) * total)[owner]
     body = (covered >= (KICK_BODY_FROM_SHARE * total)[owner]) & ~tail
     values = speed.speed_mps[index]
     top = np.full(len(first), -np.inf)
     np.maximum.at(top, owner[tail], values[tail])
-    base = segment_medians(values[body], owner[body], len(first))
-    measured = np.isfinite(total) & (total > 0) & np.isfinite(top) & np.isfinite(base) & (base > 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios[usable] = np.where(measured, top / base, 1.0)
-    return ratios
+    return top, segment_medians(values[body], owner[body], len(first))

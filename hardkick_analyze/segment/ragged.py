@@ -2,16 +2,27 @@
 
 A *segment* is a run ``values[first:stop]``; the segmenter asks for the sum, extreme, median or
 quantile of hundreds of overlapping ones (every effort at every threshold, every island at every
-water level). Each function here answers for all of them in a few array operations, with the
-same numbers as the one-segment numpy call, to the last bit (sums: to rounding, see
-:func:`segment_reduce`).
+water level). Each function here answers for all of them with the same numbers as the
+one-segment numpy call, to the last bit (sums: to rounding, see :func:`segment_reduce`): sums
+and extremes in one pass over the array, medians of many short segments sorted together, and
+medians and quantiles of a few tens of long runs (the efforts a plan is matched against) one
+partition each.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["segment_medians", "segment_members", "segment_quantiles", "segment_reduce", "unique_pairs"]
+from ..units import median, quantile
+
+__all__ = [
+    "run_medians",
+    "run_quantiles",
+    "segment_medians",
+    "segment_members",
+    "segment_reduce",
+    "unique_pairs",
+]
 
 
 def segment_reduce(ufunc: np.ufunc, values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
@@ -34,8 +45,24 @@ def segment_members(first: np.ndarray, stop: np.ndarray) -> tuple[np.ndarray, np
     """Every sample of every segment ``[first[k], stop[k])``: (segment number, sample index)."""
     lengths = np.maximum(stop - first, 0)
     owner = np.repeat(np.arange(len(first)), lengths)
-    offsets = np.cumsum(lengths) - lengths
-    return owner, first[owner] + (np.arange(int(lengths.sum())) - offsets[owner])
+    # Sample i of the whole list is sample i - offset of its segment, from that segment's first:
+    # one repeat of the per-segment shift, no gather through ``owner``.
+    shift = first - (np.cumsum(lengths) - lengths)
+    return owner, np.arange(len(owner)) + np.repeat(shift, lengths)
+
+
+def run_medians(values: np.ndarray, first: np.ndarray, stop: np.ndarray) -> np.ndarray:
+    """``np.median(values[first[k]:stop[k]])`` for every k (the same numbers); NaN where the run
+    is empty. A partition per run: for tens of runs, cheaper than gathering their samples."""
+    runs = zip(first.tolist(), stop.tolist(), strict=True)
+    return np.array([median(values[a:b]) if b > a else np.nan for a, b in runs], dtype=np.float64)
+
+
+def run_quantiles(values: np.ndarray, first: np.ndarray, stop: np.ndarray, q: float) -> np.ndarray:
+    """``np.quantile(values[first[k]:stop[k]], q)`` for every k (the same numbers); NaN where the
+    run is empty."""
+    runs = zip(first.tolist(), stop.tolist(), strict=True)
+    return np.array([quantile(values[a:b], q) if b > a else np.nan for a, b in runs], dtype=np.float64)
 
 
 def segment_medians(values: np.ndarray, owner: np.ndarray, segments: int) -> np.ndarray:
@@ -50,26 +77,6 @@ def segment_medians(values: np.ndarray, owner: np.ndarray, segments: int) -> np.
     high = ranked[offsets + counts // 2]
     medians[held] = np.where(counts % 2 == 1, low, (low + high) / 2.0)
     return medians
-
-
-def segment_quantiles(values: np.ndarray, owner: np.ndarray, segments: int, q: float) -> np.ndarray:
-    """The ``q`` quantile of the ``values`` of each segment (``owner``: each value's segment, sorted),
-    interpolated linearly between the order statistics as ``np.quantile`` does, to the same
-    last bit; NaN for a segment with none."""
-    result = np.full(segments, np.nan)
-    if not len(values):
-        return result
-    ranked, counts, offsets, held = _ranked(values, owner, segments)
-    virtual = (counts - 1) * q
-    below = np.floor(virtual)
-    at_end = virtual >= counts - 1
-    low = np.where(at_end, counts - 1, below).astype(np.intp)
-    high = np.where(at_end, counts - 1, below + 1).astype(np.intp)
-    gamma = virtual - below
-    a, b = ranked[offsets + low], ranked[offsets + high]
-    step = b - a
-    result[held] = np.where(gamma >= 0.5, b - step * (1 - gamma), a + step * gamma)
-    return result
 
 
 def _ranked(
