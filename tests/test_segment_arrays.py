@@ -29,7 +29,7 @@ from hardkick_analyze.segment.efforts import (
     candidates_between,
     detection_speed,
 )
-from hardkick_analyze.segment.levels import Level, change_points
+from hardkick_analyze.segment.levels import Level, change_points, running_median
 from hardkick_analyze.segment.ragged import run_medians, run_quantiles, segment_medians, unique_pairs
 from hardkick_analyze.segment.structure import _as_one_group
 from hardkick_analyze.segment.sweep import OFF_SHARE, _runs_above, effort_sweep
@@ -368,3 +368,12 @@ def test_change_points_all_segments_at_once_are_the_one_by_one_search(seed):
     for penalty, min_size in ((0.5, 4), (3.0, 2), (20.0, 8)):
         assert change_points(speed, penalty, min_size) == _change_points_one_by_one(speed, penalty, min_size)
     assert len(change_points(speed, 0.5, 4)) > 10
+
+
+@pytest.mark.parametrize("length", [1, 9, 16, 1500])
+@pytest.mark.parametrize("window", [3, 4, 15, 16])
+def test_running_median_is_pandas_centred_rolling_median(length, window):
+    rng = np.random.default_rng(length * 100 + window)
+    speed = np.round(rng.uniform(0.0, 6.0, length), 1)  # rounded: ties, and even windows averaging two
+    expected = pd.Series(speed).rolling(window, center=True, min_periods=1).median().to_numpy()
+    assert np.array_equal(running_median(speed, window), expected)

@@ -16,10 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..units import robust_sd
-from .ragged import segment_members
+from ..units import median, robust_sd
 
-__all__ = ["Level", "change_points", "speed_levels"]
+__all__ = ["Level", "change_points", "running_median", "speed_levels"]
 
 #: The levels are found on the speed averaged over this step [s].
 LEVEL_STEP_S = 1.0
@@ -69,13 +68,16 @@ def change_points(values: np.ndarray, penalty: float, min_size: int) -> list[int
         a, b = a[splittable], b[splittable]
         if not len(a):
             break
-        owner, splits = segment_members(a + min_size, b - min_size + 1)
-        gains = cost(a, b)[owner] - cost(a[owner], splits) - cost(splits, b[owner])
-        # Each segment's splits are a run of ``gains``, none empty: reduced run by run.
-        first_split = np.cumsum(b - a - 2 * min_size + 1) - (b - a - 2 * min_size + 1)
+        # Each segment's splits are a run of ``gains``, none empty: spread by repeating each
+        # segment's values over its run, reduced run by run.
+        runs = b - a - 2 * min_size + 1
+        first_split = np.cumsum(runs) - runs
+        splits = np.arange(int(runs.sum())) + np.repeat(a + min_size - first_split, runs)
+        a_each, b_each = np.repeat(a, runs), np.repeat(b, runs)
+        gains = np.repeat(cost(a, b), runs) - cost(a_each, splits) - cost(splits, b_each)
         best = np.maximum.reduceat(gains, first_split)
         # The first split of each segment with its best gain, as np.argmax would take.
-        position = np.where(gains == best[owner], np.arange(len(gains)), len(gains))
+        position = np.where(gains == np.repeat(best, runs), np.arange(len(gains)), len(gains))
         split = splits[np.minimum.reduceat(position, first_split)]
         kept = best > penalty
         points += split[kept].tolist()
@@ -96,11 +98,13 @@ def speed_levels(time_s: np.ndarray, speed_mps: np.ndarray) -> list[Level]:
     sigma = _noise_mps(coarse, max(round(NOISE_WINDOW_S / step), 3))
     penalty = PENALTY_FACTOR * sigma * sigma * math.log(len(coarse))
     edges = [0, *change_points(coarse, penalty, max(round(MIN_LEVEL_S / step), 1)), len(coarse)]
+    # Each level's mean as ndarray.mean takes it (the same pairwise sum over the same count),
+    # without its wrapper's cost a level.
     return [
         Level(
             start_s=float(coarse_time[a]),
             end_s=float(coarse_time[b - 1] + step),
-            speed_mps=float(coarse[a:b].mean()),
+            speed_mps=float(np.add.reduce(coarse[a:b])) / (b - a),
         )
         for a, b in itertools.pairwise(edges)
     ]
@@ -108,8 +112,29 @@ def speed_levels(time_s: np.ndarray, speed_mps: np.ndarray) -> list[Level]:
 
 def _noise_mps(values: np.ndarray, window: int) -> float:
     """Robust spread of ``values`` around their running median [m/s]."""
-    import pandas as pd
-
-    median = pd.Series(values).rolling(window, center=True, min_periods=1).median().to_numpy()
-    residual = values - median
+    residual = values - running_median(values, window)
     return max(robust_sd(residual), MIN_NOISE_MPS)
+
+
+def running_median(values: np.ndarray, window: int) -> np.ndarray:
+    """The median of each sample's centred ``window`` of finite ``values``, fewer at the ends:
+    pandas' ``rolling(window, center=True, min_periods=1).median()``, the same numbers.
+
+    The windows that fit are partitioned together as the rows of one strided view; the few at
+    the ends one by one.
+    """
+    n = len(values)
+    offset, middle = (window - 1) // 2, window // 2
+    medians = np.empty(n)
+    if n >= window:
+        # Row j of the view is the window of sample j + window - 1 - offset.
+        kth = middle if window % 2 else (middle - 1, middle)
+        rows = np.partition(np.lib.stride_tricks.sliding_window_view(values, window), kth, axis=1)
+        inner = rows[:, middle] if window % 2 else (rows[:, middle - 1] + rows[:, middle]) / 2.0
+        medians[window - 1 - offset : n - offset] = inner
+        ends = [*range(window - 1 - offset), *range(n - offset, n)]
+    else:
+        ends = list(range(n))
+    for i in ends:
+        medians[i] = median(values[max(i + offset + 1 - window, 0) : min(i + offset + 1, n)])
+    return medians
