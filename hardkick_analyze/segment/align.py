@@ -186,19 +186,23 @@ def align_many(
     step = np.empty((sets, n + 1, m + 1), dtype=np.int8)  # 1 match, 2 planned missing, 3 extra effort
     cost[:, 0], step[:, 0] = extra, 3
     for i in range(1, n + 1):
-        # A row at a time: match (diagonal) or missing (up), then any run of extra efforts
-        # (left) as a running minimum; ties prefer a match, then a missing rep.
-        up = cost[:, i - 1] + miss[i - 1]
-        best, kind = up.copy(), np.full((sets, m + 1), 2, dtype=np.int8)
+        # A row at a time, written in place: missing (up), else a match (diagonal) where no
+        # dearer, then any run of extra efforts (left) as a running minimum; ties prefer a
+        # match, then a missing rep.
+        best, kind = cost[:, i], step[:, i]
+        np.add(cost[:, i - 1], miss[i - 1], out=best)
+        kind.fill(2)
         diagonal = cost[:, i - 1, :-1] + match[:, i - 1]
-        matched = diagonal <= up[:, 1:]
-        best[:, 1:] = np.where(matched, diagonal, up[:, 1:])
-        kind[:, 1:][matched] = 1
-        leftward = np.minimum.accumulate(best - extra, axis=1) + extra
+        matched = diagonal <= best[:, 1:]
+        np.copyto(best[:, 1:], diagonal, where=matched)
+        np.copyto(kind[:, 1:], 1, where=matched)
+        leftward = best - extra
+        np.minimum.accumulate(leftward, axis=1, out=leftward)
+        leftward += extra
         # (best - extra) + extra can differ from best in the last bit: only a real gain counts.
         from_left = leftward < best - 1e-9
-        kind[from_left] = 3
-        cost[:, i], step[:, i] = np.where(from_left, leftward, best), kind
+        np.copyto(kind, 3, where=from_left)
+        np.copyto(best, leftward, where=from_left)
     return [_traced(step[k], n, int(lengths[k]), float(cost[k, n, lengths[k]])) for k in range(sets)]
 
 
