@@ -26,6 +26,7 @@ from hardkick_analyze.segment.efforts import (
     MIN_REST_MPS,
     SURROUNDING_S,
     Candidate,
+    _first_reaching,
     candidates_between,
     detection_speed,
 )
@@ -377,3 +378,35 @@ def test_running_median_is_pandas_centred_rolling_median(length, window):
     speed = np.round(rng.uniform(0.0, 6.0, length), 1)  # rounded: ties, and even windows averaging two
     expected = pd.Series(speed).rolling(window, center=True, min_periods=1).median().to_numpy()
     assert np.array_equal(running_median(speed, window), expected)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_first_reaching_is_the_first_sample_passing_the_test_itself(seed):
+    rng = np.random.default_rng(seed)
+    steps = rng.choice([0.0, 0.1, 0.2, 0.3, 1e-13, 2.7], size=400)  # plateaus, and sums that round
+    distance = 1e3 * seed + np.cumsum(steps)
+    first = np.sort(rng.integers(0, 390, 60))
+    stop = np.minimum(first + rng.integers(1, 80, 60), len(distance))
+    # What to cover: exactly a sample's distance from the first, and the floats either side of it.
+    exact = distance[rng.integers(first, stop)] - distance[first]
+    covered = np.where(rng.uniform(size=60) < 0.5, exact, np.nextafter(exact, rng.choice([-np.inf, np.inf], 60)))
+    found = _first_reaching(distance, first, stop, covered)
+    for k in range(60):
+        passing = np.flatnonzero(distance[first[k] : stop[k]] - distance[first[k]] >= covered[k])
+        assert found[k] == (first[k] + passing[0] if len(passing) else stop[k])
+
+
+@pytest.mark.parametrize(
+    ("start_m", "covered_m"),
+    [
+        (200.58967644820015, 265.7325269028024),
+        (213.54921599078202, 277.54699636170176),
+        (9.18561489012204, 156.09295391480595),
+    ],
+)
+def test_first_reaching_steps_back_where_start_plus_covered_rounds_up(start_m, covered_m):
+    # The float just below start + covered (rounded) is already covered_m from the start.
+    below = np.nextafter(start_m + covered_m, -np.inf)
+    assert below - start_m >= covered_m
+    distance = np.array([start_m, below, below + 1.0])
+    assert _first_reaching(distance, np.array([0]), np.array([3]), np.array([covered_m])).tolist() == [1]
