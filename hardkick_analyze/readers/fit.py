@@ -120,12 +120,14 @@ class _FitClock:
     def valid(self, fit_seconds: np.ndarray) -> np.ndarray:
         # date_time is a uint32: a larger value (a float64 timestamp field in a damaged file) is
         # not a time, and would overflow pandas' nanosecond range past the year 2262.
-        finite = np.isfinite(fit_seconds) & (np.nan_to_num(fit_seconds, nan=0.0) < _MAX_FIT_S)
-        return finite if self.relative else finite & (np.nan_to_num(fit_seconds) >= _MIN_ABSOLUTE_FIT_S)
+        with np.errstate(invalid="ignore"):
+            finite = np.isfinite(fit_seconds) & (fit_seconds < _MAX_FIT_S)
+            return finite if self.relative else finite & (fit_seconds >= _MIN_ABSOLUTE_FIT_S)
 
     def time(self, seconds: Any) -> pd.Timestamp | None:
+        # One value at a time (laps, events, sessions): the checks of valid(), without numpy.
         number = _number(seconds)
-        if number is None or not self.valid(np.array([number]))[0]:
+        if number is None or number >= _MAX_FIT_S or (not self.relative and number < _MIN_ABSOLUTE_FIT_S):
             return None
         return pd.Timestamp(round(number * 1000) + FIT_EPOCH_UNIX_S * 1000, unit="ms", tz="UTC")
 
