@@ -36,7 +36,7 @@ from hardkick_analyze.readers.fit import parsed_from_fit_messages
 from hardkick_analyze.readers.fit_crc import crc16
 from hardkick_analyze.readers.fit_fast import decode_fast
 from hardkick_analyze.readers.fit_fitparse import decode_with_fitparse
-from hardkick_analyze.readers.fit_messages import FitMessages
+from hardkick_analyze.readers.fit_messages import FIT_EPOCH_UNIX_S, FitMessages
 from hardkick_analyze.readers.source import RawSource, load_source
 from hardkick_analyze.simulate.benchmark import benchmark_cases
 
@@ -521,3 +521,14 @@ def test_zipped_fit_goes_the_fast_way(data_dir: Path):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("run.fit", (data_dir / "run.fit").read_bytes())
     assert read_activity(buffer.getvalue(), name="export.zip").metadata.decoder == "fast"
+
+
+def test_a_float_timestamp_keeps_its_fraction_of_a_second():
+    # A damaged file declaring the timestamp as float64 with fractions of a second: the times
+    # are read to the millisecond, as whole-second timestamps are read to the second.
+    record = _definition(0, _RECORD, [(253, 8, 0x89), (3, 1, _UINT8)])
+    data = _fit(_file_id(), record, _data(0, "<dB", T0 + 0.5, 150), _data(0, "<dB", T0 + 1.25, 151))
+    activity = read_activity(data, name="fraction.fit")
+    start = pd.Timestamp(T0 + FIT_EPOCH_UNIX_S, unit="s", tz="UTC")
+    assert list(activity.track.index) == [start + pd.Timedelta("500ms"), start + pd.Timedelta("1250ms")]
+    assert activity.track["elapsed_s"].tolist() == [0.0, 0.75]

@@ -133,9 +133,7 @@ class _FitClock:
 
 
 def _samples(records: dict[str, np.ndarray], sport: str | None, clock: _FitClock) -> pd.DataFrame:
-    fit_seconds = records["timestamp"]
-    unix_ms = np.where(clock.valid(fit_seconds), (fit_seconds + FIT_EPOCH_UNIX_S) * 1000.0, np.nan)
-    columns: dict[str, Any] = {"time": pd.to_datetime(unix_ms, unit="ms", utc=True)}
+    columns: dict[str, Any] = {"time": _record_times(records["timestamp"], clock)}
     columns["lat_deg"] = records["position_lat"] * _SEMICIRCLE_DEG
     columns["lon_deg"] = records["position_long"] * _SEMICIRCLE_DEG
     columns["speed_mps"] = _prefer(records["enhanced_speed"], records["speed"])
@@ -149,7 +147,18 @@ def _samples(records: dict[str, np.ndarray], sport: str | None, clock: _FitClock
         values = records[field_name]
         if column in ("distance_m", "heart_rate_bpm", "power_w") or np.isfinite(values).any():
             columns[column] = values * factor
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # every column is a new array
+
+
+def _record_times(fit_seconds: np.ndarray, clock: _FitClock) -> pd.DatetimeIndex:
+    """The records' times in UTC (NaT where invalid)."""
+    valid = clock.valid(fit_seconds)
+    unix_s = np.where(valid, fit_seconds + FIT_EPOCH_UNIX_S, 0.0)
+    if (unix_s == np.floor(unix_s)).all():
+        # Whole seconds (every file but a damaged one): exact in integer nanoseconds.
+        nanoseconds = np.where(valid, unix_s.astype(np.int64) * 10**9, np.iinfo(np.int64).min)
+        return pd.DatetimeIndex(nanoseconds.view("M8[ns]")).tz_localize("UTC")
+    return pd.to_datetime(np.where(valid, unix_s * 1000.0, np.nan), unit="ms", utc=True)
 
 
 def _prefer(first: np.ndarray, second: np.ndarray) -> np.ndarray:
