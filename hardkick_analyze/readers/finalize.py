@@ -80,15 +80,19 @@ def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
         column: "device" if column in channels and not np.isnan(channels[column]).all() else "absent"
         for column in CORE_COLUMNS[1:]
     }
-    elapsed_s = (index - index[0]).total_seconds().to_numpy(dtype=np.float64)
+    # pandas' own seconds (whole seconds and the rest apart: a plain division differs in the last bit).
+    elapsed_s = np.asarray(pd.array((times - times[0]).view("m8[ns]")).total_seconds(), dtype=np.float64)
     channels = _complete_channels(channels, elapsed_s, sources, warnings)
     track = _ordered_float_frame(index, channels, elapsed_s)
     start = track.index[0]
 
     laps = tuple(_shift_lap(lap, shifts) for lap in parsed.laps)
     timer_pauses = [_shift_pause(p, shifts) for p in parsed.pauses]
-    pauses = tuple(sorted(timer_pauses + _gap_pauses(track.index, timer_pauses), key=lambda p: p.start_time))
-    interval, recording = _recording(track.index)
+    steps_s = np.diff(times) / 1e9
+    usual_s = float(np.median(steps_s)) if len(steps_s) else None
+    gap_pauses = _gap_pauses(track.index, steps_s, usual_s, timer_pauses)
+    pauses = tuple(sorted(timer_pauses + gap_pauses, key=lambda p: p.start_time))
+    interval, recording = _recording(steps_s, usual_s)
     metadata = ActivityMetadata(
         source=raw.name,
         format=raw.format,
@@ -157,7 +161,8 @@ def _blank_impossible(samples: pd.DataFrame, columns: list[str], warnings: list[
         values = series.to_numpy(dtype=np.float64)
         low, high = PLAUSIBLE_RANGES.get(column, (-np.inf, np.inf))
         with np.errstate(invalid="ignore"):
-            bad = np.isinf(values) | (values < low) | (values > high)
+            # Bounds or not, an infinite value is outside them.
+            bad = (values < low) | (values > high) if column in PLAUSIBLE_RANGES else np.isinf(values)
         if bad.any():
             values = np.where(bad, np.nan, values)
             counts.append(f"{int(bad.sum())} {column}")
@@ -354,7 +359,7 @@ def _ordered_float_frame(index: pd.DatetimeIndex, channels: Channels, elapsed_s:
     """The glossary's columns in its order, as one float64 block, with ``elapsed_s`` first."""
     names = [c for c in GLOSSARY if c != "elapsed_s" and c in channels]
     values = np.column_stack([elapsed_s, *(channels[c] for c in names)])
-    return pd.DataFrame(values, index=index, columns=["elapsed_s", *names])
+    return pd.DataFrame(values, index=index, columns=["elapsed_s", *names], copy=False)  # values is new
 
 
 def _distance_from_positions(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
@@ -381,14 +386,16 @@ def _speed_from_distance(seconds: np.ndarray, distance_m: np.ndarray) -> np.ndar
     return np.where(np.isfinite(speed) & (speed >= 0), speed, np.nan)
 
 
-def _gap_pauses(index: pd.DatetimeIndex, timer_pauses: list[Pause]) -> list[Pause]:
-    """Recording holes of at least :data:`GAP_PAUSE_S` that no timer pause explains."""
-    if len(index) < 2:
+def _gap_pauses(
+    index: pd.DatetimeIndex, steps_s: np.ndarray, usual_s: float | None, timer_pauses: list[Pause]
+) -> list[Pause]:
+    """Recording holes of at least :data:`GAP_PAUSE_S` that no timer pause explains
+    (``steps_s``: the steps between the index's times, ``usual_s`` their median)."""
+    if usual_s is None:
         return []
-    steps = np.diff(index.asi8) / 1e9
-    threshold = max(GAP_PAUSE_S, GAP_PAUSE_INTERVALS * float(np.median(steps)))
+    threshold = max(GAP_PAUSE_S, GAP_PAUSE_INTERVALS * usual_s)
     gaps = []
-    for position in np.flatnonzero(steps >= threshold):
+    for position in np.flatnonzero(steps_s >= threshold):
         start, end = index[position], index[position + 1]
         if any(p.start_time < end and p.end_time > start for p in timer_pauses):
             continue
@@ -396,17 +403,16 @@ def _gap_pauses(index: pd.DatetimeIndex, timer_pauses: list[Pause]) -> list[Paus
     return gaps
 
 
-def _recording(index: pd.DatetimeIndex) -> tuple[float | None, str]:
-    if len(index) < 2:
+def _recording(steps_s: np.ndarray, usual_s: float | None) -> tuple[float | None, str]:
+    """The recording interval and kind, from the steps between the times [s] and their median."""
+    if usual_s is None:
         return None, "unknown"
-    steps = np.diff(index.asi8) / 1e9
-    interval = float(np.median(steps))
-    one_second = float(np.mean(np.abs(steps - 1.0) < 0.05))
+    one_second = float(np.mean(np.abs(steps_s - 1.0) < 0.05))
     if one_second >= ONE_SECOND_SHARE:
         return 1.0, "1s"
-    if interval < 1.0 and float(np.mean(steps < 1.0)) >= ONE_SECOND_SHARE:
-        return interval, "sub-second"
-    return interval, "smart"
+    if usual_s < 1.0 and float(np.mean(steps_s < 1.0)) >= ONE_SECOND_SHARE:
+        return usual_s, "sub-second"
+    return usual_s, "smart"
 
 
 def _human(delta: pd.Timedelta) -> str:
