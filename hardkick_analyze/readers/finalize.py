@@ -133,7 +133,7 @@ def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[np.ndar
     if not isinstance(times.dtype, pd.DatetimeTZDtype):
         times = pd.to_datetime(times, utc=True, errors="coerce")
     dtype = times.dtype
-    assert isinstance(dtype, pd.DatetimeTZDtype)
+    assert isinstance(dtype, pd.DatetimeTZDtype)  # for mypy: pd.to_datetime(utc=True) gives one
     ticks = times.array.asi8
     if dtype.unit == "ns":
         return ticks, dtype.tz, 0
@@ -150,8 +150,8 @@ def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[np.ndar
 
 
 def _blank_impossible(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> Channels:
-    """The channels as float64; infinite values and values outside :data:`PLAUSIBLE_RANGES`
-    become NaN, with one warning."""
+    """The channels as float64 (anything not a number is missing); infinite values and values
+    outside :data:`PLAUSIBLE_RANGES` become NaN, with one warning."""
     channels = {}
     counts = []
     for column in columns:
