@@ -392,6 +392,21 @@ def test_truncation_anywhere_keeps_what_came_before():
         decode_fast(data[:10], "cut.fit")
 
 
+def test_long_runs_of_records_are_read_as_message_by_message():
+    # Runs longer than the walk reads at once (fit_walk._RUN_CHUNK), broken by an event, and
+    # cut inside them: the same records and the same stop as fitparse.
+    record = _definition(0, _RECORD, [(253, 4, _UINT32), (3, 1, _UINT8)])
+    event = _definition(1, _EVENT, [(253, 4, _UINT32), (0, 1, 0), (1, 1, 0)])
+    rows = [_data(0, "<IB", T0 + i, 60 + i % 150) for i in range(700)]
+    data = _fit(_file_id(), record, event, *rows[:300], _data(1, "<IBB", T0 + 300, 0, 4), *rows[300:])
+    whole = _both(data)
+    assert whole.records["heart_rate"].tolist() == [60 + i % 150 for i in range(700)]
+    for end in (len(data) - 3, len(data) - 4, len(data) - 600, len(data) - 2400, len(data) - 4200):
+        assert_same_messages(
+            _outcome(decode_with_fitparse, data[:end], "cut.fit"), _outcome(decode_fast, data[:end], "cut.fit")
+        )
+
+
 def test_a_definition_claiming_huge_messages_ends_at_the_file_end():
     # 255 fields of 255 bytes: a 65 kB message the file does not hold.
     huge = _definition(1, 132, [(i, 255, _BYTE) for i in range(255)])
