@@ -36,7 +36,7 @@ from hardkick_analyze.readers.fit import parsed_from_fit_messages
 from hardkick_analyze.readers.fit_crc import crc16
 from hardkick_analyze.readers.fit_fast import decode_fast
 from hardkick_analyze.readers.fit_fitparse import decode_with_fitparse
-from hardkick_analyze.readers.fit_messages import FitMessages
+from hardkick_analyze.readers.fit_messages import FIT_EPOCH_UNIX_S, FitMessages
 from hardkick_analyze.readers.source import RawSource, load_source
 from hardkick_analyze.simulate.benchmark import benchmark_cases
 
@@ -392,6 +392,21 @@ def test_truncation_anywhere_keeps_what_came_before():
         decode_fast(data[:10], "cut.fit")
 
 
+def test_long_runs_of_records_are_read_as_message_by_message():
+    # Runs longer than the walk reads at once (fit_walk._RUN_CHUNK), broken by an event, and
+    # cut inside them: the same records and the same stop as fitparse.
+    record = _definition(0, _RECORD, [(253, 4, _UINT32), (3, 1, _UINT8)])
+    event = _definition(1, _EVENT, [(253, 4, _UINT32), (0, 1, 0), (1, 1, 0)])
+    rows = [_data(0, "<IB", T0 + i, 60 + i % 150) for i in range(700)]
+    data = _fit(_file_id(), record, event, *rows[:300], _data(1, "<IBB", T0 + 300, 0, 4), *rows[300:])
+    whole = _both(data)
+    assert whole.records["heart_rate"].tolist() == [60 + i % 150 for i in range(700)]
+    for end in (len(data) - 3, len(data) - 4, len(data) - 600, len(data) - 2400, len(data) - 4200):
+        assert_same_messages(
+            _outcome(decode_with_fitparse, data[:end], "cut.fit"), _outcome(decode_fast, data[:end], "cut.fit")
+        )
+
+
 def test_a_definition_claiming_huge_messages_ends_at_the_file_end():
     # 255 fields of 255 bytes: a 65 kB message the file does not hold.
     huge = _definition(1, 132, [(i, 255, _BYTE) for i in range(255)])
@@ -521,3 +536,14 @@ def test_zipped_fit_goes_the_fast_way(data_dir: Path):
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("run.fit", (data_dir / "run.fit").read_bytes())
     assert read_activity(buffer.getvalue(), name="export.zip").metadata.decoder == "fast"
+
+
+def test_a_float_timestamp_keeps_its_fraction_of_a_second():
+    # A damaged file declaring the timestamp as float64 with fractions of a second: the times
+    # are read to the millisecond, as whole-second timestamps are read to the second.
+    record = _definition(0, _RECORD, [(253, 8, 0x89), (3, 1, _UINT8)])
+    data = _fit(_file_id(), record, _data(0, "<dB", T0 + 0.5, 150), _data(0, "<dB", T0 + 1.25, 151))
+    activity = read_activity(data, name="fraction.fit")
+    start = pd.Timestamp(T0 + FIT_EPOCH_UNIX_S, unit="s", tz="UTC")
+    assert list(activity.track.index) == [start + pd.Timedelta("500ms"), start + pd.Timedelta("1250ms")]
+    assert activity.track["elapsed_s"].tolist() == [0.0, 0.75]

@@ -276,6 +276,22 @@ def test_duplicate_and_backward_times_are_repaired():
     assert any("repeated time" in w for w in activity.warnings)
 
 
+def test_merged_duplicates_keep_each_channels_first_value():
+    # Three points share 10:00:01; the first has no heart rate: the merged sample takes the
+    # heart rate of the second and the position of the first.
+    body = _gpx(
+        _point("2024-05-01T10:00:00Z", hr=100)
+        + _point("2024-05-01T10:00:01Z", lat="52.00001")
+        + _point("2024-05-01T10:00:01Z", lat="52.00002", hr=107)
+        + _point("2024-05-01T10:00:01Z", lat="52.00003", hr=108)
+        + _point("2024-05-01T10:00:02Z", lat="52.00004", hr=103)
+    )
+    activity = read_activity(body, name="repeats.gpx")
+    assert activity.track["heart_rate_bpm"].tolist() == [100.0, 107.0, 103.0]
+    assert activity.track["lat_deg"].tolist() == [52.0, 52.00001, 52.00004]
+    assert "2 samples with a repeated time merged into the first" in activity.warnings
+
+
 def test_derived_distance_is_great_circle():
     # 0.001 deg of latitude is 111.195 m on the IUGG mean sphere.
     body = _gpx(_point("2024-05-01T10:00:00Z", lat="52.000") + _point("2024-05-01T10:00:30Z", lat="52.001"))

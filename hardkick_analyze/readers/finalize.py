@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from datetime import tzinfo
 from types import MappingProxyType
 
 import numpy as np
@@ -54,36 +55,44 @@ PLAUSIBLE_RANGES = {
 def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
     """Order, de-duplicate and complete the samples; build the :class:`Activity`.
 
+    The repairs work on plain arrays (times as UTC nanoseconds, each channel as float64); the
+    track frame is built once, at the end.
+
     Raises
     ------
     NoUsableDataError
         No sample carries both a valid time and a value.
     """
     warnings = [*raw.warnings, *parsed.warnings]
-    samples, out_of_range = _times_in_range(parsed.samples, warnings)
-    columns = [c for c in _DATA_COLUMNS if c in samples.columns]
-    samples = _blank_impossible(samples, columns, warnings)
-    samples = _drop_untimed(samples, columns, warnings, already_reported=out_of_range)
-    if samples.empty:
+    times, zone, out_of_range = _times_in_range(parsed.samples, warnings)
+    columns = [c for c in _DATA_COLUMNS if c in parsed.samples.columns]
+    channels = _blank_impossible(parsed.samples, columns, warnings)
+    times, channels = _drop_untimed(times, channels, warnings, already_reported=out_of_range)
+    if not len(times):
         raise NoUsableDataError(raw.name, "no sample has a valid time and a value")
-    samples = _drop_backwards(samples, warnings)
-    samples = _merge_duplicates(samples, columns, warnings)
-    shifts = _clock_jumps(samples["time"], parsed.pauses, _session_span_s(parsed), warnings)
-    samples = samples.assign(time=_apply_shifts(samples["time"], shifts))
-    samples = _drop_junk_after_jumps(samples, shifts, warnings)
-    track = samples.set_index(pd.DatetimeIndex(samples.pop("time"), name="time").as_unit("ns"))
-    sources = {}
-    for column in CORE_COLUMNS[1:]:
-        present = column in track.columns and bool(pd.notna(track[column].to_numpy()).any())
-        sources[column] = "device" if present else "absent"
-    track = _complete_channels(track, sources, warnings)
+    times, channels = _drop_backwards(times, channels, warnings)
+    times, channels = _merge_duplicates(times, channels, warnings)
+    shifts = _clock_jumps(times, zone, parsed.pauses, _session_span_s(parsed), warnings)
+    times = _apply_shifts(times, shifts)
+    times, channels = _drop_junk_after_jumps(times, channels, shifts, warnings)
+    index = _time_index(times, zone)
+    sources = {
+        column: "device" if column in channels and not np.isnan(channels[column]).all() else "absent"
+        for column in CORE_COLUMNS[1:]
+    }
+    # pandas' own seconds (whole seconds and the rest apart: a plain division differs in the last bit).
+    elapsed_s = np.asarray(pd.array((times - times[0]).view("m8[ns]")).total_seconds(), dtype=np.float64)
+    channels = _complete_channels(channels, elapsed_s, sources, warnings)
+    track = _ordered_float_frame(index, channels, elapsed_s)
     start = track.index[0]
-    track = _ordered_float_frame(track, (track.index - start).total_seconds().to_numpy(dtype=np.float64))
 
     laps = tuple(_shift_lap(lap, shifts) for lap in parsed.laps)
     timer_pauses = [_shift_pause(p, shifts) for p in parsed.pauses]
-    pauses = tuple(sorted(timer_pauses + _gap_pauses(track.index, timer_pauses), key=lambda p: p.start_time))
-    interval, recording = _recording(track.index)
+    steps_s = np.diff(times) / 1e9
+    usual_s = float(np.median(steps_s)) if len(steps_s) else None
+    gap_pauses = _gap_pauses(track.index, steps_s, usual_s, timer_pauses)
+    pauses = tuple(sorted(timer_pauses + gap_pauses, key=lambda p: p.start_time))
+    interval, recording = _recording(steps_s, usual_s)
     metadata = ActivityMetadata(
         source=raw.name,
         format=raw.format,
@@ -107,10 +116,15 @@ def finalize(parsed: ParsedActivity, raw: RawSource) -> Activity:
 
 #: Nanoseconds in one tick of each unit a reader's times may come in.
 _NS_PER_TICK = {"s": 10**9, "ms": 10**6, "us": 10**3}
+#: The integer a missing time (NaT) is stored as.
+_NAT = np.iinfo(np.int64).min
+#: Each channel by name, as float64 (NaN where missing).
+Channels = dict[str, np.ndarray]
 
 
-def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[pd.DataFrame, int]:
-    """The samples with ``time`` as UTC nanoseconds; a time outside 1677-2262 becomes NaT (then dropped).
+def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[np.ndarray, tzinfo, int]:
+    """The sample times as UTC nanoseconds (NaT where missing), their time zone, and how many
+    were dropped for lying outside 1677-2262.
 
     A reader may hand over times in another unit (a year 9999 or 0001 in a GPX file): one bad
     point must not cost the whole file.
@@ -118,77 +132,96 @@ def _times_in_range(samples: pd.DataFrame, warnings: list[str]) -> tuple[pd.Data
     times = samples["time"] if "time" in samples.columns else pd.Series(pd.NaT, index=samples.index)
     if not isinstance(times.dtype, pd.DatetimeTZDtype):
         times = pd.to_datetime(times, utc=True, errors="coerce")
-    unit = times.dt.unit
-    if unit == "ns":
-        return (samples if "time" in samples.columns else samples.assign(time=times)), 0
-    # Compared as integers in the times' own unit (NaT is the least integer, never outside).
+    dtype = times.dtype
+    assert isinstance(dtype, pd.DatetimeTZDtype)  # for mypy: pd.to_datetime(utc=True) gives one
     ticks = times.array.asi8
-    per_tick_ns = _NS_PER_TICK[unit]
+    if dtype.unit == "ns":
+        return ticks, dtype.tz, 0
+    # Compared as integers in the times' own unit (NaT is the least integer, never outside).
+    per_tick_ns = _NS_PER_TICK[dtype.unit]
     lowest, highest = -(-pd.Timestamp.min.value // per_tick_ns), pd.Timestamp.max.value // per_tick_ns
-    outside = times.notna().to_numpy() & ((ticks < lowest) | (ticks > highest))
-    if not outside.any():
-        return samples.assign(time=times.dt.as_unit("ns")), 0
-    warnings.append(f"{int(outside.sum())} samples with a time outside the years 1678-2261 dropped")
-    return samples.assign(time=times.mask(outside).dt.as_unit("ns")), int(outside.sum())
+    missing = ticks == _NAT
+    outside = ~missing & ((ticks < lowest) | (ticks > highest))
+    count = int(outside.sum())
+    if count:
+        warnings.append(f"{count} samples with a time outside the years 1678-2261 dropped")
+    # The ticks outside (and NaT) wrap around when multiplied: they become NaT here.
+    return np.where(missing | outside, _NAT, ticks * per_tick_ns), dtype.tz, count
 
 
-def _blank_impossible(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
-    """Infinite values and values outside :data:`PLAUSIBLE_RANGES` become NaN, with one warning."""
-    blanked = {}
+def _blank_impossible(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> Channels:
+    """The channels as float64 (anything not a number is missing); infinite values and values
+    outside :data:`PLAUSIBLE_RANGES` become NaN, with one warning."""
+    channels = {}
     counts = []
     for column in columns:
-        values = pd.to_numeric(samples[column], errors="coerce").to_numpy(dtype=np.float64)
+        series = samples[column]
+        if series.dtype != np.float64:
+            series = pd.to_numeric(series, errors="coerce")
+        values = series.to_numpy(dtype=np.float64)
         low, high = PLAUSIBLE_RANGES.get(column, (-np.inf, np.inf))
         with np.errstate(invalid="ignore"):
-            bad = np.isinf(values) | (values < low) | (values > high)
+            # Bounds or not, an infinite value is outside them.
+            bad = (values < low) | (values > high) if column in PLAUSIBLE_RANGES else np.isinf(values)
         if bad.any():
-            blanked[column] = np.where(bad, np.nan, values)
+            values = np.where(bad, np.nan, values)
             counts.append(f"{int(bad.sum())} {column}")
-    if not blanked:
-        return samples
-    warnings.append(f"impossible values blanked: {', '.join(counts)}")
-    return samples.assign(**blanked)
+        channels[column] = values
+    if counts:
+        warnings.append(f"impossible values blanked: {', '.join(counts)}")
+    return channels
+
+
+def _rows(times: np.ndarray, channels: Channels, keep: np.ndarray) -> tuple[np.ndarray, Channels]:
+    """The samples where ``keep`` is true."""
+    return times[keep], {column: values[keep] for column, values in channels.items()}
 
 
 def _drop_untimed(
-    samples: pd.DataFrame, columns: list[str], warnings: list[str], *, already_reported: int = 0
-) -> pd.DataFrame:
-    timed = samples["time"].notna().to_numpy()
-    has_value = np.zeros(len(samples), bool)
-    for column in columns:
-        has_value |= pd.notna(samples[column].to_numpy())
+    times: np.ndarray, channels: Channels, warnings: list[str], *, already_reported: int = 0
+) -> tuple[np.ndarray, Channels]:
+    timed = times != _NAT
+    has_value = np.zeros(len(times), bool)
+    for values in channels.values():
+        has_value |= ~np.isnan(values)
     keep = timed & has_value
     if int((~timed).sum()) > already_reported:
         warnings.append(f"{int((~timed).sum()) - already_reported} samples without a valid time dropped")
     empty = timed & ~has_value
     if empty.any():
         warnings.append(f"{int(empty.sum())} samples without any value dropped")
-    if keep.all() and samples.index.equals(pd.RangeIndex(len(samples))):
-        return samples  # nothing to drop: the caller copies before changing anything
-    return samples.loc[keep].reset_index(drop=True)
+    if keep.all():
+        return times, channels
+    return _rows(times, channels, keep)
 
 
-def _drop_backwards(samples: pd.DataFrame, warnings: list[str]) -> pd.DataFrame:
+def _drop_backwards(times: np.ndarray, channels: Channels, warnings: list[str]) -> tuple[np.ndarray, Channels]:
     """Drop samples stamped earlier than one already seen (a clock stepping back)."""
-    # Integer ticks, not the object array a tz-aware column would give.
-    times = samples["time"].array.asi8
     previous_max = np.maximum.accumulate(times)
     backwards = np.zeros(len(times), dtype=bool)
     backwards[1:] = times[1:] < previous_max[:-1]
-    if backwards.any():
-        warnings.append(f"{int(backwards.sum())} samples with a time earlier than the one before dropped")
-        samples = samples.loc[~backwards].reset_index(drop=True)
-    return samples
+    if not backwards.any():
+        return times, channels
+    warnings.append(f"{int(backwards.sum())} samples with a time earlier than the one before dropped")
+    return _rows(times, channels, ~backwards)
 
 
-def _merge_duplicates(samples: pd.DataFrame, columns: list[str], warnings: list[str]) -> pd.DataFrame:
-    """Merge samples sharing a time (the times are sorted by now: repeats are neighbours)."""
-    times = samples["time"].array.asi8
+def _merge_duplicates(times: np.ndarray, channels: Channels, warnings: list[str]) -> tuple[np.ndarray, Channels]:
+    """Merge samples sharing a time into one holding each channel's first value (the times are
+    sorted by now: repeats are neighbours)."""
     repeated = times[1:] == times[:-1]
     if not repeated.any():
-        return samples
+        return times, channels
     warnings.append(f"{int(repeated.sum())} samples with a repeated time merged into the first")
-    return samples.groupby("time", sort=False, as_index=False)[columns].first()
+    starts = np.flatnonzero(np.concatenate([[True], ~repeated]))
+    merged = {}
+    for column, values in channels.items():
+        # The first position in each group holding a value (len(values) when none does).
+        positions = np.where(np.isnan(values), len(values), np.arange(len(values)))
+        first = np.minimum.reduceat(positions, starts)
+        found = first < len(values)
+        merged[column] = np.where(found, values[np.where(found, first, 0)], np.nan)
+    return times[starts], merged
 
 
 def _session_span_s(parsed: ParsedActivity) -> float | None:
@@ -202,16 +235,16 @@ def _session_span_s(parsed: ParsedActivity) -> float | None:
 
 
 def _clock_jumps(
-    times: pd.Series, pauses: list[Pause], declared_span_s: float | None, warnings: list[str]
+    ticks: np.ndarray, zone: tzinfo, pauses: list[Pause], declared_span_s: float | None, warnings: list[str]
 ) -> list[tuple[pd.Timestamp, pd.Timedelta]]:
     """(first time after the jump, how far to move it back) for each forward clock jump.
 
     A hole is a clock jump when the timer kept running across it and either it is longer than
     :data:`CLOCK_JUMP_S`, or the file's own session length only adds up without it.
     """
-    ticks = times.array.asi8.view(f"m8[{times.dt.unit}]")
-    if len(ticks) < 3 or not (np.diff(ticks) > np.timedelta64(int(JUMP_CANDIDATE_S), "s")).any():
+    if len(ticks) < 3 or not (np.diff(ticks) > int(JUMP_CANDIDATE_S) * 10**9).any():
         return []  # no hole long enough to be a jump
+    times = pd.Series(_time_index(ticks, zone))
     steps = times.diff().dt.total_seconds().to_numpy()
     usual = float(np.nanmedian(steps[1:]))
     span = (times.iloc[-1] - times.iloc[0]).total_seconds()
@@ -234,10 +267,10 @@ def _clock_jumps(
     return shifts
 
 
-def _apply_shifts(times: pd.Series, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> pd.Series:
-    out = times
+def _apply_shifts(ticks: np.ndarray, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) -> np.ndarray:
+    out = ticks
     for after, jump in shifts:
-        out = out.where(times < after, out - jump)
+        out = np.where(ticks < after.as_unit("ns").value, out, out - jump.as_unit("ns").value)
     return out
 
 
@@ -265,38 +298,44 @@ def _shift_pause(pause: Pause, shifts: list[tuple[pd.Timestamp, pd.Timedelta]]) 
 
 
 def _drop_junk_after_jumps(
-    samples: pd.DataFrame, shifts: list[tuple[pd.Timestamp, pd.Timedelta]], warnings: list[str]
-) -> pd.DataFrame:
+    times: np.ndarray, channels: Channels, shifts: list[tuple[pd.Timestamp, pd.Timedelta]], warnings: list[str]
+) -> tuple[np.ndarray, Channels]:
     """A handful of records after a jump (a phone writing one bogus final point) are dropped."""
     if not shifts:
-        return samples
-    total = len(samples)
+        return times, channels
+    total = len(times)
     keep = np.ones(total, dtype=bool)
     bounds = [0]
-    times_ns = pd.DatetimeIndex(samples["time"]).as_unit("ns").asi8
     for after, jump in shifts:
-        bounds.append(int(np.searchsorted(times_ns, (after - jump).value)))
+        bounds.append(int(np.searchsorted(times, (after - jump).as_unit("ns").value)))
     bounds.append(total)
     for start, stop in itertools.pairwise(bounds):
         if 0 < stop - start <= JUNK_SHARE * total:
             keep[start:stop] = False
-    if not keep.all():
-        warnings.append(f"{int((~keep).sum())} samples stranded by a clock jump dropped")
-        samples = samples.loc[keep].reset_index(drop=True)
-    return samples
+    if keep.all():
+        return times, channels
+    warnings.append(f"{int((~keep).sum())} samples stranded by a clock jump dropped")
+    return _rows(times, channels, keep)
 
 
-def _complete_channels(track: pd.DataFrame, sources: dict[str, str], warnings: list[str]) -> pd.DataFrame:
-    """Add missing core columns; derive distance from positions and speed from distance."""
-    track = track.copy()
+def _time_index(ticks: np.ndarray, zone: tzinfo) -> pd.DatetimeIndex:
+    """The track's index: ``ticks`` (UTC nanoseconds) in the time zone the reader gave."""
+    return pd.DatetimeIndex(ticks.view("M8[ns]"), name="time").tz_localize("UTC").tz_convert(zone)
+
+
+def _complete_channels(
+    channels: Channels, elapsed_s: np.ndarray, sources: dict[str, str], warnings: list[str]
+) -> Channels:
+    """Add missing core channels; derive distance from positions and speed from distance."""
+    track = dict(channels)
     for column in CORE_COLUMNS[1:]:
-        if column not in track.columns:
-            track[column] = np.nan
-    has_positions = bool((track["lat_deg"].notna() & track["lon_deg"].notna()).any())
+        if column not in track:
+            track[column] = np.full(len(elapsed_s), np.nan)
+    has_positions = bool((~np.isnan(track["lat_deg"]) & ~np.isnan(track["lon_deg"])).any())
     if sources["distance_m"] == "absent" and has_positions:
-        track["distance_m"] = _distance_from_positions(track["lat_deg"].to_numpy(), track["lon_deg"].to_numpy())
+        track["distance_m"] = _distance_from_positions(track["lat_deg"], track["lon_deg"])
         sources["distance_m"] = "derived"
-    distance = track["distance_m"].to_numpy()
+    distance = track["distance_m"]
     if sources["distance_m"] == "device":
         steps = np.diff(distance[np.isfinite(distance)])
         if (steps < -1e-6).any():
@@ -306,20 +345,21 @@ def _complete_channels(track: pd.DataFrame, sources: dict[str, str], warnings: l
             distance[finite] = np.maximum.accumulate(distance[finite])
             track["distance_m"] = distance
     if sources["speed_mps"] == "absent" and sources["distance_m"] != "absent":
-        track["speed_mps"] = _speed_from_distance(track.index, track["distance_m"].to_numpy())
+        track["speed_mps"] = _speed_from_distance(elapsed_s, track["distance_m"])
         sources["speed_mps"] = "derived"
-    implausible = track["speed_mps"].to_numpy() > 100.0
+    with np.errstate(invalid="ignore"):
+        implausible = track["speed_mps"] > 100.0
     if implausible.any():
         warnings.append(f"{int(implausible.sum())} speeds above 100 m/s blanked")
-        track["speed_mps"] = track["speed_mps"].mask(implausible)
+        track["speed_mps"] = np.where(implausible, np.nan, track["speed_mps"])
     return track
 
 
-def _ordered_float_frame(track: pd.DataFrame, elapsed_s: np.ndarray) -> pd.DataFrame:
+def _ordered_float_frame(index: pd.DatetimeIndex, channels: Channels, elapsed_s: np.ndarray) -> pd.DataFrame:
     """The glossary's columns in its order, as one float64 block, with ``elapsed_s`` first."""
-    names = [c for c in GLOSSARY if c != "elapsed_s" and c in track.columns]
-    values = np.column_stack([elapsed_s, *(track[c].to_numpy(dtype=np.float64) for c in names)])
-    return pd.DataFrame(values, index=track.index, columns=["elapsed_s", *names])
+    names = [c for c in GLOSSARY if c != "elapsed_s" and c in channels]
+    values = np.column_stack([elapsed_s, *(channels[c] for c in names)])
+    return pd.DataFrame(values, index=index, columns=["elapsed_s", *names], copy=False)  # values is new
 
 
 def _distance_from_positions(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.ndarray:
@@ -337,9 +377,8 @@ def _distance_from_positions(lat_deg: np.ndarray, lon_deg: np.ndarray) -> np.nda
     return filled
 
 
-def _speed_from_distance(index: pd.DatetimeIndex, distance_m: np.ndarray) -> np.ndarray:
-    """Speed as the centred difference of distance over time [m/s]."""
-    seconds = (index - index[0]).total_seconds().to_numpy(dtype=np.float64)
+def _speed_from_distance(seconds: np.ndarray, distance_m: np.ndarray) -> np.ndarray:
+    """Speed as the centred difference of distance over time [m/s] (``seconds``: elapsed time)."""
     if len(seconds) < 2:
         return np.full(len(seconds), np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -347,14 +386,16 @@ def _speed_from_distance(index: pd.DatetimeIndex, distance_m: np.ndarray) -> np.
     return np.where(np.isfinite(speed) & (speed >= 0), speed, np.nan)
 
 
-def _gap_pauses(index: pd.DatetimeIndex, timer_pauses: list[Pause]) -> list[Pause]:
-    """Recording holes of at least :data:`GAP_PAUSE_S` that no timer pause explains."""
-    if len(index) < 2:
+def _gap_pauses(
+    index: pd.DatetimeIndex, steps_s: np.ndarray, usual_s: float | None, timer_pauses: list[Pause]
+) -> list[Pause]:
+    """Recording holes of at least :data:`GAP_PAUSE_S` that no timer pause explains
+    (``steps_s``: the steps between the index's times, ``usual_s`` their median)."""
+    if usual_s is None:
         return []
-    steps = np.diff(index.asi8) / 1e9
-    threshold = max(GAP_PAUSE_S, GAP_PAUSE_INTERVALS * float(np.median(steps)))
+    threshold = max(GAP_PAUSE_S, GAP_PAUSE_INTERVALS * usual_s)
     gaps = []
-    for position in np.flatnonzero(steps >= threshold):
+    for position in np.flatnonzero(steps_s >= threshold):
         start, end = index[position], index[position + 1]
         if any(p.start_time < end and p.end_time > start for p in timer_pauses):
             continue
@@ -362,17 +403,16 @@ def _gap_pauses(index: pd.DatetimeIndex, timer_pauses: list[Pause]) -> list[Paus
     return gaps
 
 
-def _recording(index: pd.DatetimeIndex) -> tuple[float | None, str]:
-    if len(index) < 2:
+def _recording(steps_s: np.ndarray, usual_s: float | None) -> tuple[float | None, str]:
+    """The recording interval and kind, from the steps between the times [s] and their median."""
+    if usual_s is None:
         return None, "unknown"
-    steps = np.diff(index.asi8) / 1e9
-    interval = float(np.median(steps))
-    one_second = float(np.mean(np.abs(steps - 1.0) < 0.05))
+    one_second = float(np.mean(np.abs(steps_s - 1.0) < 0.05))
     if one_second >= ONE_SECOND_SHARE:
         return 1.0, "1s"
-    if interval < 1.0 and float(np.mean(steps < 1.0)) >= ONE_SECOND_SHARE:
-        return interval, "sub-second"
-    return interval, "smart"
+    if usual_s < 1.0 and float(np.mean(steps_s < 1.0)) >= ONE_SECOND_SHARE:
+        return usual_s, "sub-second"
+    return usual_s, "smart"
 
 
 def _human(delta: pd.Timedelta) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,20 +121,20 @@ class _FitClock:
     def valid(self, fit_seconds: np.ndarray) -> np.ndarray:
         # date_time is a uint32: a larger value (a float64 timestamp field in a damaged file) is
         # not a time, and would overflow pandas' nanosecond range past the year 2262.
-        finite = np.isfinite(fit_seconds) & (np.nan_to_num(fit_seconds, nan=0.0) < _MAX_FIT_S)
-        return finite if self.relative else finite & (np.nan_to_num(fit_seconds) >= _MIN_ABSOLUTE_FIT_S)
+        with np.errstate(invalid="ignore"):
+            finite = np.isfinite(fit_seconds) & (fit_seconds < _MAX_FIT_S)
+            return finite if self.relative else finite & (fit_seconds >= _MIN_ABSOLUTE_FIT_S)
 
     def time(self, seconds: Any) -> pd.Timestamp | None:
+        # One value at a time (laps, events, sessions): the checks of valid(), without numpy.
         number = _number(seconds)
-        if number is None or not self.valid(np.array([number]))[0]:
+        if number is None or number >= _MAX_FIT_S or (not self.relative and number < _MIN_ABSOLUTE_FIT_S):
             return None
         return pd.Timestamp(round(number * 1000) + FIT_EPOCH_UNIX_S * 1000, unit="ms", tz="UTC")
 
 
 def _samples(records: dict[str, np.ndarray], sport: str | None, clock: _FitClock) -> pd.DataFrame:
-    fit_seconds = records["timestamp"]
-    unix_ms = np.where(clock.valid(fit_seconds), (fit_seconds + FIT_EPOCH_UNIX_S) * 1000.0, np.nan)
-    columns: dict[str, Any] = {"time": pd.to_datetime(unix_ms, unit="ms", utc=True)}
+    columns: dict[str, Any] = {"time": _record_times(records["timestamp"], clock)}
     columns["lat_deg"] = records["position_lat"] * _SEMICIRCLE_DEG
     columns["lon_deg"] = records["position_long"] * _SEMICIRCLE_DEG
     columns["speed_mps"] = _prefer(records["enhanced_speed"], records["speed"])
@@ -147,7 +148,18 @@ def _samples(records: dict[str, np.ndarray], sport: str | None, clock: _FitClock
         values = records[field_name]
         if column in ("distance_m", "heart_rate_bpm", "power_w") or np.isfinite(values).any():
             columns[column] = values * factor
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # every column is a new array
+
+
+def _record_times(fit_seconds: np.ndarray, clock: _FitClock) -> pd.DatetimeIndex:
+    """The records' times in UTC (NaT where invalid)."""
+    valid = clock.valid(fit_seconds)
+    unix_s = np.where(valid, fit_seconds + FIT_EPOCH_UNIX_S, 0.0)
+    if (unix_s == np.floor(unix_s)).all():
+        # Whole seconds (every file but a damaged one): exact in integer nanoseconds.
+        nanoseconds = np.where(valid, unix_s.astype(np.int64) * 10**9, np.iinfo(np.int64).min)
+        return pd.DatetimeIndex(nanoseconds.view("M8[ns]")).tz_localize("UTC")
+    return pd.to_datetime(np.where(valid, unix_s * 1000.0, np.nan), unit="ms", utc=True)
 
 
 def _prefer(first: np.ndarray, second: np.ndarray) -> np.ndarray:
@@ -283,7 +295,7 @@ def _number(value: Any) -> float | None:
         number = float(value)
     except (TypeError, ValueError):
         return None
-    return number if np.isfinite(number) else None
+    return number if math.isfinite(number) else None
 
 
 def _integer(value: Any) -> int | None:

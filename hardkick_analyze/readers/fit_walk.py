@@ -17,6 +17,8 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from .fit_messages import WANTED_FIELDS
 from .fit_profile import BASE_TYPES, COMPONENT_FIELDS, MESSAGES, BaseType
 
@@ -44,6 +46,11 @@ _FIELD_DESCRIPTION = 206
 _ID_INDEX = 3
 _INDEX, _NUMBER, _BASE_TYPE, _NAME, _UNITS = 0, 1, 2, 3, 8
 _RECORD = 20
+#: A message whose header byte comes again this many messages on starts a run read with numpy
+#: (a false start costs one look; real files interleave records with other messages).
+_RUN_PROBE = 8
+#: Messages a run looks at first (then four times as many at a time).
+_RUN_CHUNK = 256
 _WANTED_BY_NUMBER = {n: frozenset(WANTED_FIELDS[m.name]) for n, m in MESSAGES.items() if m.name in WANTED_FIELDS}
 # Normal data-message header bytes per local message type (bits 4 and 5 are not part of the
 # local number for fitparse). Compressed-timestamp headers take the slow path: rare in files,
@@ -169,6 +176,7 @@ class _Walker:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+        self.buffer = np.frombuffer(data, dtype=np.uint8)
         self.layout = Layout()
         # developer_data_index -> field number -> (base type, name), as fitparse registers them.
         self.developer: dict[Any, dict[Any, tuple[BaseType, str]]] = {}
@@ -234,6 +242,9 @@ class _Walker:
             if size:
                 lists[header].append(position)
                 position += size
+                # A long run of equal messages (the records, one a second) is taken at once.
+                if position + _RUN_PROBE * size < stop_at and data[position + _RUN_PROBE * size] == header:
+                    position = self._run(position, header, size, stop_at, lists[header])
             else:
                 position = self._slow(position, sizes, lists, local_defs)
         if position > len(data):
@@ -241,6 +252,24 @@ class _Walker:
             raise _Ended(Stop("eof", "the file ends inside a message"))
         if position < data_end:
             raise _Ended(Stop("eof", "the file ends before its declared data size"))
+        return position
+
+    def _run(self, position: int, header: int, size: int, stop_at: int, positions: list[int]) -> int:
+        """Collect the messages at ``position``, ``position + size``, ... while their header byte is
+        ``header`` and they start before ``stop_at``, as the loop in :meth:`_messages` would one by
+        one; return where the next message starts."""
+        remaining = (stop_at - position + size - 1) // size  # messages that could start before stop_at
+        chunk = _RUN_CHUNK
+        while remaining:
+            count = min(chunk, remaining)
+            differ = self.buffer[position : position + (count - 1) * size + 1 : size] != header
+            same = int(differ.argmax()) if differ.any() else count
+            positions.extend(range(position, position + same * size, size))
+            position += same * size
+            if same < count:
+                break
+            remaining -= count
+            chunk *= 4
         return position
 
     def _slow(
