@@ -68,6 +68,8 @@ SCALE_PRIOR_SD = 0.05
 OFFSET_PRIOR_SD_M = 4.0
 #: Prior standard deviation that holds a parameter at its start.
 FIXED = 1e-6
+#: Added to the refinement's normal matrix, so that it is never singular.
+_RIDGE = 1e-9 * np.eye(5)
 #: A position is on the track within this many robust standard deviations of the line (at least
 #: :data:`MIN_GATE_M`, at most :data:`MAX_GATE_M`), measured outside the lanes in use [m].
 GATE_SD = 3.0
@@ -383,33 +385,39 @@ def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float)
     """
     params = start.astype(np.float64, copy=True)
     sigma = REFINE_GATE_M / 3.0
-    priors = np.array([0.0, 0.0, 0.0, scale_sd, OFFSET_PRIOR_SD_M])
-    prior_centre = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
+    # Priors on the scale (about 1) and the mean offset (about 1 m); none on the centre and bearing.
+    scale_variance, offset_variance = scale_sd**2, OFFSET_PRIOR_SD_M**2
     for _ in range(REFINE_ITERATIONS):
         residual, jacobian = _residuals(params, x, y)
         size = np.abs(residual)
         near = size < REFINE_GATE_M
-        if near.sum() < 10:
+        if np.count_nonzero(near) < 10:
             break
         sigma = max(robust_sd(residual[near]), 0.3)
-        scaled = size / (HUBER_K * sigma)
-        weight = np.where(near, np.minimum(1.0, 1.0 / np.maximum(scaled, 1e-12)), 0.0)
+        # Huber's weight min(1, k sigma / |r|), none beyond the gate.
+        weight = np.divide(size, HUBER_K * sigma, out=size)
+        np.maximum(weight, 1e-12, out=weight)
+        np.divide(1.0, weight, out=weight)
+        np.minimum(weight, 1.0, out=weight)
+        weight[~near] = 0.0
         normal = jacobian.T @ (jacobian * weight[:, None]) / sigma**2
         gradient = jacobian.T @ (weight * residual) / sigma**2
-        for k, sd in enumerate(priors):
-            if sd > 0:
-                normal[k, k] += 1.0 / sd**2
-                gradient[k] += (params[k] - prior_centre[k]) / sd**2
+        normal[3, 3] += 1.0 / scale_variance
+        normal[4, 4] += 1.0 / offset_variance
+        gradient[3] += (params[3] - 1.0) / scale_variance
+        gradient[4] += (params[4] - 1.0) / offset_variance
+        normal += _RIDGE
         try:
-            delta = np.linalg.solve(normal + 1e-9 * np.eye(len(params)), -gradient)
+            delta = np.linalg.solve(normal, -gradient)
         except np.linalg.LinAlgError:
             break
         params += delta
-        if np.all(np.abs(delta[:2]) < 1e-3) and abs(delta[2]) < 1e-6:
+        east, north, bearing = delta[:3].tolist()
+        if abs(east) < 1e-3 and abs(north) < 1e-3 and abs(bearing) < 1e-6:
             break
-    residual, _ = _residuals(params, x, y)
+    residual = stadium_offset_m(*to_axis_frame(x, y, params), float(params[3])) - params[4]
     near = np.abs(residual) < REFINE_GATE_M
-    if near.sum() >= 10:
+    if np.count_nonzero(near) >= 10:
         sigma = max(robust_sd(residual[near]), 0.3)
     return params, sigma
 
@@ -422,23 +430,36 @@ def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nda
     its derivative by ``u`` is ``sign(u) a / hypot(a, v)``, by ``v`` ``v / hypot(a, v)``; ``u`` and
     ``v`` move against the centre and turn with the bearing (``du/db = -v``, ``dv/db = u``).
     """
-    de, dn = x - params[0], y - params[1]
     sin_b, cos_b = math.sin(params[2]), math.cos(params[2])
-    u, v = de * sin_b + dn * cos_b, -de * cos_b + dn * sin_b
+    de, dn = x - params[0], y - params[1]
+    u = de * sin_b
+    u += dn * cos_b
+    v = dn * sin_b
+    v -= de * cos_b
     scale = float(params[3])
-    along = np.maximum(np.abs(u) - HALF_STRAIGHT_M * scale, 0.0)
+    along = np.abs(u)
+    along -= HALF_STRAIGHT_M * scale
+    np.maximum(along, 0.0, out=along)
+    # hypot(0, v) is |v|: only the positions off the straights pay for it.
     distance = np.abs(v)
     bend = along > 0.0
     distance[bend] = np.hypot(along[bend], v[bend])
-    residual = distance - LANE1_RADIUS_M * scale - params[4]
-    inverse = 1.0 / np.maximum(distance, 1e-9)
-    along_share = along * inverse
+    residual = distance - LANE1_RADIUS_M * scale
+    residual -= params[4]
+    inverse = np.maximum(distance, 1e-9, out=distance)
+    np.divide(1.0, inverse, out=inverse)
+    along_share = np.multiply(along, inverse, out=along)
     by_u = np.copysign(along_share, u)
-    by_v = v * inverse
+    by_v = np.multiply(v, inverse, out=inverse)
+    # Each column written in place, its second term in the spare buffer ``de``.
     jacobian = np.empty((len(x), 5))
-    jacobian[:, 0] = cos_b * by_v - sin_b * by_u
-    jacobian[:, 1] = -cos_b * by_u - sin_b * by_v
-    jacobian[:, 2] = u * by_v - v * by_u
-    jacobian[:, 3] = -HALF_STRAIGHT_M * along_share - LANE1_RADIUS_M
+    np.multiply(by_v, cos_b, out=jacobian[:, 0])
+    jacobian[:, 0] -= np.multiply(by_u, sin_b, out=de)
+    np.multiply(by_u, -cos_b, out=jacobian[:, 1])
+    jacobian[:, 1] -= np.multiply(by_v, sin_b, out=de)
+    np.multiply(u, by_v, out=jacobian[:, 2])
+    jacobian[:, 2] -= np.multiply(v, by_u, out=de)
+    np.multiply(along_share, -HALF_STRAIGHT_M, out=jacobian[:, 3])
+    jacobian[:, 3] -= LANE1_RADIUS_M
     jacobian[:, 4] = -1.0
     return residual, jacobian
