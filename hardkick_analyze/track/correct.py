@@ -56,6 +56,7 @@ from .lanes import (
     on_track_band,
     on_track_steps,
     recorded_fixes,
+    smooth_speed,
     trimmed_mean,
 )
 from .recognise import LAP_M, TrackFit, TrackPositions
@@ -110,16 +111,14 @@ def correct_grid(grid: SessionGrid, fit: TrackFit, positions: TrackPositions | N
     frame = grid.frame
     dt = grid.dt_s
     if positions is None:
-        positions = TrackPositions.of(
-            fit, frame["x_m"].to_numpy(dtype=np.float64), frame["y_m"].to_numpy(dtype=np.float64)
-        )
+        positions = TrackPositions.of(fit, grid)
     s1, offset = positions.s_m, positions.offset_m
     finite = np.isfinite(offset)
     on_track = _persistent(finite & on_track_band(offset, fit.gate_m), dt)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    fast = fast_running(speed, on_track, dt)
+    fast = fast_running(speed, positions.smooth_speed_mps, on_track)
     lane = _lanes(offset, s1, on_track, fast, speed, recorded_fixes(grid), dt, fit.lane)
-    path = _path_length(s1, on_track, lane)
+    path = _path_length(s1, positions.steps_m, on_track, lane)
     measured = frame["distance_m"].to_numpy(dtype=np.float64)
     distance, source = _track_distance(measured, path, on_track, fast, dt)
     stopped = frame["stopped"].to_numpy(dtype=bool)
@@ -213,7 +212,7 @@ def _error_model(grid: SessionGrid, fit: TrackFit) -> tuple[float, float]:
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool)
     speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    fast = fast_running(speed, on, grid.dt_s)
+    fast = fast_running(speed, smooth_speed(speed, grid.dt_s), on)
     relative_lane = LANE_STEP * math.sqrt(max(1.0 - fit.lane_probability, 0.0))
     starts, ends = _runs(fast)
     distance = frame["distance_m"].to_numpy(dtype=np.float64)
@@ -304,9 +303,10 @@ def _lanes(
     return lane
 
 
-def _path_length(s1: np.ndarray, on: np.ndarray, lane: np.ndarray) -> np.ndarray:
-    """Cumulative along-track path length on the lanes run, flat off the track [m]."""
-    steps = on_track_steps(s1, on)
+def _path_length(s1: np.ndarray, steps_m: np.ndarray, on: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """Cumulative along-track path length on the lanes run (the ``steps_m`` between positions
+    ``s1`` on the track), flat off the track [m]."""
+    steps = on_track_steps(steps_m, on)
     bend = on_bend(np.mod(s1[:-1] + steps / 2.0, LAP_M))
     lane_offset = np.array([np.nan, *(trackshape.lane_offset_m(n) for n in range(1, 9))])
     step_lane = np.nan_to_num(np.fmax(lane[1:], lane[:-1]), nan=1.0).astype(int)

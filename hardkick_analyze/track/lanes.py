@@ -20,6 +20,7 @@ __all__ = [
     "GPS_CORRELATION_S",
     "LANE1_RADIUS_M",
     "LANES",
+    "along_track_steps",
     "fast_running",
     "likeliest_lane",
     "nearest_lane",
@@ -28,6 +29,7 @@ __all__ = [
     "on_track_steps",
     "recorded_fixes",
     "reps_lane",
+    "smooth_speed",
     "trimmed_mean",
 ]
 
@@ -62,14 +64,18 @@ def on_track_band(offset_m: np.ndarray, gate_m: float) -> np.ndarray:
         return (offset_m > -gate_m) & (offset_m < trackshape.lane_offset_m(LANES) + gate_m)
 
 
-def fast_running(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
+def smooth_speed(speed_mps: np.ndarray, dt_s: float) -> np.ndarray:
+    """The speed [m/s] smoothed over :data:`FAST_SMOOTHING_S`, as :func:`fast_running` reads it [m/s]."""
+    return rolling_mean(speed_mps, FAST_SMOOTHING_S / dt_s)
+
+
+def fast_running(speed: np.ndarray, smooth: np.ndarray, on: np.ndarray) -> np.ndarray:
     """Fast running on the track (reps and kicks), as opposed to warm-up jogs, walks and rests.
 
     The rep level is the top decile of the on-track speed smoothed over
-    :data:`FAST_SMOOTHING_S` (kicks are too short to reach it); warm-ups run at about 80 % of
-    the rep speed, recovery jogs slower.
+    :data:`FAST_SMOOTHING_S` (``smooth``, :func:`smooth_speed`; kicks are too short to reach
+    it); warm-ups run at about 80 % of the rep speed, recovery jogs slower.
     """
-    smooth = rolling_mean(speed, FAST_SMOOTHING_S / dt_s)
     moving = smooth[on & (speed > MOVING_SPEED_MPS)]
     if not len(moving):
         return np.zeros(len(speed), dtype=bool)
@@ -177,9 +183,13 @@ def trimmed_mean(values: np.ndarray, share: float = 0.2) -> float:
     return float(np.mean(inside)) if len(inside) else median(values)
 
 
-def on_track_steps(s_m: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Along-track steps between consecutive samples both on the track, wrapped to half a lap;
-    0 elsewhere [m]."""
-    steps = trackshape.wrap_half_lap_m(np.diff(s_m))
+def along_track_steps(s_m: np.ndarray) -> np.ndarray:
+    """Steps between consecutive positions along lane 1's line [m], wrapped to half a lap [m]."""
+    return trackshape.wrap_half_lap_m(np.diff(s_m))
+
+
+def on_track_steps(steps: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """The along-track ``steps`` (:func:`along_track_steps`) between consecutive samples both on
+    the track; 0 elsewhere [m]."""
     both = on[1:] & on[:-1]
     return np.where(both & np.isfinite(steps), steps, 0.0)

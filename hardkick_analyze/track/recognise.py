@@ -43,7 +43,17 @@ from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
 from ..units import MOVING_SPEED_MPS, median, quantile, robust_sd
-from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, on_track_steps, recorded_fixes, reps_lane
+from .lanes import (
+    LANE1_RADIUS_M,
+    LANES,
+    along_track_steps,
+    fast_running,
+    on_track_band,
+    on_track_steps,
+    recorded_fixes,
+    reps_lane,
+    smooth_speed,
+)
 from .search import HALF_STRAIGHT_M, best_candidate, thin, to_axis_frame
 
 __all__ = ["LAP_M", "TrackFit", "TrackPositions", "fit_track", "fit_track_positions", "stadium_offset_m"]
@@ -179,20 +189,30 @@ def stadium_offset_m(u_m: np.ndarray, v_m: np.ndarray, scale: float = 1.0) -> np
     return np.hypot(along, v_m) - LANE1_RADIUS_M * scale
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TrackPositions:
     """The grid's positions on a fitted track, in the frame of :meth:`TrackFit.track_xy_m`: along
-    lane 1's running line from the finish line and across it, positive outwards [m]; NaN where
-    the grid has no position."""
+    lane 1's running line from the finish line (``s_m``) and across it, positive outwards
+    (``offset_m``) [m], NaN where the grid has no position; the steps along the line between
+    consecutive positions (``steps_m``, :func:`~.lanes.along_track_steps`) [m]. And, read on the
+    way too, the grid's speed (NaN as 0) smoothed for :func:`~.lanes.fast_running`
+    (``smooth_speed_mps``, :func:`~.lanes.smooth_speed`) [m/s]."""
 
     s_m: np.ndarray
     offset_m: np.ndarray
+    steps_m: np.ndarray
+    smooth_speed_mps: np.ndarray
 
     @classmethod
-    def of(cls, fit: TrackFit, x_m: np.ndarray, y_m: np.ndarray) -> TrackPositions:
-        """Positions east/north [m] on the track ``fit``."""
-        s, offset = trackshape.project_xy_m(*fit.track_xy_m(x_m, y_m))
-        return cls(s_m=s, offset_m=offset)
+    def of(cls, fit: TrackFit, grid: SessionGrid) -> TrackPositions:
+        """The positions of ``grid`` on the track ``fit``."""
+        frame = grid.frame
+        east, north = (frame[name].to_numpy(dtype=np.float64) for name in ("x_m", "y_m"))
+        s, offset = trackshape.project_xy_m(*fit.track_xy_m(east, north))
+        speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
+        return cls(
+            s_m=s, offset_m=offset, steps_m=along_track_steps(s), smooth_speed_mps=smooth_speed(speed, grid.dt_s)
+        )
 
 
 def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
@@ -247,8 +267,14 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     origin = position_origin_deg(activity.track)
     if origin is None or not SCALE_LIMITS[0] <= scale <= SCALE_LIMITS[1]:
         return None, None
-    fit = _track_fit(measured, scale, speed, fixes, origin, grid.dt_s, trusted=trusted)
-    return fit, (measured.positions if fit.direction == "anticlockwise" else None)
+    smooth = smooth_speed(speed, grid.dt_s)
+    fit = _track_fit(measured, scale, speed, smooth, fixes, origin, grid.dt_s, trusted=trusted)
+    if fit.direction == "clockwise":
+        return fit, None
+    positions = TrackPositions(
+        s_m=measured.s_m, offset_m=measured.offset_m, steps_m=measured.steps_m, smooth_speed_mps=smooth
+    )
+    return fit, positions
 
 
 def _could_be_on_one_track(east_m: np.ndarray, north_m: np.ndarray) -> bool:
@@ -269,7 +295,9 @@ class _Measures:
     """A fit measured on every moving position (:func:`_measure`)."""
 
     params: np.ndarray
-    positions: TrackPositions
+    s_m: np.ndarray
+    offset_m: np.ndarray
+    steps_m: np.ndarray
     on: np.ndarray
     along_m: float
     gate_m: float
@@ -307,12 +335,15 @@ def _measure(
     bins = np.floor(s[on] / LAP_M * COVERAGE_BINS).astype(int) % COVERAGE_BINS
     coverage = float(np.mean(np.bincount(bins, minlength=COVERAGE_BINS) >= COVERAGE_MIN_SAMPLES))
     fast_share = float(on[fast].mean()) if fast.any() else 0.0
-    along = float(on_track_steps(s, on).sum())
+    steps = along_track_steps(s)
+    along = float(on_track_steps(steps, on).sum())
     if not _accepted(rms, coverage, mean_offset, fast_share, abs(along) / LAP_M, trusted=trusted):
         return None
     return _Measures(
         params=params,
-        positions=TrackPositions(s_m=s, offset_m=offset),
+        s_m=s,
+        offset_m=offset,
+        steps_m=steps,
         on=on,
         along_m=along,
         gate_m=gate,
@@ -327,19 +358,21 @@ def _track_fit(
     measured: _Measures,
     scale: float,
     speed: np.ndarray,
+    smooth: np.ndarray,
     fixes: np.ndarray,
     origin: tuple[float, float],
     dt_s: float,
     *,
     trusted: bool,
 ) -> TrackFit:
-    """The accepted fit, with the lane of the fast running read on the recorded ``fixes``."""
+    """The accepted fit, with the lane of the fast running (``smooth``: :func:`~.lanes.smooth_speed`)
+    read on the recorded ``fixes``."""
     cx, cy, bearing, _, mean_offset = (float(p) for p in measured.params)
     lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
     on = measured.on
-    reps = fast_running(speed, on, dt_s)
+    reps = fast_running(speed, smooth, on)
     reps = reps if reps.any() else on
-    lane, lane_probability = reps_lane(measured.positions.offset_m, measured.positions.s_m, reps, fixes, dt_s)
+    lane, lane_probability = reps_lane(measured.offset_m, measured.s_m, reps, fixes, dt_s)
     rms, coverage = measured.residual_rms_m, measured.coverage
     return TrackFit(
         centre_x_m=cx,
