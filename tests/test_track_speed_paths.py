@@ -13,7 +13,7 @@ from hardkick_analyze.track import stadium_offset_m
 from hardkick_analyze.track.lanes import trimmed_mean
 from hardkick_analyze.track.recognise import _could_be_on_one_track, _residuals
 from hardkick_analyze.track.search import SEARCH_TRUNCATION_M, _search, to_axis_frame
-from hardkick_analyze.units import median, quantile
+from hardkick_analyze.units import median, quantile, quantiles
 
 
 def _samples(seed: int) -> list[np.ndarray]:
@@ -37,6 +37,14 @@ def test_quantile_is_numpys_to_the_bit(seed):
         for q in (0.0, 0.2, 1.0 - 0.2, 0.5, 0.9, 1.0):
             assert quantile(values, q) == float(np.quantile(values, q))
     assert math.isnan(quantile(np.array([1.0, np.nan, 2.0]), 0.5))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_quantiles_are_numpys_to_the_bit(seed):
+    qs = (0.2, 1.0 - 0.2, 0.0, 0.9, 1.0, 0.5)
+    for values in _samples(seed):
+        assert quantiles(values, qs) == tuple(float(np.quantile(values, q)) for q in qs)
+    assert all(math.isnan(q) for q in quantiles(np.array([1.0, np.nan, 2.0]), (0.2, 0.8)))
 
 
 @pytest.mark.parametrize("seed", [0, 1])

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import trackshape
 from ..clean import SessionGrid, rolling_mean
-from ..units import MOVING_SPEED_MPS, median, median_standard_error, quantile, robust_sd
+from ..units import MOVING_SPEED_MPS, median, median_standard_error, quantile, quantiles, robust_sd
 
 __all__ = [
     "GPS_CORRELATION_S",
@@ -178,9 +178,10 @@ def on_bend(s1: np.ndarray) -> np.ndarray:
 
 def trimmed_mean(values: np.ndarray, share: float = 0.2) -> float:
     """Mean of ``values`` without the lowest and highest ``share`` of them."""
-    low, high = (quantile(values, q) for q in (share, 1.0 - share))
+    low, high = quantiles(values, (share, 1.0 - share))
     inside = values[(values >= low) & (values <= high)]
-    return float(np.mean(inside)) if len(inside) else median(values)
+    # The sum over the count is np.mean's number, without its overhead.
+    return float(inside.sum()) / len(inside) if len(inside) else median(values)
 
 
 def along_track_steps(s_m: np.ndarray) -> np.ndarray:
