@@ -270,6 +270,7 @@ def _lanes(
     ``fixes`` only, those on the bends unbiased as in :func:`~.lanes.reps_lane`)."""
     lane = np.full(len(offset), np.nan)
     moving = speed > MOVING_SPEED_MPS
+    moving_fixes = moving & fixes
     bend = on_bend(s1)
     for kind in (fast, ~fast):
         members = on & kind
@@ -288,18 +289,20 @@ def _lanes(
         session_lane = reps_lane if kind is fast else likeliest_lane(session_offset, session_sd, None)[0]
         starts, ends = _runs(members)
         for a, b in zip(starts, ends, strict=True):
-            chosen = session_lane
-            measured = moving[a:b] & fixes[a:b]
-            stretch = unbiased[a:b][measured if measured.any() else moving[a:b]]
+            lane[a:b] = session_lane
             duration = (b - a) * dt_s
-            if duration >= LANE_STRETCH_MIN_S and len(stretch):
-                stretch_offset = trimmed_mean(stretch)
-                # The stretch's own offset is uncertain by the GPS error over its independent
-                # stretches of time; only a clear difference moves it out of the session's lane.
-                standard_error = median_standard_error(spread, max(duration / GPS_CORRELATION_S, 1.0))
-                if abs(stretch_offset - session_offset) > max(LANE_EVIDENCE_M, 3.0 * standard_error):
-                    chosen = nearest_lane(stretch_offset)
-            lane[a:b] = chosen
+            if duration < LANE_STRETCH_MIN_S:
+                continue
+            measured = moving_fixes[a:b]
+            stretch = unbiased[a:b][measured if measured.any() else moving[a:b]]
+            if not len(stretch):
+                continue
+            stretch_offset = trimmed_mean(stretch)
+            # The stretch's own offset is uncertain by the GPS error over its independent
+            # stretches of time; only a clear difference moves it out of the session's lane.
+            standard_error = median_standard_error(spread, max(duration / GPS_CORRELATION_S, 1.0))
+            if abs(stretch_offset - session_offset) > max(LANE_EVIDENCE_M, 3.0 * standard_error):
+                lane[a:b] = nearest_lane(stretch_offset)
     return lane
 
 

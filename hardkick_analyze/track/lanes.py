@@ -127,9 +127,12 @@ def _mean_offset_sd(
     edges = np.diff(np.concatenate([[0], fast.astype(np.int8), [0]]))
     means = []
     for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
-        chosen = np.flatnonzero(measured[start:end]) + start
-        if (end - start) * dt_s >= SCATTER_STRETCH_MIN_S and len(chosen) >= SCATTER_STRETCH_MIN_FIXES:
-            means.append(float(np.mean(unbiased_m[chosen])))
+        if (end - start) * dt_s < SCATTER_STRETCH_MIN_S:
+            continue
+        chosen = unbiased_m[start:end][measured[start:end]]
+        if len(chosen) >= SCATTER_STRETCH_MIN_FIXES:
+            # The sum over the count is np.mean's number, without its overhead.
+            means.append(float(chosen.sum()) / len(chosen))
     if len(means) >= SCATTER_MIN_STRETCHES:
         return max(float(np.std(means, ddof=1)) / math.sqrt(len(means)), LANE_OFFSET_MIN_SD_M)
     independent = max(float(fast.sum()) * dt_s / GPS_CORRELATION_S, 1.0)
