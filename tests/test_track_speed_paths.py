@@ -69,15 +69,19 @@ def test_the_centre_search_finds_the_centre_scored_best_in_double_precision(seed
     u, v = trackshape.position_xy_m(s, offset_m=rng.normal(0.0, 3.0 + seed, 150))
     # A third of the positions elsewhere (roads), the track's centre off the grid's.
     u[:50], v[:50] = rng.uniform(-150.0, 150.0, 50), rng.uniform(-100.0, 100.0, 50)
-    centre = rng.uniform(-10.0, 10.0, 2)
-    u, v = u + centre[0], v + centre[1]
+    # Two searches at once (two bearings): the track's centre off the grid's by different amounts.
+    centres = rng.uniform(-10.0, 10.0, (2, 2))
+    u, v = u + centres[:, :1], v + centres[:, 1:]
     along, across = np.arange(-30.0, 30.1, 6.0), np.arange(-21.0, 21.1, 6.0)
-    score, cu, cv = _search(u, v, along, across)
-    centres = [(a, c) for a in along for c in across]
-    plain = [np.mean(np.minimum(stadium_offset_m(u - a, v - c) ** 2, SEARCH_TRUNCATION_M**2)) for a, c in centres]
-    best = int(np.argmin(plain))
-    assert (cu, cv) == centres[best]
-    assert score == pytest.approx(plain[best], rel=1e-12)
+    score, cu, cv = _search(u, v, np.stack([along, along + 1.0]), np.stack([across, across - 1.0]))
+    for k, (a_k, c_k) in enumerate([(along, across), (along + 1.0, across - 1.0)]):
+        grid = [(a, c) for a in a_k for c in c_k]
+        plain = [
+            np.mean(np.minimum(stadium_offset_m(u[k] - a, v[k] - c) ** 2, SEARCH_TRUNCATION_M**2)) for a, c in grid
+        ]
+        best = int(np.argmin(plain))
+        assert (cu[k], cv[k]) == grid[best]
+        assert score[k] == pytest.approx(plain[best], rel=1e-12)
 
 
 def test_the_fits_jacobian_is_the_derivative_of_the_offsets_one_parameter_at_a_time():
