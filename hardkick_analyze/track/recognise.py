@@ -259,11 +259,12 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     # The track is standard: its centre, bearing and the lanes are fitted at scale 1. The scale
     # is fitted afterwards as evidence only (GPS error trades it against the mean offset), and
     # only for a fit that passes the other limits.
-    params, sigma = _refine(best, x[fit_idx], y[fit_idx], scale_sd=FIXED)
-    measured = _measure(params, sigma, x, y, speed, fast, trusted=trusted)
+    fit_x, fit_y = x[fit_idx], y[fit_idx]
+    params, sigma = _refine(best, fit_x, fit_y, scale_sd=FIXED)
+    measured = _measure(params, _spread(params, fit_x, fit_y, sigma), x, y, speed, fast, trusted=trusted)
     if measured is None:
         return None, None
-    scale = float(_refine(params, x[fit_idx], y[fit_idx], scale_sd=SCALE_PRIOR_SD)[0][3])
+    scale = float(_refine(params, fit_x, fit_y, scale_sd=SCALE_PRIOR_SD)[0][3])
     origin = position_origin_deg(activity.track)
     if origin is None or not SCALE_LIMITS[0] <= scale <= SCALE_LIMITS[1]:
         return None, None
@@ -414,7 +415,8 @@ def _accepted(
 def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float) -> tuple[np.ndarray, float]:
     """Huber-weighted Gauss-Newton over (centre east, centre north, bearing, scale, offset).
 
-    Returns the parameters and the robust standard deviation of the residuals about them [m].
+    Returns the parameters and the robust standard deviation of the residuals of the last
+    iteration [m] (about the parameters before its step; :func:`_spread` measures it after).
     """
     params = start.astype(np.float64, copy=True)
     sigma = REFINE_GATE_M / 3.0
@@ -448,11 +450,15 @@ def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float)
         east, north, bearing = delta[:3].tolist()
         if abs(east) < 1e-3 and abs(north) < 1e-3 and abs(bearing) < 1e-6:
             break
+    return params, sigma
+
+
+def _spread(params: np.ndarray, x: np.ndarray, y: np.ndarray, sigma: float) -> float:
+    """The robust standard deviation of the positions' residuals about the line of ``params``
+    inside the refinement's gate [m]; ``sigma`` when too few are."""
     residual = stadium_offset_m(*to_axis_frame(x, y, params), float(params[3])) - params[4]
     near = np.abs(residual) < REFINE_GATE_M
-    if np.count_nonzero(near) >= 10:
-        sigma = max(robust_sd(residual[near]), 0.3)
-    return params, sigma
+    return max(robust_sd(residual[near]), 0.3) if np.count_nonzero(near) >= 10 else sigma
 
 
 def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
