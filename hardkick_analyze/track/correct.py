@@ -80,6 +80,8 @@ SETTLE_S = 20.0
 #: these values.
 SCALE_MIN_M = trackshape.lap_length_m(1)
 SCALE_LIMITS = (0.8, 1.25)
+#: Offset of each lane's running line from lane 1's [m], by lane number (none for lane 0).
+_LANE_OFFSET_M = np.array([np.nan, *(trackshape.lane_offset_m(n) for n in range(1, 9))])
 #: A lane further out is this much longer, as a share of the lap (lane 2 on lane 1: 1.8 %).
 LANE_STEP = (trackshape.lap_length_m(2) - trackshape.lap_length_m(1)) / LAP_M
 
@@ -310,10 +312,9 @@ def _path_length(s1: np.ndarray, steps_m: np.ndarray, on: np.ndarray, lane: np.n
     """Cumulative along-track path length on the lanes run (the ``steps_m`` between positions
     ``s1`` on the track), flat off the track [m]."""
     steps = on_track_steps(steps_m, on)
-    bend = on_bend(np.mod(s1[:-1] + steps / 2.0, LAP_M))
-    lane_offset = np.array([np.nan, *(trackshape.lane_offset_m(n) for n in range(1, 9))])
+    bend = on_bend(trackshape.wrapped(s1[:-1] + steps / 2.0, LAP_M))
     step_lane = np.nan_to_num(np.fmax(lane[1:], lane[:-1]), nan=1.0).astype(int)
-    stretch = np.where(bend, 1.0 + lane_offset[step_lane] / LANE1_RADIUS_M, 1.0)
+    stretch = np.where(bend, 1.0 + _LANE_OFFSET_M[step_lane] / LANE1_RADIUS_M, 1.0)
     return np.concatenate([[0.0], np.cumsum(steps * stretch)])
 
 
