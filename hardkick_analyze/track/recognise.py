@@ -471,20 +471,14 @@ def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nda
     """
     sin_b, cos_b = math.sin(params[2]), math.cos(params[2])
     de, dn = x - params[0], y - params[1]
-    u = de * sin_b
-    u += dn * cos_b
-    v = dn * sin_b
-    v -= de * cos_b
+    u, v = de * sin_b + dn * cos_b, dn * sin_b - de * cos_b
     scale = float(params[3])
-    along = np.abs(u)
-    along -= HALF_STRAIGHT_M * scale
-    np.maximum(along, 0.0, out=along)
+    along = np.maximum(np.abs(u) - HALF_STRAIGHT_M * scale, 0.0)
     # hypot(0, v) is |v|: only the positions off the straights pay for it.
     distance = np.abs(v)
     bend = along > 0.0
     distance[bend] = np.hypot(along[bend], v[bend])
-    residual = distance - LANE1_RADIUS_M * scale
-    residual -= params[4]
+    residual = distance - LANE1_RADIUS_M * scale - params[4]
     inverse = np.maximum(distance, 1e-9, out=distance)
     np.divide(1.0, inverse, out=inverse)
     along_share = np.multiply(along, inverse, out=along)
