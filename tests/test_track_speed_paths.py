@@ -13,7 +13,7 @@ from hardkick_analyze.track import stadium_offset_m
 from hardkick_analyze.track.lanes import trimmed_mean
 from hardkick_analyze.track.recognise import _could_be_on_one_track, _residuals
 from hardkick_analyze.track.search import SEARCH_TRUNCATION_M, _search, to_axis_frame
-from hardkick_analyze.units import median, quantile, quantiles
+from hardkick_analyze.units import median, nan_as_zero, quantile, quantiles
 
 
 def _samples(seed: int) -> list[np.ndarray]:
@@ -118,3 +118,12 @@ def test_fast_running_mostly_on_a_track_always_could_be(far_m):
     east = np.concatenate([x + 500.0, np.full(400, 500.0 + far_m)])
     north = np.concatenate([y - 300.0, np.full(400, -300.0 - far_m)])
     assert _could_be_on_one_track(east, north)
+
+
+def test_nan_as_zero_is_numpys_nan_to_num_to_the_bit():
+    values = np.array([1.5, np.nan, -0.0, 0.0, -2.0, np.nan])
+    assert nan_as_zero(values).tobytes() == np.nan_to_num(values).tobytes()
+    infinite = np.array([np.inf, np.nan, -np.inf, 3.0])
+    assert nan_as_zero(infinite).tobytes() == np.nan_to_num(infinite).tobytes()
+    # A new array: the one given keeps its NaN.
+    assert np.isnan(values[1]) and nan_as_zero(values) is not values

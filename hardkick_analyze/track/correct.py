@@ -45,7 +45,7 @@ import numpy as np
 
 from .. import trackshape
 from ..clean import SessionGrid, distance_speeds
-from ..units import MOVING_SPEED_MPS, median_standard_error, robust_sd
+from ..units import MOVING_SPEED_MPS, median_standard_error, nan_as_zero, robust_sd
 from .lanes import (
     GPS_CORRELATION_S,
     LANE1_RADIUS_M,
@@ -117,7 +117,7 @@ def correct_grid(grid: SessionGrid, fit: TrackFit, positions: TrackPositions | N
     s1, offset = positions.s_m, positions.offset_m
     finite = np.isfinite(offset)
     on_track = _persistent(finite & on_track_band(offset, fit.gate_m), dt)
-    speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
+    speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
     fast = fast_running(speed, positions.smooth_speed_mps, on_track)
     lane = _lanes(offset, s1, on_track, fast, speed, recorded_fixes(grid), dt, fit.lane)
     path = _path_length(s1, positions.steps_m, on_track, lane)
@@ -167,7 +167,7 @@ def _track_distance(
     """The session's distance [m] with its on-track steps rescaled to the track (or, when no
     scale can be read from the fast running, taken along the track), and how it was made."""
     step_on = on_track[1:] & on_track[:-1]
-    measured_steps = np.nan_to_num(np.diff(measured))
+    measured_steps = nan_as_zero(np.diff(measured))
     fast = fast_on_track & _settled(on_track, dt_s)
     fast_steps = step_on & fast[1:] & fast[:-1]
     scale = _scale(measured_steps, np.diff(path), fast_steps)
@@ -188,8 +188,8 @@ def track_correction(grid: SessionGrid, fit: TrackFit) -> TrackCorrection:
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool) if "on_track" in frame else np.zeros(len(frame), dtype=bool)
     step_on = on[1:] & on[:-1]
-    measured = np.nan_to_num(np.diff(frame["gps_distance_m"].to_numpy(dtype=np.float64))) if on.any() else None
-    corrected = np.nan_to_num(np.diff(frame["distance_m"].to_numpy(dtype=np.float64)))
+    measured = nan_as_zero(np.diff(frame["gps_distance_m"].to_numpy(dtype=np.float64))) if on.any() else None
+    corrected = nan_as_zero(np.diff(frame["distance_m"].to_numpy(dtype=np.float64)))
     track_m = float(corrected[step_on].sum()) if on.any() else 0.0
     device_scale = float(measured[step_on].sum()) / track_m if measured is not None and track_m > 0 else None
     lanes = frame["track_lane"].to_numpy(dtype=np.float64) if "track_lane" in frame else np.array([])
@@ -213,7 +213,7 @@ def _error_model(grid: SessionGrid, fit: TrackFit) -> tuple[float, float]:
     """
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool)
-    speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
+    speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
     fast = fast_running(speed, smooth_speed(speed, grid.dt_s), on)
     relative_lane = LANE_STEP * math.sqrt(max(1.0 - fit.lane_probability, 0.0))
     starts, ends = _runs(fast)

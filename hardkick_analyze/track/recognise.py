@@ -42,7 +42,7 @@ from .. import trackshape
 from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
-from ..units import MOVING_SPEED_MPS, median, quantile, robust_sd
+from ..units import MOVING_SPEED_MPS, median, nan_as_zero, quantile, robust_sd
 from .lanes import (
     LANE1_RADIUS_M,
     LANES,
@@ -209,7 +209,7 @@ class TrackPositions:
         frame = grid.frame
         east, north = (frame[name].to_numpy(dtype=np.float64) for name in ("x_m", "y_m"))
         s, offset = trackshape.project_xy_m(*fit.track_xy_m(east, north))
-        speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
+        speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
         return cls(
             s_m=s, offset_m=offset, steps_m=along_track_steps(s), smooth_speed_mps=smooth_speed(speed, grid.dt_s)
         )
@@ -240,7 +240,7 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     frame = grid.frame
     x = frame["x_m"].to_numpy(dtype=np.float64)
     y = frame["y_m"].to_numpy(dtype=np.float64)
-    speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
+    speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
     # Without a position origin (no GPS) the grid has no positions, and nothing is moving here.
     moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS) & ~frame["stopped"].to_numpy(dtype=bool)
     if moving.sum() < 60:
