@@ -34,6 +34,7 @@ __all__ = [
     "position_xy_m",
     "project_xy_m",
     "running_line_radius_m",
+    "wrapped",
 ]
 
 #: Length of each straight [m].
@@ -66,7 +67,24 @@ def wrap_half_lap_m(along_m: ArrayLike) -> np.ndarray:
     """Differences along lane 1's running line wrapped to half a lap either way [m]: a step across
     the finish line is a few metres, not a lap."""
     half = lap_length_m(1) / 2.0
-    return np.mod(np.asarray(along_m, dtype=np.float64) + half, 2.0 * half) - half
+    return wrapped(np.asarray(along_m, dtype=np.float64) + half, 2.0 * half) - half
+
+
+def wrapped(values: np.ndarray, period: float) -> np.ndarray:
+    """``np.mod(values, period)`` for a positive ``period``: the same numbers, a new array.
+
+    Values within a period of ``[0, period)`` (the positions and steps along a lap, the angles
+    of a bend) have one period added or taken off, which is what ``np.mod`` does to them (in
+    ``[period, 2 period)`` exactly; below 0 rounded as it rounds) in a tenth of its time.
+    """
+    if values.ndim == 0 or ((values < -period) | (values >= 2.0 * period)).any():
+        return np.mod(values, period)
+    # Adding 0 turns -0 into 0, as np.mod does.
+    result = np.array(values, dtype=np.float64)
+    result += 0.0
+    np.add(result, period, out=result, where=result < 0.0)
+    np.subtract(result, period, out=result, where=result >= period)
+    return result
 
 
 def lane_offset_m(lane: int) -> float:
@@ -173,8 +191,8 @@ def project_xy_m(x_m: ArrayLike, y_m: ArrayLike, lane: int = 1) -> tuple[np.ndar
     # Bend 1 from its bottom (-pi/2), in (-pi/2, pi/2]; bend 2 from its top (+pi/2) turning
     # anticlockwise, in [0, pi].
     s[bend] = np.where(
-        east, radius * (angle + np.pi / 2.0), back_end + radius * np.mod(angle - np.pi / 2.0, 2.0 * np.pi)
+        east, radius * (angle + np.pi / 2.0), back_end + radius * wrapped(angle - np.pi / 2.0, 2.0 * np.pi)
     )
     offset[bend] = np.hypot(from_centre, by) - radius
     # The end of the home straight is the finish line, s = 0.
-    return np.mod(s, lap), offset
+    return wrapped(s, lap), offset

@@ -24,9 +24,11 @@ __all__ = [
     "format_pace",
     "median",
     "median_standard_error",
+    "nan_as_zero",
     "parse_clock",
     "parse_pace",
     "quantile",
+    "quantiles",
     "robust_sd",
 ]
 
@@ -74,10 +76,41 @@ def quantile(values: np.ndarray, q: float) -> float:
     if below >= n - 1:
         return float(np.max(values))
     low, high = np.partition(values, (below, below + 1))[below : below + 2]
-    # np.quantile's interpolation, from the nearer end.
-    weight = index - below
+    return _interpolated(low, high, index - below)
+
+
+def quantiles(values: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
+    """:func:`quantile` of ``values`` at each of ``qs``, the values around them all partitioned
+    into place at once."""
+    n = len(values)
+    if n < 2 or np.isnan(values).any():
+        return tuple(float(np.quantile(values, q)) for q in qs)
+    indices = [(n - 1) * q for q in qs]
+    below = [min(math.floor(index), n - 1) for index in indices]
+    kth = sorted({k for b in below for k in ((b, b + 1) if b < n - 1 else (b,))})
+    ordered = np.partition(values, kth)
+    result = []
+    for index, b in zip(indices, below, strict=True):
+        if b >= n - 1:
+            result.append(float(ordered[n - 1]))
+            continue
+        result.append(_interpolated(ordered[b], ordered[b + 1], index - b))
+    return tuple(result)
+
+
+def _interpolated(low: float, high: float, weight: float) -> float:
+    """np.quantile's linear interpolation ``weight`` of the way from ``low`` to ``high``, from the
+    nearer end (the same number)."""
     step = high - low
     return float(high - step * (1.0 - weight) if weight >= 0.5 else low + step * weight)
+
+
+def nan_as_zero(values: np.ndarray) -> np.ndarray:
+    """``np.nan_to_num(values)`` (the same numbers, a new array) without its overhead when no
+    value is infinite: NaN becomes 0."""
+    result = np.array(values, dtype=np.float64)
+    np.copyto(result, 0.0, where=np.isnan(result))
+    return result if np.isfinite(result).all() else np.nan_to_num(result)
 
 
 def median_standard_error(sd: float, independent: float) -> float:

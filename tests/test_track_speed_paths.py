@@ -13,7 +13,7 @@ from hardkick_analyze.track import stadium_offset_m
 from hardkick_analyze.track.lanes import trimmed_mean
 from hardkick_analyze.track.recognise import _could_be_on_one_track, _residuals
 from hardkick_analyze.track.search import SEARCH_TRUNCATION_M, _search, to_axis_frame
-from hardkick_analyze.units import median, quantile
+from hardkick_analyze.units import median, nan_as_zero, quantile, quantiles
 
 
 def _samples(seed: int) -> list[np.ndarray]:
@@ -40,6 +40,14 @@ def test_quantile_is_numpys_to_the_bit(seed):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
+def test_quantiles_are_numpys_to_the_bit(seed):
+    qs = (0.2, 1.0 - 0.2, 0.0, 0.9, 1.0, 0.5)
+    for values in _samples(seed):
+        assert quantiles(values, qs) == tuple(float(np.quantile(values, q)) for q in qs)
+    assert all(math.isnan(q) for q in quantiles(np.array([1.0, np.nan, 2.0]), (0.2, 0.8)))
+
+
+@pytest.mark.parametrize("seed", [0, 1])
 def test_trimmed_mean_is_the_mean_between_numpys_quantiles(seed):
     for values in _samples(seed):
         low, high = np.quantile(values, [0.2, 0.8])
@@ -61,15 +69,19 @@ def test_the_centre_search_finds_the_centre_scored_best_in_double_precision(seed
     u, v = trackshape.position_xy_m(s, offset_m=rng.normal(0.0, 3.0 + seed, 150))
     # A third of the positions elsewhere (roads), the track's centre off the grid's.
     u[:50], v[:50] = rng.uniform(-150.0, 150.0, 50), rng.uniform(-100.0, 100.0, 50)
-    centre = rng.uniform(-10.0, 10.0, 2)
-    u, v = u + centre[0], v + centre[1]
+    # Two searches at once (two bearings): the track's centre off the grid's by different amounts.
+    centres = rng.uniform(-10.0, 10.0, (2, 2))
+    u, v = u + centres[:, :1], v + centres[:, 1:]
     along, across = np.arange(-30.0, 30.1, 6.0), np.arange(-21.0, 21.1, 6.0)
-    score, cu, cv = _search(u, v, along, across)
-    centres = [(a, c) for a in along for c in across]
-    plain = [np.mean(np.minimum(stadium_offset_m(u - a, v - c) ** 2, SEARCH_TRUNCATION_M**2)) for a, c in centres]
-    best = int(np.argmin(plain))
-    assert (cu, cv) == centres[best]
-    assert score == pytest.approx(plain[best], rel=1e-12)
+    score, cu, cv = _search(u, v, np.stack([along, along + 1.0]), np.stack([across, across - 1.0]))
+    for k, (a_k, c_k) in enumerate([(along, across), (along + 1.0, across - 1.0)]):
+        grid = [(a, c) for a in a_k for c in c_k]
+        plain = [
+            np.mean(np.minimum(stadium_offset_m(u[k] - a, v[k] - c) ** 2, SEARCH_TRUNCATION_M**2)) for a, c in grid
+        ]
+        best = int(np.argmin(plain))
+        assert (cu[k], cv[k]) == grid[best]
+        assert score[k] == pytest.approx(plain[best], rel=1e-12)
 
 
 def test_the_fits_jacobian_is_the_derivative_of_the_offsets_one_parameter_at_a_time():
@@ -106,3 +118,12 @@ def test_fast_running_mostly_on_a_track_always_could_be(far_m):
     east = np.concatenate([x + 500.0, np.full(400, 500.0 + far_m)])
     north = np.concatenate([y - 300.0, np.full(400, -300.0 - far_m)])
     assert _could_be_on_one_track(east, north)
+
+
+def test_nan_as_zero_is_numpys_nan_to_num_to_the_bit():
+    values = np.array([1.5, np.nan, -0.0, 0.0, -2.0, np.nan])
+    assert nan_as_zero(values).tobytes() == np.nan_to_num(values).tobytes()
+    infinite = np.array([np.inf, np.nan, -np.inf, 3.0])
+    assert nan_as_zero(infinite).tobytes() == np.nan_to_num(infinite).tobytes()
+    # A new array: the one given keeps its NaN.
+    assert np.isnan(values[1]) and nan_as_zero(values) is not values

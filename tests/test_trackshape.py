@@ -76,3 +76,23 @@ def test_projection_is_vectorised_over_a_forward_run():
     back_s, back_offset = ts.project_xy_m(x, y)
     np.testing.assert_allclose(back_s, s, atol=1e-9)
     np.testing.assert_allclose(back_offset, 0.4, atol=1e-9)
+
+
+def _same_numbers(a: np.ndarray, b: np.ndarray) -> bool:
+    """The same numbers to the bit, the sign of a zero and NaN included."""
+    return a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("period", [ts.lap_length_m(1), 2.0 * np.pi, 3.0])
+def test_wrapped_is_numpys_mod_to_the_bit(period):
+    rng = np.random.default_rng(7)
+    tiny = np.finfo(np.float64).eps * period
+    edges = np.array([0.0, -0.0, -period, period, 2.0 * period, -tiny, tiny, period - tiny, -period + tiny, np.nan])
+    inside = rng.uniform(-period, 2.0 * period, 2000)
+    far = np.concatenate([inside, [5.0 * period, -3.5 * period, np.inf]])
+    for values in (edges, inside, far, np.float64(-0.0)):
+        with np.errstate(invalid="ignore"):
+            assert _same_numbers(np.asarray(ts.wrapped(values, period)), np.asarray(np.mod(values, period)))
+    # A new array, never the one given.
+    values = np.array([1.0, 2.0])
+    assert ts.wrapped(values, period) is not values

@@ -45,7 +45,7 @@ import numpy as np
 
 from .. import trackshape
 from ..clean import SessionGrid, distance_speeds
-from ..units import MOVING_SPEED_MPS, median_standard_error, robust_sd
+from ..units import MOVING_SPEED_MPS, median_standard_error, nan_as_zero, robust_sd
 from .lanes import (
     GPS_CORRELATION_S,
     LANE1_RADIUS_M,
@@ -56,6 +56,7 @@ from .lanes import (
     on_track_band,
     on_track_steps,
     recorded_fixes,
+    smooth_speed,
     trimmed_mean,
 )
 from .recognise import LAP_M, TrackFit, TrackPositions
@@ -79,6 +80,8 @@ SETTLE_S = 20.0
 #: these values.
 SCALE_MIN_M = trackshape.lap_length_m(1)
 SCALE_LIMITS = (0.8, 1.25)
+#: Offset of each lane's running line from lane 1's [m], by lane number (none for lane 0).
+_LANE_OFFSET_M = np.array([np.nan, *(trackshape.lane_offset_m(n) for n in range(1, 9))])
 #: A lane further out is this much longer, as a share of the lap (lane 2 on lane 1: 1.8 %).
 LANE_STEP = (trackshape.lap_length_m(2) - trackshape.lap_length_m(1)) / LAP_M
 
@@ -110,16 +113,14 @@ def correct_grid(grid: SessionGrid, fit: TrackFit, positions: TrackPositions | N
     frame = grid.frame
     dt = grid.dt_s
     if positions is None:
-        positions = TrackPositions.of(
-            fit, frame["x_m"].to_numpy(dtype=np.float64), frame["y_m"].to_numpy(dtype=np.float64)
-        )
+        positions = TrackPositions.of(fit, grid)
     s1, offset = positions.s_m, positions.offset_m
     finite = np.isfinite(offset)
     on_track = _persistent(finite & on_track_band(offset, fit.gate_m), dt)
-    speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    fast = fast_running(speed, on_track, dt)
+    speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
+    fast = fast_running(speed, positions.smooth_speed_mps, on_track)
     lane = _lanes(offset, s1, on_track, fast, speed, recorded_fixes(grid), dt, fit.lane)
-    path = _path_length(s1, on_track, lane)
+    path = _path_length(s1, positions.steps_m, on_track, lane)
     measured = frame["distance_m"].to_numpy(dtype=np.float64)
     distance, source = _track_distance(measured, path, on_track, fast, dt)
     stopped = frame["stopped"].to_numpy(dtype=bool)
@@ -166,7 +167,7 @@ def _track_distance(
     """The session's distance [m] with its on-track steps rescaled to the track (or, when no
     scale can be read from the fast running, taken along the track), and how it was made."""
     step_on = on_track[1:] & on_track[:-1]
-    measured_steps = np.nan_to_num(np.diff(measured))
+    measured_steps = nan_as_zero(np.diff(measured))
     fast = fast_on_track & _settled(on_track, dt_s)
     fast_steps = step_on & fast[1:] & fast[:-1]
     scale = _scale(measured_steps, np.diff(path), fast_steps)
@@ -187,8 +188,8 @@ def track_correction(grid: SessionGrid, fit: TrackFit) -> TrackCorrection:
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool) if "on_track" in frame else np.zeros(len(frame), dtype=bool)
     step_on = on[1:] & on[:-1]
-    measured = np.nan_to_num(np.diff(frame["gps_distance_m"].to_numpy(dtype=np.float64))) if on.any() else None
-    corrected = np.nan_to_num(np.diff(frame["distance_m"].to_numpy(dtype=np.float64)))
+    measured = nan_as_zero(np.diff(frame["gps_distance_m"].to_numpy(dtype=np.float64))) if on.any() else None
+    corrected = nan_as_zero(np.diff(frame["distance_m"].to_numpy(dtype=np.float64)))
     track_m = float(corrected[step_on].sum()) if on.any() else 0.0
     device_scale = float(measured[step_on].sum()) / track_m if measured is not None and track_m > 0 else None
     lanes = frame["track_lane"].to_numpy(dtype=np.float64) if "track_lane" in frame else np.array([])
@@ -212,8 +213,8 @@ def _error_model(grid: SessionGrid, fit: TrackFit) -> tuple[float, float]:
     """
     frame = grid.frame
     on = frame["on_track"].to_numpy(dtype=bool)
-    speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
-    fast = fast_running(speed, on, grid.dt_s)
+    speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
+    fast = fast_running(speed, smooth_speed(speed, grid.dt_s), on)
     relative_lane = LANE_STEP * math.sqrt(max(1.0 - fit.lane_probability, 0.0))
     starts, ends = _runs(fast)
     distance = frame["distance_m"].to_numpy(dtype=np.float64)
@@ -271,6 +272,7 @@ def _lanes(
     ``fixes`` only, those on the bends unbiased as in :func:`~.lanes.reps_lane`)."""
     lane = np.full(len(offset), np.nan)
     moving = speed > MOVING_SPEED_MPS
+    moving_fixes = moving & fixes
     bend = on_bend(s1)
     for kind in (fast, ~fast):
         members = on & kind
@@ -289,28 +291,30 @@ def _lanes(
         session_lane = reps_lane if kind is fast else likeliest_lane(session_offset, session_sd, None)[0]
         starts, ends = _runs(members)
         for a, b in zip(starts, ends, strict=True):
-            chosen = session_lane
-            measured = moving[a:b] & fixes[a:b]
-            stretch = unbiased[a:b][measured if measured.any() else moving[a:b]]
+            lane[a:b] = session_lane
             duration = (b - a) * dt_s
-            if duration >= LANE_STRETCH_MIN_S and len(stretch):
-                stretch_offset = trimmed_mean(stretch)
-                # The stretch's own offset is uncertain by the GPS error over its independent
-                # stretches of time; only a clear difference moves it out of the session's lane.
-                standard_error = median_standard_error(spread, max(duration / GPS_CORRELATION_S, 1.0))
-                if abs(stretch_offset - session_offset) > max(LANE_EVIDENCE_M, 3.0 * standard_error):
-                    chosen = nearest_lane(stretch_offset)
-            lane[a:b] = chosen
+            if duration < LANE_STRETCH_MIN_S:
+                continue
+            measured = moving_fixes[a:b]
+            stretch = unbiased[a:b][measured if measured.any() else moving[a:b]]
+            if not len(stretch):
+                continue
+            stretch_offset = trimmed_mean(stretch)
+            # The stretch's own offset is uncertain by the GPS error over its independent
+            # stretches of time; only a clear difference moves it out of the session's lane.
+            standard_error = median_standard_error(spread, max(duration / GPS_CORRELATION_S, 1.0))
+            if abs(stretch_offset - session_offset) > max(LANE_EVIDENCE_M, 3.0 * standard_error):
+                lane[a:b] = nearest_lane(stretch_offset)
     return lane
 
 
-def _path_length(s1: np.ndarray, on: np.ndarray, lane: np.ndarray) -> np.ndarray:
-    """Cumulative along-track path length on the lanes run, flat off the track [m]."""
-    steps = on_track_steps(s1, on)
-    bend = on_bend(np.mod(s1[:-1] + steps / 2.0, LAP_M))
-    lane_offset = np.array([np.nan, *(trackshape.lane_offset_m(n) for n in range(1, 9))])
+def _path_length(s1: np.ndarray, steps_m: np.ndarray, on: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """Cumulative along-track path length on the lanes run (the ``steps_m`` between positions
+    ``s1`` on the track), flat off the track [m]."""
+    steps = on_track_steps(steps_m, on)
+    bend = on_bend(trackshape.wrapped(s1[:-1] + steps / 2.0, LAP_M))
     step_lane = np.nan_to_num(np.fmax(lane[1:], lane[:-1]), nan=1.0).astype(int)
-    stretch = np.where(bend, 1.0 + lane_offset[step_lane] / LANE1_RADIUS_M, 1.0)
+    stretch = np.where(bend, 1.0 + _LANE_OFFSET_M[step_lane] / LANE1_RADIUS_M, 1.0)
     return np.concatenate([[0.0], np.cumsum(steps * stretch)])
 
 

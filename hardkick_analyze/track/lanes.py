@@ -14,12 +14,13 @@ import numpy as np
 
 from .. import trackshape
 from ..clean import SessionGrid, rolling_mean
-from ..units import MOVING_SPEED_MPS, median, median_standard_error, quantile, robust_sd
+from ..units import MOVING_SPEED_MPS, median, median_standard_error, quantile, quantiles, robust_sd
 
 __all__ = [
     "GPS_CORRELATION_S",
     "LANE1_RADIUS_M",
     "LANES",
+    "along_track_steps",
     "fast_running",
     "likeliest_lane",
     "nearest_lane",
@@ -28,6 +29,7 @@ __all__ = [
     "on_track_steps",
     "recorded_fixes",
     "reps_lane",
+    "smooth_speed",
     "trimmed_mean",
 ]
 
@@ -62,14 +64,18 @@ def on_track_band(offset_m: np.ndarray, gate_m: float) -> np.ndarray:
         return (offset_m > -gate_m) & (offset_m < trackshape.lane_offset_m(LANES) + gate_m)
 
 
-def fast_running(speed: np.ndarray, on: np.ndarray, dt_s: float) -> np.ndarray:
+def smooth_speed(speed_mps: np.ndarray, dt_s: float) -> np.ndarray:
+    """The speed [m/s] smoothed over :data:`FAST_SMOOTHING_S`, as :func:`fast_running` reads it [m/s]."""
+    return rolling_mean(speed_mps, FAST_SMOOTHING_S / dt_s)
+
+
+def fast_running(speed: np.ndarray, smooth: np.ndarray, on: np.ndarray) -> np.ndarray:
     """Fast running on the track (reps and kicks), as opposed to warm-up jogs, walks and rests.
 
     The rep level is the top decile of the on-track speed smoothed over
-    :data:`FAST_SMOOTHING_S` (kicks are too short to reach it); warm-ups run at about 80 % of
-    the rep speed, recovery jogs slower.
+    :data:`FAST_SMOOTHING_S` (``smooth``, :func:`smooth_speed`; kicks are too short to reach
+    it); warm-ups run at about 80 % of the rep speed, recovery jogs slower.
     """
-    smooth = rolling_mean(speed, FAST_SMOOTHING_S / dt_s)
     moving = smooth[on & (speed > MOVING_SPEED_MPS)]
     if not len(moving):
         return np.zeros(len(speed), dtype=bool)
@@ -121,9 +127,12 @@ def _mean_offset_sd(
     edges = np.diff(np.concatenate([[0], fast.astype(np.int8), [0]]))
     means = []
     for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
-        chosen = np.flatnonzero(measured[start:end]) + start
-        if (end - start) * dt_s >= SCATTER_STRETCH_MIN_S and len(chosen) >= SCATTER_STRETCH_MIN_FIXES:
-            means.append(float(np.mean(unbiased_m[chosen])))
+        if (end - start) * dt_s < SCATTER_STRETCH_MIN_S:
+            continue
+        chosen = unbiased_m[start:end][measured[start:end]]
+        if len(chosen) >= SCATTER_STRETCH_MIN_FIXES:
+            # The sum over the count is np.mean's number, without its overhead.
+            means.append(float(chosen.sum()) / len(chosen))
     if len(means) >= SCATTER_MIN_STRETCHES:
         return max(float(np.std(means, ddof=1)) / math.sqrt(len(means)), LANE_OFFSET_MIN_SD_M)
     independent = max(float(fast.sum()) * dt_s / GPS_CORRELATION_S, 1.0)
@@ -172,14 +181,19 @@ def on_bend(s1: np.ndarray) -> np.ndarray:
 
 def trimmed_mean(values: np.ndarray, share: float = 0.2) -> float:
     """Mean of ``values`` without the lowest and highest ``share`` of them."""
-    low, high = (quantile(values, q) for q in (share, 1.0 - share))
+    low, high = quantiles(values, (share, 1.0 - share))
     inside = values[(values >= low) & (values <= high)]
-    return float(np.mean(inside)) if len(inside) else median(values)
+    # The sum over the count is np.mean's number, without its overhead.
+    return float(inside.sum()) / len(inside) if len(inside) else median(values)
 
 
-def on_track_steps(s_m: np.ndarray, on: np.ndarray) -> np.ndarray:
-    """Along-track steps between consecutive samples both on the track, wrapped to half a lap;
-    0 elsewhere [m]."""
-    steps = trackshape.wrap_half_lap_m(np.diff(s_m))
+def along_track_steps(s_m: np.ndarray) -> np.ndarray:
+    """Steps between consecutive positions along lane 1's line [m], wrapped to half a lap [m]."""
+    return trackshape.wrap_half_lap_m(np.diff(s_m))
+
+
+def on_track_steps(steps: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """The along-track ``steps`` (:func:`along_track_steps`) between consecutive samples both on
+    the track; 0 elsewhere [m]."""
     both = on[1:] & on[:-1]
     return np.where(both & np.isfinite(steps), steps, 0.0)

@@ -42,8 +42,18 @@ from .. import trackshape
 from ..clean import SessionGrid, position_origin_deg
 from ..geo import latlon_from_xy_m
 from ..models import Activity
-from ..units import MOVING_SPEED_MPS, median, quantile, robust_sd
-from .lanes import LANE1_RADIUS_M, LANES, fast_running, on_track_band, on_track_steps, recorded_fixes, reps_lane
+from ..units import MOVING_SPEED_MPS, median, nan_as_zero, quantile, robust_sd
+from .lanes import (
+    LANE1_RADIUS_M,
+    LANES,
+    along_track_steps,
+    fast_running,
+    on_track_band,
+    on_track_steps,
+    recorded_fixes,
+    reps_lane,
+    smooth_speed,
+)
 from .search import HALF_STRAIGHT_M, best_candidate, thin, to_axis_frame
 
 __all__ = ["LAP_M", "TrackFit", "TrackPositions", "fit_track", "fit_track_positions", "stadium_offset_m"]
@@ -68,6 +78,8 @@ SCALE_PRIOR_SD = 0.05
 OFFSET_PRIOR_SD_M = 4.0
 #: Prior standard deviation that holds a parameter at its start.
 FIXED = 1e-6
+#: Added to the refinement's normal matrix, so that it is never singular.
+_RIDGE = 1e-9 * np.eye(5)
 #: A position is on the track within this many robust standard deviations of the line (at least
 #: :data:`MIN_GATE_M`, at most :data:`MAX_GATE_M`), measured outside the lanes in use [m].
 GATE_SD = 3.0
@@ -177,20 +189,30 @@ def stadium_offset_m(u_m: np.ndarray, v_m: np.ndarray, scale: float = 1.0) -> np
     return np.hypot(along, v_m) - LANE1_RADIUS_M * scale
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class TrackPositions:
     """The grid's positions on a fitted track, in the frame of :meth:`TrackFit.track_xy_m`: along
-    lane 1's running line from the finish line and across it, positive outwards [m]; NaN where
-    the grid has no position."""
+    lane 1's running line from the finish line (``s_m``) and across it, positive outwards
+    (``offset_m``) [m], NaN where the grid has no position; the steps along the line between
+    consecutive positions (``steps_m``, :func:`~.lanes.along_track_steps`) [m]. And, read on the
+    way too, the grid's speed (NaN as 0) smoothed for :func:`~.lanes.fast_running`
+    (``smooth_speed_mps``, :func:`~.lanes.smooth_speed`) [m/s]."""
 
     s_m: np.ndarray
     offset_m: np.ndarray
+    steps_m: np.ndarray
+    smooth_speed_mps: np.ndarray
 
     @classmethod
-    def of(cls, fit: TrackFit, x_m: np.ndarray, y_m: np.ndarray) -> TrackPositions:
-        """Positions east/north [m] on the track ``fit``."""
-        s, offset = trackshape.project_xy_m(*fit.track_xy_m(x_m, y_m))
-        return cls(s_m=s, offset_m=offset)
+    def of(cls, fit: TrackFit, grid: SessionGrid) -> TrackPositions:
+        """The positions of ``grid`` on the track ``fit``."""
+        frame = grid.frame
+        east, north = (frame[name].to_numpy(dtype=np.float64) for name in ("x_m", "y_m"))
+        s, offset = trackshape.project_xy_m(*fit.track_xy_m(east, north))
+        speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
+        return cls(
+            s_m=s, offset_m=offset, steps_m=along_track_steps(s), smooth_speed_mps=smooth_speed(speed, grid.dt_s)
+        )
 
 
 def fit_track(grid: SessionGrid, activity: Activity) -> TrackFit | None:
@@ -218,7 +240,7 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     frame = grid.frame
     x = frame["x_m"].to_numpy(dtype=np.float64)
     y = frame["y_m"].to_numpy(dtype=np.float64)
-    speed = np.nan_to_num(frame["speed_mps"].to_numpy(dtype=np.float64))
+    speed = nan_as_zero(frame["speed_mps"].to_numpy(dtype=np.float64))
     # Without a position origin (no GPS) the grid has no positions, and nothing is moving here.
     moving = np.isfinite(x) & np.isfinite(y) & (speed > MOVING_SPEED_MPS) & ~frame["stopped"].to_numpy(dtype=bool)
     if moving.sum() < 60:
@@ -237,16 +259,23 @@ def fit_track_positions(grid: SessionGrid, activity: Activity) -> tuple[TrackFit
     # The track is standard: its centre, bearing and the lanes are fitted at scale 1. The scale
     # is fitted afterwards as evidence only (GPS error trades it against the mean offset), and
     # only for a fit that passes the other limits.
-    params, sigma = _refine(best, x[fit_idx], y[fit_idx], scale_sd=FIXED)
-    measured = _measure(params, sigma, x, y, speed, fast, trusted=trusted)
+    fit_x, fit_y = x[fit_idx], y[fit_idx]
+    params, sigma = _refine(best, fit_x, fit_y, scale_sd=FIXED)
+    measured = _measure(params, _spread(params, fit_x, fit_y, sigma), x, y, speed, fast, trusted=trusted)
     if measured is None:
         return None, None
-    scale = float(_refine(params, x[fit_idx], y[fit_idx], scale_sd=SCALE_PRIOR_SD)[0][3])
+    scale = float(_refine(params, fit_x, fit_y, scale_sd=SCALE_PRIOR_SD)[0][3])
     origin = position_origin_deg(activity.track)
     if origin is None or not SCALE_LIMITS[0] <= scale <= SCALE_LIMITS[1]:
         return None, None
-    fit = _track_fit(measured, scale, speed, fixes, origin, grid.dt_s, trusted=trusted)
-    return fit, (measured.positions if fit.direction == "anticlockwise" else None)
+    smooth = smooth_speed(speed, grid.dt_s)
+    fit = _track_fit(measured, scale, speed, smooth, fixes, origin, grid.dt_s, trusted=trusted)
+    if fit.direction == "clockwise":
+        return fit, None
+    positions = TrackPositions(
+        s_m=measured.s_m, offset_m=measured.offset_m, steps_m=measured.steps_m, smooth_speed_mps=smooth
+    )
+    return fit, positions
 
 
 def _could_be_on_one_track(east_m: np.ndarray, north_m: np.ndarray) -> bool:
@@ -267,7 +296,9 @@ class _Measures:
     """A fit measured on every moving position (:func:`_measure`)."""
 
     params: np.ndarray
-    positions: TrackPositions
+    s_m: np.ndarray
+    offset_m: np.ndarray
+    steps_m: np.ndarray
     on: np.ndarray
     along_m: float
     gate_m: float
@@ -305,12 +336,15 @@ def _measure(
     bins = np.floor(s[on] / LAP_M * COVERAGE_BINS).astype(int) % COVERAGE_BINS
     coverage = float(np.mean(np.bincount(bins, minlength=COVERAGE_BINS) >= COVERAGE_MIN_SAMPLES))
     fast_share = float(on[fast].mean()) if fast.any() else 0.0
-    along = float(on_track_steps(s, on).sum())
+    steps = along_track_steps(s)
+    along = float(on_track_steps(steps, on).sum())
     if not _accepted(rms, coverage, mean_offset, fast_share, abs(along) / LAP_M, trusted=trusted):
         return None
     return _Measures(
         params=params,
-        positions=TrackPositions(s_m=s, offset_m=offset),
+        s_m=s,
+        offset_m=offset,
+        steps_m=steps,
         on=on,
         along_m=along,
         gate_m=gate,
@@ -325,19 +359,21 @@ def _track_fit(
     measured: _Measures,
     scale: float,
     speed: np.ndarray,
+    smooth: np.ndarray,
     fixes: np.ndarray,
     origin: tuple[float, float],
     dt_s: float,
     *,
     trusted: bool,
 ) -> TrackFit:
-    """The accepted fit, with the lane of the fast running read on the recorded ``fixes``."""
+    """The accepted fit, with the lane of the fast running (``smooth``: :func:`~.lanes.smooth_speed`)
+    read on the recorded ``fixes``."""
     cx, cy, bearing, _, mean_offset = (float(p) for p in measured.params)
     lat, lon = latlon_from_xy_m(np.array([cx]), np.array([cy]), *origin)
     on = measured.on
-    reps = fast_running(speed, on, dt_s)
+    reps = fast_running(speed, smooth, on)
     reps = reps if reps.any() else on
-    lane, lane_probability = reps_lane(measured.positions.offset_m, measured.positions.s_m, reps, fixes, dt_s)
+    lane, lane_probability = reps_lane(measured.offset_m, measured.s_m, reps, fixes, dt_s)
     rms, coverage = measured.residual_rms_m, measured.coverage
     return TrackFit(
         centre_x_m=cx,
@@ -379,39 +415,50 @@ def _accepted(
 def _refine(start: np.ndarray, x: np.ndarray, y: np.ndarray, *, scale_sd: float) -> tuple[np.ndarray, float]:
     """Huber-weighted Gauss-Newton over (centre east, centre north, bearing, scale, offset).
 
-    Returns the parameters and the robust standard deviation of the residuals about them [m].
+    Returns the parameters and the robust standard deviation of the residuals of the last
+    iteration [m] (about the parameters before its step; :func:`_spread` measures it after).
     """
     params = start.astype(np.float64, copy=True)
     sigma = REFINE_GATE_M / 3.0
-    priors = np.array([0.0, 0.0, 0.0, scale_sd, OFFSET_PRIOR_SD_M])
-    prior_centre = np.array([0.0, 0.0, 0.0, 1.0, 1.0])
+    # Priors on the scale (about 1) and the mean offset (about 1 m); none on the centre and bearing.
+    scale_variance, offset_variance = scale_sd**2, OFFSET_PRIOR_SD_M**2
     for _ in range(REFINE_ITERATIONS):
         residual, jacobian = _residuals(params, x, y)
         size = np.abs(residual)
         near = size < REFINE_GATE_M
-        if near.sum() < 10:
+        if np.count_nonzero(near) < 10:
             break
         sigma = max(robust_sd(residual[near]), 0.3)
-        scaled = size / (HUBER_K * sigma)
-        weight = np.where(near, np.minimum(1.0, 1.0 / np.maximum(scaled, 1e-12)), 0.0)
+        # Huber's weight min(1, k sigma / |r|), none beyond the gate.
+        weight = np.divide(size, HUBER_K * sigma, out=size)
+        np.maximum(weight, 1e-12, out=weight)
+        np.divide(1.0, weight, out=weight)
+        np.minimum(weight, 1.0, out=weight)
+        weight[~near] = 0.0
         normal = jacobian.T @ (jacobian * weight[:, None]) / sigma**2
         gradient = jacobian.T @ (weight * residual) / sigma**2
-        for k, sd in enumerate(priors):
-            if sd > 0:
-                normal[k, k] += 1.0 / sd**2
-                gradient[k] += (params[k] - prior_centre[k]) / sd**2
+        normal[3, 3] += 1.0 / scale_variance
+        normal[4, 4] += 1.0 / offset_variance
+        gradient[3] += (params[3] - 1.0) / scale_variance
+        gradient[4] += (params[4] - 1.0) / offset_variance
+        normal += _RIDGE
         try:
-            delta = np.linalg.solve(normal + 1e-9 * np.eye(len(params)), -gradient)
+            delta = np.linalg.solve(normal, -gradient)
         except np.linalg.LinAlgError:
             break
         params += delta
-        if np.all(np.abs(delta[:2]) < 1e-3) and abs(delta[2]) < 1e-6:
+        east, north, bearing = delta[:3].tolist()
+        if abs(east) < 1e-3 and abs(north) < 1e-3 and abs(bearing) < 1e-6:
             break
-    residual, _ = _residuals(params, x, y)
-    near = np.abs(residual) < REFINE_GATE_M
-    if near.sum() >= 10:
-        sigma = max(robust_sd(residual[near]), 0.3)
     return params, sigma
+
+
+def _spread(params: np.ndarray, x: np.ndarray, y: np.ndarray, sigma: float) -> float:
+    """The robust standard deviation of the positions' residuals about the line of ``params``
+    inside the refinement's gate [m]; ``sigma`` when too few are."""
+    residual = stadium_offset_m(*to_axis_frame(x, y, params), float(params[3])) - params[4]
+    near = np.abs(residual) < REFINE_GATE_M
+    return max(robust_sd(residual[near]), 0.3) if np.count_nonzero(near) >= 10 else sigma
 
 
 def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -422,23 +469,30 @@ def _residuals(params: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nda
     its derivative by ``u`` is ``sign(u) a / hypot(a, v)``, by ``v`` ``v / hypot(a, v)``; ``u`` and
     ``v`` move against the centre and turn with the bearing (``du/db = -v``, ``dv/db = u``).
     """
-    de, dn = x - params[0], y - params[1]
     sin_b, cos_b = math.sin(params[2]), math.cos(params[2])
-    u, v = de * sin_b + dn * cos_b, -de * cos_b + dn * sin_b
+    de, dn = x - params[0], y - params[1]
+    u, v = de * sin_b + dn * cos_b, dn * sin_b - de * cos_b
     scale = float(params[3])
     along = np.maximum(np.abs(u) - HALF_STRAIGHT_M * scale, 0.0)
+    # hypot(0, v) is |v|: only the positions off the straights pay for it.
     distance = np.abs(v)
     bend = along > 0.0
     distance[bend] = np.hypot(along[bend], v[bend])
     residual = distance - LANE1_RADIUS_M * scale - params[4]
-    inverse = 1.0 / np.maximum(distance, 1e-9)
-    along_share = along * inverse
+    inverse = np.maximum(distance, 1e-9, out=distance)
+    np.divide(1.0, inverse, out=inverse)
+    along_share = np.multiply(along, inverse, out=along)
     by_u = np.copysign(along_share, u)
-    by_v = v * inverse
+    by_v = np.multiply(v, inverse, out=inverse)
+    # Each column written in place, its second term in the spare buffer ``de``.
     jacobian = np.empty((len(x), 5))
-    jacobian[:, 0] = cos_b * by_v - sin_b * by_u
-    jacobian[:, 1] = -cos_b * by_u - sin_b * by_v
-    jacobian[:, 2] = u * by_v - v * by_u
-    jacobian[:, 3] = -HALF_STRAIGHT_M * along_share - LANE1_RADIUS_M
+    np.multiply(by_v, cos_b, out=jacobian[:, 0])
+    jacobian[:, 0] -= np.multiply(by_u, sin_b, out=de)
+    np.multiply(by_u, -cos_b, out=jacobian[:, 1])
+    jacobian[:, 1] -= np.multiply(by_v, sin_b, out=de)
+    np.multiply(u, by_v, out=jacobian[:, 2])
+    jacobian[:, 2] -= np.multiply(v, by_u, out=de)
+    np.multiply(along_share, -HALF_STRAIGHT_M, out=jacobian[:, 3])
+    jacobian[:, 3] -= LANE1_RADIUS_M
     jacobian[:, 4] = -1.0
     return residual, jacobian

@@ -37,8 +37,8 @@ SEARCH_STEP_M = 2.0
 #: Truncation of the squared distance in the centre search [m].
 SEARCH_TRUNCATION_M = 6.0
 #: A centre score in single precision is this close to its double-precision value, and far
-#: closer (a position's error is below 1e-4 m**2 where it is not truncated, the sum's below
-#: 1e-4 m**2 of the mean) [m**2].
+#: closer (a position's error is below 1e-4 m**2 where it is not truncated; the sum's, in any
+#: order of summation, below 150 x 2**-24 x 36 m**2 = 4e-4 m**2 of the mean) [m**2].
 ROUGH_SCORE_ERROR_M2 = 0.01
 
 
@@ -46,52 +46,68 @@ def best_candidate(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s: flo
     """Centre, bearing, scale 1 and offset 0 of the best coarse candidate (None: no fast running).
 
     For each candidate bearing, centres are searched on a coarse grid with a few of the fast
-    positions, then on a fine grid around the best with more of them.
+    positions, then on a fine grid around the best with more of them; all the bearings at once.
     """
     if len(fast_idx) < 20:
         return None
+    bearings = _candidate_bearings(x, y, fast_idx, dt_s)
+    if not bearings:
+        return None
     coarse = thin(fast_idx, COARSE_SEARCH_POINTS)
     fine = thin(fast_idx, MAX_SEARCH_POINTS)
-    xc, yc, xf, yf = x[coarse], y[coarse], x[fine], y[fine]
     coarse_along = np.arange(-SEARCH_ALONG_M, SEARCH_ALONG_M + 1e-9, COARSE_STEP_M)
     coarse_across = np.arange(-SEARCH_ACROSS_M, SEARCH_ACROSS_M + 1e-9, COARSE_STEP_M)
     steps = np.arange(-COARSE_STEP_M, COARSE_STEP_M + 1e-9, SEARCH_STEP_M)
-    best_score, best = math.inf, None
-    for bearing in _candidate_bearings(x, y, fast_idx, dt_s):
-        frame = np.array([0.0, 0.0, bearing, 1.0, 0.0])
-        u, v = to_axis_frame(xc, yc, frame)
-        along = coarse_along + median(u)
-        across = coarse_across + median(v)
-        _, cu, cv = _search(u, v, along, across)
-        u, v = to_axis_frame(xf, yf, frame)
-        score, cu, cv = _search(u, v, cu + steps, cv + steps)
-        if score < best_score:
-            best_score = score
-            # Back from the axis frame to east/north.
-            east = cu * math.sin(bearing) - cv * math.cos(bearing)
-            north = cu * math.cos(bearing) + cv * math.sin(bearing)
-            best = np.array([east, north, bearing, 1.0, 0.0])
-    return best
+    u, v = _axis_frames(x[coarse], y[coarse], bearings)
+    along = coarse_along + np.array([median(row) for row in u])[:, None]
+    across = coarse_across + np.array([median(row) for row in v])[:, None]
+    _, cu, cv = _search(u, v, along, across)
+    u, v = _axis_frames(x[fine], y[fine], bearings)
+    score, cu, cv = _search(u, v, cu[:, None] + steps, cv[:, None] + steps)
+    # The first of the best, as the bearings come.
+    k = int(np.argmin(score))
+    bearing, best_u, best_v = bearings[k], float(cu[k]), float(cv[k])
+    # Back from the axis frame to east/north.
+    east = best_u * math.sin(bearing) - best_v * math.cos(bearing)
+    north = best_u * math.cos(bearing) + best_v * math.sin(bearing)
+    return np.array([east, north, bearing, 1.0, 0.0])
 
 
-def _search(u: np.ndarray, v: np.ndarray, along: np.ndarray, across: np.ndarray) -> tuple[float, float, float]:
-    """The centre among ``along`` x ``across`` whose line the positions fit best: its score and
-    place [m**2, m, m]."""
+def _axis_frames(x: np.ndarray, y: np.ndarray, bearings: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """East/north [m] into the axis frame (:func:`to_axis_frame`) about the origin of each of
+    ``bearings`` [rad]: bearings x positions [m]."""
+    sin_b = np.array([[math.sin(b)] for b in bearings])
+    cos_b = np.array([[math.cos(b)] for b in bearings])
+    return x * sin_b + y * cos_b, -x * cos_b + y * sin_b
+
+
+def _search(
+    u: np.ndarray, v: np.ndarray, along: np.ndarray, across: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each bearing (a row of ``u``, ``v`` [m]), the centre among its ``along`` x ``across``
+    whose line the positions fit best: its score and place [m**2, m, m]."""
     # Squared distance from the straights' segment: its along part per row of centres, its
     # across part per column; their sum for every centre and position.
-    along_sq = np.maximum(np.abs(u[None, :] - along[:, None]) - HALF_STRAIGHT_M, 0.0)
+    along_sq = np.maximum(np.abs(u[:, None, :] - along[:, :, None]) - HALF_STRAIGHT_M, 0.0)
     along_sq *= along_sq
-    across_sq = v[None, :] - across[:, None]
+    across_sq = v[:, None, :] - across[:, :, None]
     across_sq *= across_sq
     # Every centre scored in single precision, then those within its error of the best again
     # in double: the centre of a search all in double precision (the first of equals), in
     # about half its time.
-    rough = _truncated(along_sq.astype(np.float32)[:, None, :] + across_sq.astype(np.float32)[None, :, :])
-    scores = rough.mean(axis=2)
-    rows, columns = np.nonzero(scores <= scores.min() + ROUGH_SCORE_ERROR_M2)
-    exact = _truncated(along_sq[rows] + across_sq[columns]).mean(axis=1)
-    k = int(np.argmin(exact))
-    return float(exact[k]), float(along[rows[k]]), float(across[columns[k]])
+    rough = _truncated(along_sq.astype(np.float32)[:, :, None, :] + across_sq.astype(np.float32)[:, None, :, :])
+    # The mean summed by einsum, several times faster than np.mean over a short last axis; in
+    # another order, which a single-precision score may be summed in (its error stays far below
+    # ROUGH_SCORE_ERROR_M2). No BLAS: its threads would wait for each other on a busy machine.
+    scores = np.einsum("...p->...", rough) / rough.shape[-1]
+    near = scores <= scores.min(axis=(1, 2), keepdims=True) + ROUGH_SCORE_ERROR_M2
+    score, best_along, best_across = (np.empty(len(u)) for _ in range(3))
+    for b, candidates in enumerate(near):
+        rows, columns = np.nonzero(candidates)
+        exact = _truncated(along_sq[b, rows] + across_sq[b, columns]).mean(axis=1)
+        k = int(np.argmin(exact))
+        score[b], best_along[b], best_across[b] = exact[k], along[b, rows[k]], across[b, columns[k]]
+    return score, best_along, best_across
 
 
 def _truncated(squared_distance: np.ndarray) -> np.ndarray:
@@ -124,8 +140,7 @@ def _candidate_bearings(x: np.ndarray, y: np.ndarray, fast_idx: np.ndarray, dt_s
             if smooth[peak] <= 0:
                 break
             bearings.append(math.radians(peak + 0.5))
-            for k in range(-15, 16):
-                smooth[(peak + k) % 180] = 0.0
+            smooth[np.arange(peak - 15, peak + 16) % 180] = 0.0
     px, py = x[fast_idx], y[fast_idx]
     finite = np.isfinite(px) & np.isfinite(py)
     if finite.sum() >= 3:
