@@ -58,18 +58,16 @@ def _features(candidate_sets: Sequence[Sequence[Candidate]]) -> dict[str, np.nda
     lengths = np.array([len(c) for c in candidate_sets], dtype=np.intp)
     width = int(lengths.max()) if len(lengths) else 0
     inside = np.arange(width)[None, :] < lengths[:, None]
-    rows = [
-        (c.distance_m, c.duration_s, c.kick_ratio, c.contrast, c.mean_speed_mps)
-        for candidates in candidate_sets
-        for c in candidates
+    every = [c for candidates in candidate_sets for c in candidates]
+    tables = np.ones((5, len(candidate_sets), width))
+    tables[:, inside] = [
+        [c.distance_m for c in every],
+        [c.duration_s for c in every],
+        [c.kick_ratio for c in every],
+        [c.contrast for c in every],
+        [c.mean_speed_mps for c in every],
     ]
-    values = np.array(rows, dtype=np.float64).reshape(len(rows), 5)
-    features = {}
-    for k, name in enumerate(("distance_m", "duration_s", "kick_ratio", "contrast", "mean_speed_mps")):
-        table = np.ones((len(candidate_sets), width))
-        table[inside] = values[:, k]
-        features[name] = table
-    return features
+    return dict(zip(("distance_m", "duration_s", "kick_ratio", "contrast", "mean_speed_mps"), tables, strict=True))
 
 
 def _plan_arrays(plan: Sequence[PlannedRep]) -> dict[str, np.ndarray]:
@@ -203,15 +201,17 @@ def align_many(
         from_left = leftward < best - 1e-9
         np.copyto(kind, 3, where=from_left)
         np.copyto(best, leftward, where=from_left)
-    return [_traced(step[k], n, int(lengths[k]), float(cost[k, n, lengths[k]])) for k in range(sets)]
+    # Read back as Python lists: a walk of a few steps, each a lookup.
+    ends = cost[np.arange(sets), n, lengths].tolist()
+    return [_traced(table, n, m, end) for table, m, end in zip(step.tolist(), lengths.tolist(), ends, strict=True)]
 
 
-def _traced(step: np.ndarray, n: int, m: int, cost: float) -> Alignment:
+def _traced(step: list[list[int]], n: int, m: int, cost: float) -> Alignment:
     """The alignment read back from the table of steps, from its corner ``(n, m)``."""
     pairs, missing, extras = [], [], []
     i, j = n, m
     while i or j:
-        kind = step[i, j]
+        kind = step[i][j]
         if kind == 1:
             pairs.append((i - 1, j - 1))
             i, j = i - 1, j - 1
