@@ -1,6 +1,6 @@
 """The segmenter's array programs against the plain loops they replace.
 
-Each vectorised step (per-segment medians and quantiles, the features of many spans at once,
+Each vectorised step (per-run medians and quantiles, the features of many spans at once,
 the threshold sweep, the flooding of every water level, the batched alignment) is checked
 against the obvious one-at-a-time computation on random sessions: the same efforts, the same
 numbers (to the last bit where the loop's arithmetic is the same).
@@ -31,7 +31,7 @@ from hardkick_analyze.segment.efforts import (
     detection_speed,
 )
 from hardkick_analyze.segment.levels import Level, change_points, running_median
-from hardkick_analyze.segment.ragged import run_medians, run_quantiles, segment_medians, unique_pairs
+from hardkick_analyze.segment.ragged import run_medians, run_quantiles, unique_pairs
 from hardkick_analyze.segment.structure import _as_one_group
 from hardkick_analyze.segment.sweep import OFF_SHARE, _runs_above, effort_sweep
 from hardkick_analyze.units import quantile
@@ -94,21 +94,20 @@ def _contrast(time: np.ndarray, speed: np.ndarray, start_s: float, end_s: float)
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.lists(st.integers(0, 40), max_size=12), min_size=1, max_size=8), st.sampled_from([0.25, 0.5, 0.75]))
-def test_segment_and_run_medians_and_quantiles_are_numpys(segments, q):
+def test_run_medians_and_quantiles_are_numpys(segments, q):
     values = np.array([v / 7.0 for segment in segments for v in segment])
     lengths = np.array([len(s) for s in segments])
     owner = np.repeat(np.arange(len(segments)), lengths)
     stop = np.cumsum(lengths)
     first = stop - lengths
-    medians = segment_medians(values, owner, len(segments))
     run_median = run_medians(values, first, stop)
     run_quantile = run_quantiles(values, first, stop, q)
     for k in range(len(segments)):
         mine = values[owner == k]
         if not len(mine):
-            assert np.isnan(medians[k]) and np.isnan(run_median[k]) and np.isnan(run_quantile[k])
+            assert np.isnan(run_median[k]) and np.isnan(run_quantile[k])
             continue
-        assert medians[k] == run_median[k] == np.median(mine)
+        assert run_median[k] == np.median(mine)
         assert run_quantile[k] == np.quantile(mine, q)
 
 

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..clean import SessionGrid, rolling_mean
-from .ragged import run_medians, segment_medians, segment_members, segment_reduce
+from ..units import median
+from .ragged import run_medians, segment_reduce
 
 __all__ = [
     "Candidate",
@@ -211,7 +212,7 @@ def _kick_ratios(speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray) -> 
         top = segment_reduce(np.maximum, speed.speed_mps, tail, stop)
         base = run_medians(speed.speed_mps, body, tail)
     else:
-        top, base = _kick_parts_sample_by_sample(speed, first, stop, total)
+        top, base = _kick_parts_span_by_span(speed, first, stop, total)
     measured = np.isfinite(total) & (total > 0) & np.isfinite(top) & np.isfinite(base) & (base > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios[usable] = np.where(measured, top / base, 1.0)
@@ -241,17 +242,20 @@ def _first_reaching(distance_m: np.ndarray, first: np.ndarray, stop: np.ndarray,
     return found
 
 
-def _kick_parts_sample_by_sample(
+def _kick_parts_span_by_span(
     speed: DetectionSpeed, first: np.ndarray, stop: np.ndarray, total: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The top speed of each span's tail and the median speed of its body, sample by sample
+    """The top speed of each span's tail and the median speed of its body, a span at a time
     (a distance with gaps or steps back: the tail and body need not be runs)."""
-    owner, index = segment_members(first, stop)
-    distance = speed.distance_m
-    covered = distance[index] - distance[first][owner]
-    tail = covered >= ((1.0 - KICK_PROBE_SHARE) * total)[owner]
-    body = (covered >= (KICK_BODY_FROM_SHARE * total)[owner]) & ~tail
-    values = speed.speed_mps[index]
     top = np.full(len(first), -np.inf)
-    np.maximum.at(top, owner[tail], values[tail])
-    return top, segment_medians(values[body], owner[body], len(first))
+    base = np.full(len(first), np.nan)
+    for k, (a, b) in enumerate(zip(first.tolist(), stop.tolist(), strict=True)):
+        covered = speed.distance_m[a:b] - speed.distance_m[a]
+        tail = covered >= (1.0 - KICK_PROBE_SHARE) * total[k]
+        body = (covered >= KICK_BODY_FROM_SHARE * total[k]) & ~tail
+        values = speed.speed_mps[a:b]
+        if tail.any():
+            top[k] = values[tail].max()
+        if body.any():
+            base[k] = median(values[body])
+    return top, base

@@ -4,9 +4,8 @@ A *segment* is a run ``values[first:stop]``; the segmenter asks for the sum, ext
 quantile of hundreds of overlapping ones (every effort at every threshold, every island at every
 water level). Each function here answers for all of them with the same numbers as the
 one-segment numpy call, to the last bit (sums: to rounding, see :func:`segment_reduce`): sums
-and extremes in one pass over the array, medians of many short segments sorted together, and
-medians and quantiles of a few tens of long runs (the efforts a plan is matched against) one
-partition each.
+and extremes in one pass over the array, medians and quantiles of the few tens of runs (the
+efforts a plan is matched against) one partition each.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from ..units import median, quantile
 __all__ = [
     "run_medians",
     "run_quantiles",
-    "segment_medians",
     "segment_members",
     "segment_reduce",
     "unique_pairs",
@@ -63,48 +61,6 @@ def run_quantiles(values: np.ndarray, first: np.ndarray, stop: np.ndarray, q: fl
     run is empty."""
     runs = zip(first.tolist(), stop.tolist(), strict=True)
     return np.array([quantile(values[a:b], q) if b > a else np.nan for a, b in runs], dtype=np.float64)
-
-
-def segment_medians(values: np.ndarray, owner: np.ndarray, segments: int) -> np.ndarray:
-    """The median of the ``values`` of each segment (``owner``: each value's segment, sorted); NaN for
-    a segment with none. The same numbers as ``np.median`` on each (the mean of the two
-    middle values of an even count, not an interpolation)."""
-    medians = np.full(segments, np.nan)
-    if not len(values):
-        return medians
-    ranked, counts, offsets, held = _ranked(values, owner, segments)
-    low = ranked[offsets + (counts - 1) // 2]
-    high = ranked[offsets + counts // 2]
-    medians[held] = np.where(counts % 2 == 1, low, (low + high) / 2.0)
-    return medians
-
-
-def _ranked(
-    values: np.ndarray, owner: np.ndarray, segments: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The values (finite) sorted within their segments (``owner`` sorted: each segment's values
-    are together); the count and first position of each segment that holds any, and which
-    segments those are.
-
-    Segments of about one length (within a power of two) are sorted together as the rows of
-    one padded matrix: a few row sorts, however many segments.
-    """
-    counts = np.bincount(owner, minlength=segments)
-    offsets = np.cumsum(counts) - counts
-    held = np.flatnonzero(counts)
-    ranked = np.empty_like(values)
-    size_class = np.ceil(np.log2(counts[held])).astype(np.intp)
-    for size in np.unique(size_class).tolist():
-        rows = held[size_class == size]
-        lengths = counts[rows]
-        column = np.arange(int(lengths.max()))
-        inside = column[None, :] < lengths[:, None]
-        where = (offsets[rows][:, None] + column[None, :])[inside]
-        table = np.full(inside.shape, np.inf)
-        table[inside] = values[where]
-        table.sort(axis=1)
-        ranked[where] = table[inside]
-    return ranked, counts[held], offsets[held], held
 
 
 def unique_pairs(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
